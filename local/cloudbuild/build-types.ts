@@ -1,0 +1,77 @@
+/** Build statuses as the REST API names them (`google.devtools.cloudbuild.v1.Build.Status`). */
+export const BuildStatus = [
+  'STATUS_UNKNOWN',
+  'PENDING',
+  'QUEUED',
+  'WORKING',
+  'SUCCESS',
+  'FAILURE',
+  'INTERNAL_ERROR',
+  'TIMEOUT',
+  'CANCELLED',
+  'EXPIRED',
+] as const;
+export type BuildStatus = (typeof BuildStatus)[number];
+
+export const FinalStatus = [
+  'SUCCESS',
+  'FAILURE',
+  'INTERNAL_ERROR',
+  'TIMEOUT',
+  'CANCELLED',
+  'EXPIRED',
+] as const;
+
+export function isFinal(status: BuildStatus): boolean {
+  return (FinalStatus as readonly string[]).includes(status);
+}
+
+export interface TimeSpan {
+  startTime?: string;
+  endTime?: string;
+}
+
+export interface BuildStep {
+  name: string;
+  args?: string[];
+  env?: string[];
+  dir?: string;
+  id?: string;
+  waitFor?: string[];
+  entrypoint?: string;
+  secretEnv?: string[];
+  timeout?: string;
+  status?: BuildStatus;
+  timing?: TimeSpan;
+  pullTiming?: TimeSpan;
+  exitCode?: number;
+  [other: string]: unknown;
+}
+
+export interface SecretManagerSecret {
+  versionName: string;
+  env: string;
+}
+
+export interface Build {
+  name: string;
+  id: string;
+  projectId: string;
+  status: BuildStatus;
+  statusDetail?: string;
+  steps: BuildStep[];
+  substitutions?: Record<string, string>;
+  options?: Record<string, unknown>;
+  availableSecrets?: { secretManager?: SecretManagerSecret[] };
+  timeout: string;
+  queueTtl?: string;
+  createTime: string;
+  startTime?: string;
+  finishTime?: string;
+  logUrl: string;
+  timing?: Record<string, TimeSpan>;
+  results?: { buildStepOutputs: string[]; buildStepImages: string[] };
+  failureInfo?: { type: string; detail: string };
+  tags?: string[];
+  [other: string]: unknown;
+}

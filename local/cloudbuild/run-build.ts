@@ -1,0 +1,196 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir, open } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from '../../shared/log/create-logger.js';
+import { substitute } from './apply-substitutions.js';
+import type { Build, BuildStatus, BuildStep } from './build-types.js';
+import type { BuildNotifier } from './create-build-notifier.js';
+import type { BuildStore } from './create-build-store.js';
+import { parseDuration } from './parse-duration.js';
+import { resolveSecrets } from './resolve-secrets.js';
+import { resolveStepDir, resolveStepProgram } from './resolve-step-program.js';
+import { runBuildStep, type StepOutcome } from './run-build-step.js';
+
+/** Why a run was stopped from outside, passed as the AbortSignal's reason. */
+export type StopReason = 'cancelled' | 'shutdown';
+
+export interface RunBuildDeps {
+  store: BuildStore;
+  notifier: BuildNotifier;
+  logger: Logger;
+  secretsDir: string | undefined;
+  /** Built-in substitutions of this build (PROJECT_ID, BUILD_ID, PROJECT_NUMBER, LOCATION). */
+  builtIns: Record<string, string>;
+  clock: () => Date;
+}
+
+const ContainerPath = '/usr/local/bin:/usr/bin:/bin';
+const MaxOutputBytes = 4 * 1024;
+
+/** Runs a queued build's steps in order in a fresh workspace and records its outcome. */
+export async function runBuild(build: Build, stop: AbortSignal, deps: RunBuildDeps): Promise<void> {
+  const { store, notifier, clock } = deps;
+  const logger = deps.logger.child({ buildId: build.id });
+  const root = store.directoryOf(build.id);
+  const workspace = join(root, 'workspace');
+  const home = join(root, 'home');
+  await Promise.all([workspace, home].map((dir) => mkdir(dir, { recursive: true })));
+  const log = createWriteStream(join(root, 'log.txt'), { flags: 'a' });
+  const write = (line: string): void => void log.write(`${line}\n`);
+
+  const now = (): string => clock().toISOString();
+  build.status = 'WORKING';
+  build.startTime = now();
+  for (const step of build.steps) step.status = 'QUEUED';
+  await store.save(build);
+  notifier.notify(build);
+  logger.info('build started');
+  write(`starting build "${build.id}"`);
+  write('');
+  write('FETCHSOURCE');
+  write('BUILD');
+
+  const deadline = new AbortController();
+  const onStop = (): void => deadline.abort(stop.reason);
+  stop.addEventListener('abort', onStop, { once: true });
+  const timeoutMs = parseDuration(build.timeout) ?? 600_000;
+  const timer = setTimeout(() => deadline.abort('timeout'), timeoutMs);
+
+  const outputs: string[] = build.steps.map(() => '');
+  let final: { status: BuildStatus; detail?: string; failure?: string } = { status: 'SUCCESS' };
+  try {
+    const secrets = await resolveSecrets(build.availableSecrets?.secretManager ?? [], deps.secretsDir);
+    if (!secrets.success) {
+      final = { status: 'FAILURE', detail: secrets.error };
+      write(`ERROR: ${secrets.error}`);
+      return;
+    }
+    const values = { ...deps.builtIns, ...build.substitutions };
+    const globalEnv = stringList(build.options?.['env']);
+    const globalSecretEnv = stringList(build.options?.['secretEnv']);
+    for (const [index, step] of build.steps.entries()) {
+      const label = step.id ? `Step #${index} - "${step.id}"` : `Step #${index}`;
+      const outputDir = join(root, 'outputs', `step-${index}`);
+      await mkdir(outputDir, { recursive: true });
+      const args = (step.args ?? []).map((arg) => substitute(arg, values));
+      const entrypoint = step.entrypoint === undefined ? undefined : substitute(step.entrypoint, values);
+      const command = resolveStepProgram(substitute(step.name, values), entrypoint, args);
+      const cwd = resolveStepDir(
+        workspace,
+        step.dir === undefined ? undefined : substitute(step.dir, values),
+      );
+      const env: Record<string, string> = { PATH: ContainerPath, HOME: home, BUILDER_OUTPUT: outputDir };
+      for (const entry of [...globalEnv, ...(step.env ?? []).map((e) => substitute(e, values))]) {
+        const at = entry.indexOf('=');
+        env[entry.slice(0, at)] = entry.slice(at + 1);
+      }
+      for (const name of [...globalSecretEnv, ...(step.secretEnv ?? [])])
+        env[name] = secrets.data.get(name) ?? '';
+
+      step.status = 'WORKING';
+      step.timing = { startTime: now() };
+      await store.save(build);
+      write(`Starting ${label}`);
+      let outcome: StepOutcome;
+      if (!command.success) outcome = { kind: 'not-started', message: command.error };
+      else if (!cwd) outcome = { kind: 'not-started', message: `dir "${step.dir}" is outside /workspace` };
+      else {
+        if (cwd) await mkdir(cwd, { recursive: true });
+        const stepTimeout = parseDuration(step.timeout);
+        logger.debug('step started', { step: index, program: command.program });
+        outcome = await runBuildStep({
+          program: command.program,
+          args: command.args,
+          cwd,
+          env,
+          ...(stepTimeout === undefined ? {} : { timeoutMs: stepTimeout }),
+          signal: deadline.signal,
+          onLine: (line) => write(`${label}: ${line}`),
+        });
+      }
+      step.timing.endTime = now();
+      outputs[index] = await readOutput(join(outputDir, 'output'));
+      final = judgeStep(outcome, index, step);
+      step.status = final.status;
+      if (outcome.kind === 'exited') step.exitCode = outcome.code;
+      write(`Finished ${label}`);
+      await store.save(build);
+      if (final.status !== 'SUCCESS') {
+        write('ERROR');
+        write(`ERROR: ${final.detail ?? final.status}`);
+        return;
+      }
+    }
+    write('PUSH');
+    write('DONE');
+  } catch (error) {
+    logger.error('build crashed in the stand-in', { error });
+    final = { status: 'INTERNAL_ERROR', detail: error instanceof Error ? error.message : String(error) };
+  } finally {
+    clearTimeout(timer);
+    stop.removeEventListener('abort', onStop);
+    await new Promise<void>((resolve) => log.end(resolve));
+    build.status = final.status;
+    build.finishTime = now();
+    build.timing = {
+      ...build.timing,
+      BUILD: { startTime: build.startTime ?? build.finishTime, endTime: build.finishTime },
+    };
+    build.results = { buildStepOutputs: outputs, buildStepImages: build.steps.map(() => '') };
+    if (final.detail !== undefined) build.statusDetail = final.detail;
+    if (final.failure !== undefined) build.failureInfo = { type: 'USER_BUILD_STEP', detail: final.failure };
+    await store.save(build);
+    notifier.notify(build);
+    logger.info('build finished', { status: build.status });
+  }
+}
+
+function judgeStep(
+  outcome: StepOutcome,
+  index: number,
+  step: BuildStep,
+): { status: BuildStatus; detail?: string; failure?: string } {
+  // Cloud Build names the step by its image in these messages, not by its id.
+  const prefix = `build step ${index} "${step.name}" failed`;
+  switch (outcome.kind) {
+    case 'exited': {
+      if (outcome.code === 0) return { status: 'SUCCESS' };
+      const detail = `${prefix}: step exited with non-zero status: ${outcome.code}`;
+      return { status: 'FAILURE', detail, failure: `Build step failure: ${detail}` };
+    }
+    case 'not-started': {
+      const detail = `${prefix}: starting step container failed: ${outcome.message}`;
+      return { status: 'FAILURE', detail, failure: `Build step failure: ${detail}` };
+    }
+    case 'timeout':
+      return {
+        status: 'TIMEOUT',
+        detail: `${prefix}: step did not complete within its timeout ${step.timeout}`,
+      };
+    case 'stopped':
+      if (outcome.reason === 'timeout') return { status: 'TIMEOUT', detail: 'Build timeout' };
+      return {
+        status: 'CANCELLED',
+        detail: outcome.reason === 'shutdown' ? 'The stand-in shut down' : 'Build was cancelled',
+      };
+  }
+}
+
+async function readOutput(path: string): Promise<string> {
+  try {
+    const file = await open(path);
+    try {
+      const buffer = Buffer.alloc(MaxOutputBytes);
+      const { bytesRead } = await file.read(buffer, 0, MaxOutputBytes, 0);
+      return buffer.subarray(0, bytesRead).toString('base64');
+    } finally {
+      await file.close();
+    }
+  } catch {
+    return '';
+  }
+}
+
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+}

@@ -1,0 +1,78 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { silentLogger, type Logger } from '../../shared/log/create-logger.js';
+import { createBuildNotifier } from './create-build-notifier.js';
+import { createBuildService } from './create-build-service.js';
+import { createBuildStore } from './create-build-store.js';
+import { createCloudBuildRoutes } from './create-cloud-build-routes.js';
+
+export interface CloudBuildServerOptions {
+  /** Owned by the caller: builds, their workspaces and logs are kept under `dataDir/builds/ID/`. */
+  dataDir: string;
+  /** `availableSecrets` version `projects/P/secrets/NAME/versions/V` reads the file `secretsDir/NAME`. */
+  secretsDir?: string;
+  /** The project `PROJECT_ID` stands for when none is in the path; informational only. */
+  projectId?: string;
+  host?: string;
+  /** 0 (the default) picks a free ephemeral port. */
+  port?: number;
+  /** Where to publish build notifications (topic `cloud-builds`); none are sent without it. */
+  pubsub?: { projectId: string; apiEndpoint: string };
+  /** Builds run at once; the rest wait in QUEUED. */
+  concurrency?: number;
+  logger?: Logger;
+}
+
+export interface CloudBuildServer {
+  url: string;
+  port: number;
+  /** Cancels queued and running builds, sends their notifications, then stops listening. */
+  close(): Promise<void>;
+}
+
+/** Starts the Cloud Build stand-in: the v1 REST API for builds, with steps run as host processes. */
+export async function startCloudBuildServer({
+  dataDir,
+  secretsDir,
+  projectId,
+  host = '127.0.0.1',
+  port = 0,
+  pubsub,
+  concurrency = 2,
+  logger = silentLogger,
+}: CloudBuildServerOptions): Promise<CloudBuildServer> {
+  const log = logger.child({ component: 'cloudbuild-stand-in' });
+  const store = await createBuildStore(dataDir);
+  const notifier = createBuildNotifier({ ...(pubsub ? { pubsub } : {}), logger: log });
+  let logBase = '';
+  const service = createBuildService({
+    store,
+    notifier,
+    logger: log,
+    secretsDir,
+    concurrency,
+    // The port is known only once listening, before any build can be created.
+    logUrlOf: (id) => `${logBase}/${id}`,
+  });
+  const app = createCloudBuildRoutes(service);
+  const server = await new Promise<Server>((resolve, reject) => {
+    const started = serve({ fetch: app.fetch, hostname: host, port }, () => resolve(started as Server));
+    started.once('error', reject);
+  });
+  const chosen = (server.address() as AddressInfo).port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${chosen}`;
+  logBase = `${url}/logs`;
+  log.info('Cloud Build stand-in listening', { url, dataDir, concurrency, projectId });
+  return {
+    url,
+    port: chosen,
+    close: async () => {
+      await service.close();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+      log.info('Cloud Build stand-in stopped', { url });
+    },
+  };
+}
