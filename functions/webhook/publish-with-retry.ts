@@ -1,0 +1,56 @@
+import type { ReleaseRequest } from '../../shared/contracts/release-request.js';
+import type { Logger } from '../../shared/log/create-logger.js';
+import type { ReleaseQueue } from '../../shared/ports/release-queue.js';
+
+export interface RetryOptions {
+  /** Total time for every attempt and pause; GitHub gives up after 10 s. */
+  budgetMs: number;
+  firstDelayMs: number;
+  maxDelayMs: number;
+  now: () => number;
+  /** Resolves after `ms`; once `signal` aborts it may settle at once (its outcome is then ignored). */
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  logger: Logger;
+}
+
+export type PublishOutcome =
+  | { published: true; messageId: string; attempts: number }
+  | { published: false; error: unknown; attempts: number };
+
+const TIMED_OUT = Symbol('timed out');
+
+/** Publishes one request, retrying with exponential backoff until it is accepted or the budget is spent. */
+export async function publishWithRetry(
+  queue: ReleaseQueue,
+  request: ReleaseRequest,
+  attributes: Record<string, string>,
+  { budgetMs, firstDelayMs, maxDelayMs, now, sleep, logger }: RetryOptions,
+): Promise<PublishOutcome> {
+  const deadline = now() + budgetMs;
+  let delay = firstDelayMs;
+  let lastError: unknown;
+  for (let attempt = 1; ; attempt++) {
+    const remaining = deadline - now();
+    const timer = new AbortController();
+    try {
+      // A publish that hangs (an unreachable endpoint) must not outlive the budget.
+      const timeout = sleep(remaining, timer.signal).then(
+        (): typeof TIMED_OUT => TIMED_OUT,
+        (): typeof TIMED_OUT => TIMED_OUT,
+      );
+      const result = await Promise.race([queue.publish(request, attributes), timeout]);
+      if (result !== TIMED_OUT) return { published: true, messageId: result, attempts: attempt };
+      lastError = new Error(`the publish did not finish within ${budgetMs} ms`);
+    } catch (error) {
+      lastError = error;
+    } finally {
+      timer.abort();
+    }
+    const pause = Math.min(delay, deadline - now());
+    logger.warn('publish failed', { attempt, error: lastError, retryInMs: pause > 0 ? pause : undefined });
+    if (pause <= 0) return { published: false, error: lastError, attempts: attempt };
+    await sleep(pause);
+    if (deadline - now() <= 0) return { published: false, error: lastError, attempts: attempt };
+    delay = Math.min(delay * 2, maxDelayMs);
+  }
+}
