@@ -25,11 +25,10 @@ export async function handleFaultControl(
     faults.configure(undefined);
   } else if (req.method === 'POST') {
     const body = await readJsonObject(req);
-    const parsed = body.success ? FaultRequest.safeParse(body.data) : undefined;
-    if (!parsed?.success) {
-      const why = body.success ? z.prettifyError(parsed!.error) : body.error;
-      sendError(res, invalidRequest(`Invalid fault settings: ${why}`));
-      return;
+    if (!body.success) return sendError(res, invalidRequest(`Invalid fault settings: ${body.error}`));
+    const parsed = FaultRequest.safeParse(body.data);
+    if (!parsed.success) {
+      return sendError(res, invalidRequest(`Invalid fault settings: ${z.prettifyError(parsed.error)}`));
     }
     const { writeFailureRate, statuses, seed } = parsed.data;
     faults.configure({

@@ -1,4 +1,4 @@
-import type { Bucket } from '@google-cloud/storage';
+import type { Bucket, GetFilesOptions, GetFilesResponse } from '@google-cloud/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStorage } from './start-test-storage.js';
 import type { TestStorage } from './start-test-storage.js';
@@ -51,9 +51,12 @@ describe('listing objects', () => {
     expect(after).toBeNull();
 
     const entries: string[] = [];
-    let query: Record<string, unknown> | null = { delimiter: '/', prefix: 'jobs/owner/', maxResults: 1 };
+    let query: GetFilesOptions | null = { delimiter: '/', prefix: 'jobs/owner/', maxResults: 1 };
     while (query) {
-      const [, nextQuery, response] = await bucket.getFiles({ ...query, autoPaginate: false });
+      const [, nextQuery, response]: GetFilesResponse = await bucket.getFiles({
+        ...query,
+        autoPaginate: false,
+      });
       const page = response as { prefixes?: string[]; items?: { name: string }[] };
       entries.push(...(page.prefixes ?? []), ...(page.items ?? []).map((i) => i.name));
       query = nextQuery;
