@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -10,16 +11,17 @@ import {
   type CloudBuildStack,
 } from './start-cloud-build-stack.js';
 
+// A killed process stays a zombie until its new parent reaps it; that counts as gone.
 function isAlive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   } catch {
     return false;
   }
 }
 
-// The step records its shell's pid (`$$$$` reaches the shell as `$$`) and then sleeps in a child of it.
+// The step records the pid of its shell's child (`$$!` reaches bash as `$!`): killing only the shell would leave it.
 const sleeper = (
   seconds: number,
   timeoutSeconds?: number,
@@ -27,7 +29,7 @@ const sleeper = (
   id: 'wait',
   name: 'bash',
   entrypoint: 'bash',
-  args: ['-c', `echo $$$$ > pid; sleep ${seconds}; echo woke`],
+  args: ['-c', `sleep ${seconds} & echo $$! > pid; wait; echo woke`],
   ...(timeoutSeconds ? { timeout: { seconds: timeoutSeconds } } : {}),
 });
 const seconds = (time: unknown): number =>
