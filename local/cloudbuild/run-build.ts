@@ -95,7 +95,7 @@ export async function runBuild(build: Build, stop: AbortSignal, deps: RunBuildDe
       if (!command.success) outcome = { kind: 'not-started', message: command.error };
       else if (!cwd) outcome = { kind: 'not-started', message: `dir "${step.dir}" is outside /workspace` };
       else {
-        if (cwd) await mkdir(cwd, { recursive: true });
+        await mkdir(cwd, { recursive: true });
         const stepTimeout = parseDuration(step.timeout);
         logger.debug('step started', { step: index, program: command.program });
         outcome = await runBuildStep({
