@@ -1,3 +1,4 @@
+import { Agent, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { http } from '@google-cloud/functions-framework';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
@@ -70,4 +71,34 @@ export async function sendDelivery(
     // The framework's own errors (a body its parser rejects) are not JSON.
   }
   return { status: response.status, body: parsed, text };
+}
+
+/** A keep-alive POST over node:http, cheaper per call than fetch for thousands of requests. */
+export function createPoster(url: string): {
+  post: (
+    headers: Record<string, string>,
+    body: Buffer,
+  ) => Promise<{ status: number; contentType: string; text: string }>;
+  close: () => void;
+} {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const { hostname, port } = new URL(url);
+  const post = (headers: Record<string, string>, body: Buffer) =>
+    new Promise<{ status: number; contentType: string; text: string }>((resolve, reject) => {
+      const req = request({ host: hostname, port, method: 'POST', path: '/', agent, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            contentType: res.headers['content-type'] ?? '',
+            text: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  return { post, close: () => agent.destroy() };
 }
