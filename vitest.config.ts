@@ -7,5 +7,7 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    // No Google metadata server here: the client libraries must not wait to look for one.
+    env: { METADATA_SERVER_DETECTION: 'none' },
   },
 });

@@ -1,0 +1,109 @@
+import { describeBuildOutcome } from '../../shared/build/describe-build-outcome.js';
+import { readBuildNotification } from '../../shared/build/read-build-notification.js';
+import { TransientError } from '../../shared/errors.js';
+import type { Logger } from '../../shared/log/create-logger.js';
+import type { DocumentStore } from '../../shared/ports/document-store.js';
+import { readPubSubEvent } from '../../shared/pubsub/read-pubsub-event.js';
+import { isFinal, type JobStatus } from '../../shared/status/job-status.js';
+import { transitionJob } from '../../shared/status/transition-job.js';
+import { updateJob } from '../../shared/status/update-job.js';
+
+export interface BuildEventsDeps {
+  store: DocumentStore;
+  logger: Logger;
+  buildTimeoutSeconds: number;
+  clock?: () => Date;
+}
+
+export type BuildEventOutcome =
+  { outcome: 'ignored'; reason: string } | { outcome: 'applied'; state: string };
+
+/**
+ * Moves a job's status on from its build's notifications. Duplicates and stale notifications
+ * (an older attempt, another build, anything after a final state) change nothing.
+ */
+export function createBuildEventsHandler({
+  store,
+  logger,
+  buildTimeoutSeconds,
+  clock = () => new Date(),
+}: BuildEventsDeps): (event: { id?: string; data?: unknown }) => Promise<BuildEventOutcome> {
+  return async (event) => {
+    const message = readPubSubEvent(event);
+    const build = message && readBuildNotification(message.data);
+    if (!build) return ignore('not a Cloud Build notification', { messageId: message?.messageId });
+    if (!build.job) return ignore('the build is not one of pkgrelay\u2019s', { buildId: build.buildId });
+    const outcome = describeBuildOutcome(build, buildTimeoutSeconds);
+    if (outcome.state === 'unknown') return ignore('the build status is unknown', { buildId: build.buildId });
+    const { attempt } = build.job;
+    const log = logger.child({ ...build.job, buildId: build.buildId, status: build.status });
+    let skipReason = '';
+    const decide = (current: JobStatus | undefined): { write: JobStatus } | { keep: true } => {
+      skipReason = staleness(current, attempt, build.buildId, outcome.state);
+      if (skipReason || !current) return { keep: true };
+      const buildInfo = {
+        id: build.buildId,
+        status: build.status,
+        ...(build.logUrl ? { logUrl: build.logUrl } : {}),
+      };
+      const { lease: _lease, ...job } = current;
+      const now = clock();
+      switch (outcome.state) {
+        case 'building':
+          return { write: transitionJob(job, 'building', now, { build: buildInfo }) };
+        case 'published':
+        case 'skipped':
+          return {
+            write: transitionJob(
+              job,
+              outcome.state,
+              now,
+              {
+                build: buildInfo,
+                artifacts: outcome.artifacts,
+                ...(outcome.reason ? { reason: outcome.reason } : {}),
+              },
+              outcome.reason,
+            ),
+          };
+        case 'failed':
+          return {
+            write: transitionJob(
+              job,
+              'failed',
+              now,
+              { build: buildInfo, error: outcome.error },
+              outcome.error.message,
+            ),
+          };
+      }
+    };
+    try {
+      const { changed } = await updateJob(store, build.job, decide, clock);
+      if (!changed)
+        return ignore(skipReason || 'nothing to change', { buildId: build.buildId, ...build.job });
+    } catch (error) {
+      throw error instanceof TransientError
+        ? error
+        : new TransientError(`Unable to record build ${build.buildId}`, error);
+    }
+    log.info('job status moved on', { state: outcome.state });
+    return { outcome: 'applied', state: outcome.state };
+  };
+
+  function ignore(reason: string, fields: Record<string, unknown>): BuildEventOutcome {
+    logger.info('build notification ignored', { reason, ...fields });
+    return { outcome: 'ignored', reason };
+  }
+}
+
+// Why a notification must not touch the job, or '' when it may.
+function staleness(current: JobStatus | undefined, attempt: number, buildId: string, target: string): string {
+  if (!current) return 'no job has this build';
+  if (current.attempt !== attempt)
+    return `the notification is for attempt ${attempt}, the job is on ${current.attempt}`;
+  if (current.build && current.build.id !== buildId) return `the job runs build ${current.build.id}`;
+  if (isFinal(current.state)) return `the job is already ${current.state}`;
+  if (target === 'building' && current.state === 'building') return 'the job is already building';
+  return '';
+}

@@ -1,0 +1,19 @@
+import { cloudEvent, type CloudEvent } from '@google-cloud/functions-framework';
+import { loadConfig, required } from '../../shared/config/load-config.js';
+import { createLogger } from '../../shared/log/create-logger.js';
+import { createGcsDocumentStore } from '../../shared/adapters/create-gcs-document-store.js';
+import { createBuildEventsHandler } from './create-build-events-handler.js';
+
+const config = loadConfig();
+const handle = createBuildEventsHandler({
+  store: createGcsDocumentStore({
+    bucket: required(config.bucket, 'PKGRELAY_BUCKET'),
+    projectId: config.projectId,
+  }),
+  logger: createLogger({ fields: { component: 'build-events' }, minSeverity: config.logLevel }),
+  buildTimeoutSeconds: config.buildTimeoutSeconds,
+});
+
+cloudEvent('buildEvents', async (event: CloudEvent<unknown>) => {
+  await handle(event);
+});

@@ -1,0 +1,39 @@
+import { execFileSync } from 'node:child_process';
+
+interface Requirement {
+  what: string;
+  probe: [string, string[]];
+  install: string;
+}
+
+const REQUIREMENTS: Requirement[] = [
+  {
+    what: 'Java (for the Pub/Sub emulator)',
+    probe: ['java', ['-version']],
+    install: 'apt-get install openjdk-17-jre-headless',
+  },
+  { what: 'git', probe: ['git', ['--version']], install: 'apt-get install git' },
+  {
+    what: "Python's build module",
+    probe: ['/usr/bin/python3', ['-m', 'build', '--version']],
+    install: 'apt-get install python3-build python3-venv',
+  },
+  {
+    what: 'twine',
+    probe: ['/usr/bin/python3', ['-m', 'twine', '--version']],
+    install: 'apt-get install twine',
+  },
+];
+
+/** Names every missing system dependency with the command that installs it; empty when all are there. */
+export function findMissingSystemDependencies(): string[] {
+  const missing: string[] = [];
+  for (const requirement of REQUIREMENTS) {
+    try {
+      execFileSync(requirement.probe[0], requirement.probe[1], { stdio: 'ignore', timeout: 20_000 });
+    } catch {
+      missing.push(`${requirement.what} is missing: install it with \`${requirement.install}\``);
+    }
+  }
+  return missing;
+}

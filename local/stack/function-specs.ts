@@ -1,0 +1,12 @@
+import type { FunctionSpec } from './start-function.js';
+
+/** Every function of pkgrelay, by the key it has in firebase.json and stack.json. */
+export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
+  webhook: { target: 'webhook', source: 'lib/functions/webhook/index.js', signatureType: 'http' },
+  worker: { target: 'worker', source: 'lib/functions/worker/index.js', signatureType: 'cloudevent' },
+  buildEvents: {
+    target: 'buildEvents',
+    source: 'lib/functions/build-events/index.js',
+    signatureType: 'cloudevent',
+  },
+};

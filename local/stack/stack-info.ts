@@ -1,0 +1,34 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** `.pkgrelay/stack.json`: how the CLI, the demo, the tests and the benchmarks find the running stack. */
+export interface StackInfo {
+  projectId: string;
+  pubsub: { host: string; topic: string; deadLetterTopic: string; buildEventsTopic: string };
+  storage: { host: string; bucket: string };
+  cloudbuild: { host: string };
+  registry: { url: string };
+  index: { url: string };
+  webhook: { url: string; secret: string };
+  functions: Record<string, string>;
+  configPath: string;
+  upstreamBase: string;
+  dataDir: string;
+  logsDir: string;
+  pids: Record<string, number>;
+  startedAt: string;
+}
+
+export const STACK_FILE = 'stack.json';
+
+/** Reads the stack file that `npm start` wrote; the error says to start the stack. */
+export async function readStackInfo(rootDir = '.pkgrelay'): Promise<StackInfo> {
+  const path = join(rootDir, STACK_FILE);
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as StackInfo;
+  } catch {
+    throw new Error(
+      `No local stack found at ${path}: start one with \`npm start\` (or \`pkgrelay start\`) first.`,
+    );
+  }
+}

@@ -1,0 +1,84 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { findFreePort } from '../net/find-free-port.js';
+import { waitUntil } from '../net/wait-until.js';
+
+export interface FunctionSpec {
+  /** The function's registered name (its `--target`). */
+  target: string;
+  /** The compiled module that registers it. */
+  source: string;
+  signatureType: 'http' | 'cloudevent';
+}
+
+export interface RunningFunction {
+  target: string;
+  url: string;
+  port: number;
+  process: ChildProcess;
+  stop(): Promise<void>;
+  restart(): Promise<void>;
+}
+
+// The package's entry is build/src/index.js; its CLI, main.js, sits beside it.
+const frameworkMain = join(
+  dirname(createRequire(import.meta.url).resolve('@google-cloud/functions-framework')),
+  'main.js',
+);
+
+/** Runs one function in its own functions-framework process, as Cloud Run does: one target per instance. */
+export async function startFunction(
+  spec: FunctionSpec,
+  { port, env, logFile }: { port?: number; env: Record<string, string>; logFile: string },
+): Promise<RunningFunction> {
+  const chosen = port || (await findFreePort());
+  const url = `http://127.0.0.1:${chosen}`;
+  const log = createWriteStream(logFile, { flags: 'a' });
+  let child: ChildProcess;
+  const launch = async (): Promise<void> => {
+    child = spawn(
+      process.execPath,
+      [
+        frameworkMain,
+        `--target=${spec.target}`,
+        `--source=${spec.source}`,
+        `--signature-type=${spec.signatureType}`,
+        `--port=${chosen}`,
+      ],
+      { env: { ...process.env, ...env, NODE_ENV: 'production' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    child.stdout?.pipe(log, { end: false });
+    child.stderr?.pipe(log, { end: false });
+    let exited = '';
+    child.once('exit', (code, signal) => (exited = `${signal ?? code}`));
+    await waitUntil(`function ${spec.target} on ${url}`, async () => {
+      if (exited) throw new Error(`function ${spec.target} exited with ${exited}; see ${logFile}`);
+      await fetch(url, { method: 'OPTIONS' });
+      return true;
+    });
+  };
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
+    await gone;
+    clearTimeout(timer);
+  };
+  await launch();
+  return {
+    target: spec.target,
+    url,
+    port: chosen,
+    get process() {
+      return child;
+    },
+    stop,
+    restart: async () => {
+      await stop();
+      await launch();
+    },
+  };
+}

@@ -1,0 +1,205 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { silentLogger, type Logger } from '../../shared/log/create-logger.js';
+import { startPubSubEmulator, type PubSubEmulator } from '../pubsub/start-pubsub-emulator.js';
+import { startStorageServer } from '../storage/start-storage-server.js';
+import { startRegistryServer } from '../registry/start-registry-server.js';
+import { startCloudBuildServer } from '../cloudbuild/start-cloud-build-server.js';
+import { applyPubSubDeclaration, declarePubSub } from './declare-pubsub.js';
+import { findPackageRoot } from './find-package-root.js';
+import { FUNCTION_SPECS } from './function-specs.js';
+import { EPHEMERAL_PORTS, type StackPorts } from './read-ports.js';
+import { STACK_FILE, type StackInfo } from './stack-info.js';
+import { startFunction, type RunningFunction } from './start-function.js';
+
+export interface StackOptions {
+  /** Where the stack keeps its data, logs, secrets and stack.json (`.pkgrelay` for `npm start`). */
+  rootDir: string;
+  ports?: StackPorts;
+  projectId?: string;
+  bucket?: string;
+  registryRepository?: string;
+  /** The repositories file; default `<rootDir>/repositories.json`, created empty. */
+  configPath?: string;
+  /** Where upstream repositories live; default `file://<rootDir>/upstreams` (holding `<owner>/<name>.git`). */
+  upstreamBase?: string;
+  webhookSecret?: string;
+  /** Which functions to run; default all. */
+  functions?: readonly string[];
+  /** Extra environment for the functions (e.g. a short PKGRELAY_LEASE_SECONDS in tests). */
+  functionEnv?: Record<string, string>;
+  maxDeliveryAttempts?: number;
+  buildConcurrency?: number;
+  logger?: Logger;
+  /** Called as each service becomes ready, with the milliseconds since start. */
+  onReady?: (service: string, ms: number) => void;
+}
+
+export interface Stack {
+  info: StackInfo;
+  functions: Record<string, RunningFunction>;
+  emulator: PubSubEmulator;
+  stop(): Promise<void>;
+}
+
+/** Brings up the whole local Google Cloud: Pub/Sub emulator, the three stand-ins, and every function. */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const started = Date.now();
+  const rootDir = resolve(options.rootDir);
+  const ports = options.ports ?? EPHEMERAL_PORTS;
+  const projectId = options.projectId ?? 'pkgrelay-local';
+  const bucket = options.bucket ?? 'pkgrelay-status';
+  const logger = options.logger ?? silentLogger;
+  const ready = (service: string): void => options.onReady?.(service, Date.now() - started);
+  const dataDir = join(rootDir, 'data');
+  const logsDir = join(rootDir, 'logs');
+  const secretsDir = join(rootDir, 'secrets');
+  const upstreamsDir = join(rootDir, 'upstreams');
+  await Promise.all(
+    [dataDir, logsDir, secretsDir, upstreamsDir].map((dir) => mkdir(dir, { recursive: true })),
+  );
+  const configPath = resolve(options.configPath ?? join(rootDir, 'repositories.json'));
+  if (!existsSync(configPath))
+    await writeFile(configPath, JSON.stringify({ repositories: [] }, null, 2) + '\n');
+  const webhookSecret = options.webhookSecret ?? (await readOrCreateSecret(join(rootDir, 'webhook-secret')));
+
+  const cleanups: Array<() => Promise<void>> = [];
+  const stop = async (): Promise<void> => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+  };
+  try {
+    const emulatorStarting = startPubSubEmulator({ ...(ports.pubsub ? { port: ports.pubsub } : {}) });
+    emulatorStarting.then(
+      ({ stop: halt }) => cleanups.push(halt),
+      () => {},
+    );
+    const [storage, registry] = await Promise.all([
+      startStorageServer({ dataDir: join(dataDir, 'storage'), port: ports.storage, logger }),
+      startRegistryServer({ dataDir: join(dataDir, 'registry'), port: ports.registry, logger }),
+    ]);
+    cleanups.push(storage.close, registry.close);
+    ready('storage');
+    ready('artifactregistry');
+    const emulator = await emulatorStarting;
+    ready('pubsub');
+    const pubsubOptions = { projectId, apiEndpoint: emulator.host };
+    const cloudbuild = await startCloudBuildServer({
+      dataDir: join(dataDir, 'cloudbuild'),
+      secretsDir,
+      projectId,
+      port: ports.cloudbuild,
+      pubsub: pubsubOptions,
+      concurrency: options.buildConcurrency ?? 2,
+      logger,
+    });
+    cleanups.push(cloudbuild.close);
+    ready('cloudbuild');
+
+    const { Storage } = await import('@google-cloud/storage');
+    const storageClient = new Storage({ apiEndpoint: storage.url, projectId });
+    await storageClient.createBucket(bucket).catch((error: { code?: number }) => {
+      if (error.code !== 409) throw error;
+    });
+
+    const registryUrl = registry.repositoryUrl(projectId, options.registryRepository ?? 'pkgrelay');
+    const env: Record<string, string> = {
+      PKGRELAY_PROJECT_ID: projectId,
+      GOOGLE_CLOUD_PROJECT: projectId,
+      PKGRELAY_CONFIG: configPath,
+      PKGRELAY_UPSTREAM_BASE: options.upstreamBase ?? `file://${upstreamsDir}`,
+      PKGRELAY_WEBHOOK_SECRETS: webhookSecret,
+      PKGRELAY_BUCKET: bucket,
+      PKGRELAY_REGISTRY_URL: registryUrl,
+      PKGRELAY_CLOUDBUILD_ENDPOINT: cloudbuild.url,
+      PKGRELAY_BUILD_ISOLATION: 'false',
+      PKGRELAY_REGISTRY_AUTH: 'none',
+      PKGRELAY_LEASE_SECONDS: '30',
+      PUBSUB_EMULATOR_HOST: emulator.host,
+      STORAGE_EMULATOR_HOST: storage.url,
+      METADATA_SERVER_DETECTION: 'none',
+      ...options.functionEnv,
+    };
+    const root = findPackageRoot();
+    const names = options.functions ?? Object.keys(FUNCTION_SPECS);
+    const running = await Promise.all(
+      names.map(async (name) => {
+        const spec = FUNCTION_SPECS[name];
+        if (!spec)
+          throw new Error(`Unknown function "${name}"; known: ${Object.keys(FUNCTION_SPECS).join(', ')}`);
+        const fn = await startFunction(
+          { ...spec, source: join(root, spec.source) },
+          {
+            env,
+            logFile: join(logsDir, `${name}.log`),
+            ...(ports.functions[name] ? { port: ports.functions[name] } : {}),
+          },
+        );
+        cleanups.push(fn.stop);
+        ready(`function ${name}`);
+        return [name, fn] as const;
+      }),
+    );
+    const functions = Object.fromEntries(running);
+    const urls = Object.fromEntries(running.map(([name, fn]) => [name, fn.url]));
+
+    const { PubSub } = await import('@google-cloud/pubsub');
+    const pubsub = new PubSub({ ...pubsubOptions, emulatorMode: true });
+    cleanups.push(() => pubsub.close());
+    const releasesTopic = 'pkgrelay-releases';
+    await applyPubSubDeclaration(
+      pubsub,
+      declarePubSub({
+        projectId,
+        releasesTopic,
+        buildEventsTopic: 'cloud-builds',
+        functionUrls: urls,
+        maxDeliveryAttempts: options.maxDeliveryAttempts ?? 5,
+      }),
+    );
+    ready('pubsub topics and subscriptions');
+
+    const info: StackInfo = {
+      projectId,
+      pubsub: {
+        host: emulator.host,
+        topic: releasesTopic,
+        deadLetterTopic: `${releasesTopic}-dead-letter`,
+        buildEventsTopic: 'cloud-builds',
+      },
+      storage: { host: storage.url, bucket },
+      cloudbuild: { host: cloudbuild.url },
+      registry: { url: registryUrl },
+      index: { url: `${registryUrl}simple/` },
+      webhook: { url: urls['webhook'] ?? '', secret: webhookSecret },
+      functions: urls,
+      configPath,
+      upstreamBase: env['PKGRELAY_UPSTREAM_BASE'] ?? '',
+      dataDir,
+      logsDir,
+      pids: Object.fromEntries([
+        ['pubsub', emulator.pid],
+        ['stack', process.pid],
+        ...running.map(([name, fn]) => [name, fn.process.pid ?? -1] as const),
+      ]),
+      startedAt: new Date().toISOString(),
+    };
+    await writeFile(join(rootDir, STACK_FILE), JSON.stringify(info, null, 2) + '\n');
+    cleanups.unshift(() => rm(join(rootDir, STACK_FILE), { force: true }));
+    return { info, functions, emulator, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function readOrCreateSecret(path: string): Promise<string> {
+  try {
+    return (await readFile(path, 'utf8')).trim();
+  } catch {
+    const secret = randomBytes(24).toString('hex');
+    await writeFile(path, secret + '\n', { mode: 0o600 });
+    return secret;
+  }
+}

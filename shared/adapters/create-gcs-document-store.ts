@@ -1,0 +1,75 @@
+import type { Bucket } from '@google-cloud/storage';
+import type { DocumentStore, StoredDocument, WriteResult } from '../ports/document-store.js';
+
+export interface GcsStoreOptions {
+  bucket: string;
+  projectId: string;
+  /** Overrides the endpoint; unset, the client uses STORAGE_EMULATOR_HOST or Google's. */
+  apiEndpoint?: string;
+}
+
+/** A DocumentStore on a Cloud Storage bucket; the client library is loaded on first use. */
+export function createGcsDocumentStore(options: GcsStoreOptions): DocumentStore {
+  let bucket: Promise<Bucket> | undefined;
+  const connect = (): Promise<Bucket> =>
+    (bucket ??= import('@google-cloud/storage').then(({ Storage }) =>
+      new Storage({
+        projectId: options.projectId,
+        ...(options.apiEndpoint ? { apiEndpoint: options.apiEndpoint } : {}),
+        // Status writes are small and precondition-guarded: the client's retries handle 5xx safely with them.
+        retryOptions: { autoRetry: true, maxRetries: 5, retryDelayMultiplier: 2, totalTimeout: 30 },
+      }).bucket(options.bucket),
+    ));
+  return {
+    async read(path: string): Promise<StoredDocument | undefined> {
+      const bucket = await connect();
+      // download() does not report the generation: read it first, then download exactly that generation.
+      for (let attempt = 0; attempt < 5; attempt++) {
+        let generation: string;
+        try {
+          const [metadata] = await bucket.file(path).getMetadata();
+          generation = String(metadata.generation ?? '');
+        } catch (error) {
+          if (statusOf(error) === 404) return undefined;
+          throw error;
+        }
+        try {
+          const [contents] = await bucket.file(path, { generation: Number(generation) }).download();
+          return { data: JSON.parse(contents.toString('utf8')), generation };
+        } catch (error) {
+          // 404 here: a newer generation replaced the one just seen; look again.
+          if (statusOf(error) !== 404) throw error;
+        }
+      }
+      throw new Error(`${path} kept changing while it was read`);
+    },
+    async write(
+      path,
+      data,
+      { ifGenerationMatch, cacheControl, contentType = 'application/json' },
+    ): Promise<WriteResult> {
+      const file = (await connect()).file(path);
+      try {
+        await file.save(JSON.stringify(data, null, 2) + '\n', {
+          resumable: false,
+          contentType,
+          metadata: { cacheControl: cacheControl ?? 'no-cache, max-age=0' },
+          preconditionOpts: { ifGenerationMatch: Number(ifGenerationMatch) },
+        });
+        return { written: true, generation: String(file.metadata.generation ?? '') };
+      } catch (error) {
+        if (statusOf(error) === 412) return { written: false, reason: 'conflict' };
+        throw error;
+      }
+    },
+    async list(prefix: string): Promise<string[]> {
+      const [files] = await (await connect()).getFiles({ prefix, autoPaginate: true });
+      return files.map((file) => file.name);
+    },
+  };
+}
+
+function statusOf(error: unknown): number | undefined {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'number' ? code : undefined;
+}

@@ -1,0 +1,34 @@
+import type { PubSub, Topic } from '@google-cloud/pubsub';
+import type { ReleaseRequest } from '../contracts/release-request.js';
+import type { ReleaseQueue } from '../ports/release-queue.js';
+
+export interface PubSubQueueOptions {
+  projectId: string;
+  topic: string;
+  /** Overrides the endpoint; unset, the client uses PUBSUB_EMULATOR_HOST or Google's. */
+  apiEndpoint?: string;
+}
+
+/** A ReleaseQueue on a Pub/Sub topic; the client library is loaded on the first publish, not at cold start. */
+export function createPubSubReleaseQueue(options: PubSubQueueOptions): ReleaseQueue {
+  let topic: Promise<Topic> | undefined;
+  const connect = async (): Promise<Topic> => {
+    const { PubSub } = await import('@google-cloud/pubsub');
+    const client: PubSub = new PubSub({
+      projectId: options.projectId,
+      ...(options.apiEndpoint ? { apiEndpoint: options.apiEndpoint, emulatorMode: true } : {}),
+    });
+    // Every publish is awaited by a waiting HTTP request: send at once instead of waiting to fill a batch.
+    return client.topic(options.topic, { batching: { maxMessages: 1, maxMilliseconds: 0 } });
+  };
+  return {
+    async publish(request: ReleaseRequest, attributes: Record<string, string> = {}): Promise<string> {
+      topic ??= connect().catch((error: unknown) => {
+        topic = undefined;
+        throw error;
+      });
+      const data = Buffer.from(JSON.stringify(request));
+      return (await topic).publishMessage({ data, attributes });
+    },
+  };
+}

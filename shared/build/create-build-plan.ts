@@ -1,0 +1,112 @@
+import { createHash } from 'node:crypto';
+import type { RepositoryConfig } from '../config/repository-config.js';
+import { jobKey } from '../contracts/job-id.js';
+import { FETCH_SOURCE } from './steps/fetch-source.js';
+import { BUILD_DISTRIBUTIONS } from './steps/build-distributions.js';
+import { VERIFY_DISTRIBUTIONS } from './steps/verify-distributions.js';
+import { CHECK_DISTRIBUTIONS } from './steps/check-distributions.js';
+import { UPLOAD_DISTRIBUTIONS } from './steps/upload-distributions.js';
+
+/** Step ids are fixed: the id of a failed step names its error code. */
+export const StepId = ['fetch', 'build', 'verify', 'check', 'upload'] as const;
+export type StepId = (typeof StepId)[number];
+
+export interface BuildStep {
+  id: StepId;
+  name: string;
+  entrypoint: string;
+  args: string[];
+  env: string[];
+  secretEnv?: string[];
+  timeout?: { seconds: number };
+}
+
+/** The Build resource as `@google-cloud/cloudbuild` takes it (the fields pkgrelay sets). */
+export interface BuildPlan {
+  steps: BuildStep[];
+  substitutions: Record<string, string>;
+  tags: string[];
+  timeout: { seconds: number };
+  options: { substitutionOption: 'MUST_MATCH'; logging: 'CLOUD_LOGGING_ONLY' };
+  availableSecrets?: { secretManager: Array<{ versionName: string; env: string }> };
+  serviceAccount?: string;
+}
+
+export interface BuildPlanInput {
+  projectId: string;
+  repository: string;
+  tag: string;
+  version: string;
+  attempt: number;
+  repo: RepositoryConfig;
+  upstreamBase: string;
+  registryUrl: string;
+  isolation: boolean;
+  registryAuth: 'google' | 'none';
+  timeoutSeconds: number;
+  serviceAccount?: string | undefined;
+}
+
+/** The substitution keys that carry a build back to its job. */
+export const JobSubstitution = {
+  repository: '_PKGRELAY_REPOSITORY',
+  tag: '_PKGRELAY_TAG',
+  attempt: '_PKGRELAY_ATTEMPT',
+} as const;
+
+/**
+ * The Cloud Build that repackages one tag. Every value from outside reaches the steps as a
+ * substitution mapped into an environment variable: data, never part of a command line.
+ */
+export function createBuildPlan(input: BuildPlanInput): BuildPlan {
+  const substitutions: Record<string, string> = {
+    [JobSubstitution.repository]: input.repository,
+    [JobSubstitution.tag]: input.tag,
+    [JobSubstitution.attempt]: String(input.attempt),
+    _PKGRELAY_VERSION: input.version,
+    _PKGRELAY_UPSTREAM_URL: `${input.upstreamBase}/${input.repository}.git`,
+    _PKGRELAY_SUBDIR: input.repo.subdirectory,
+    _PKGRELAY_REGISTRY_URL: input.registryUrl,
+    _PKGRELAY_ISOLATION: String(input.isolation),
+    _PKGRELAY_REGISTRY_AUTH: input.registryAuth,
+  };
+  const env = Object.keys(substitutions).map((key) => `${key.slice(1)}=\${${key}}`);
+  const image = `python:${input.repo.pythonVersion}`;
+  const step = (id: StepId, script: string, extra: Partial<BuildStep> = {}): BuildStep => ({
+    id,
+    name: image,
+    entrypoint: 'python3',
+    // `$$` is Cloud Build's escape for a literal `$`: the scripts must reach Python unchanged.
+    args: ['-c', script.replaceAll('$', '$$')],
+    env,
+    ...extra,
+  });
+  const secretName = input.repo.private ? input.repo.tokenSecret : undefined;
+  return {
+    steps: [
+      step('fetch', FETCH_SOURCE, secretName ? { secretEnv: ['PKGRELAY_UPSTREAM_TOKEN'] } : {}),
+      step('build', BUILD_DISTRIBUTIONS),
+      step('verify', VERIFY_DISTRIBUTIONS),
+      step('check', CHECK_DISTRIBUTIONS),
+      step('upload', UPLOAD_DISTRIBUTIONS),
+    ],
+    substitutions,
+    // Build tags cannot hold `/`: a digest of the job identity lets a person filter builds by job.
+    tags: ['pkgrelay', `job-${createHash('sha256').update(jobKey(input)).digest('hex').slice(0, 24)}`],
+    timeout: { seconds: input.timeoutSeconds },
+    options: { substitutionOption: 'MUST_MATCH', logging: 'CLOUD_LOGGING_ONLY' },
+    ...(secretName
+      ? {
+          availableSecrets: {
+            secretManager: [
+              {
+                versionName: `projects/${input.projectId}/secrets/${secretName}/versions/latest`,
+                env: 'PKGRELAY_UPSTREAM_TOKEN',
+              },
+            ],
+          },
+        }
+      : {}),
+    ...(input.serviceAccount ? { serviceAccount: input.serviceAccount } : {}),
+  };
+}

@@ -1,0 +1,94 @@
+import type { ErrorCode } from '../errors.js';
+import type { Artifact, JobState } from '../status/job-status.js';
+import type { BuildNotification } from './read-build-notification.js';
+
+export type BuildOutcome =
+  | { state: 'building' }
+  | { state: 'published' | 'skipped'; artifacts: Artifact[]; reason?: string }
+  | { state: 'failed'; error: { code: ErrorCode; message: string; step?: string; logTail?: string } }
+  | { state: 'unknown' };
+
+// What a failed step means when the step could not say more itself.
+const STEP_CODES: Record<string, { code: ErrorCode; message: string }> = {
+  fetch: {
+    code: 'SOURCE_NOT_FOUND',
+    message: 'the tag could not be fetched: check that the repository and the tag exist',
+  },
+  build: { code: 'BUILD_FAILED', message: 'building the sdist and wheel failed: see the build log' },
+  verify: { code: 'VERSION_MISMATCH', message: 'the built files do not carry the version of the tag' },
+  check: { code: 'METADATA_INVALID', message: 'twine check rejected the built metadata' },
+  upload: {
+    code: 'UPLOAD_REJECTED',
+    message: 'the registry refused the upload: check its URL and the build service account',
+  },
+};
+
+/** Maps a Cloud Build status, and what its steps reported, to the job state it leads to. */
+export function describeBuildOutcome(build: BuildNotification, timeoutSeconds: number): BuildOutcome {
+  switch (build.status) {
+    case 'PENDING':
+    case 'QUEUED':
+    case 'WORKING':
+      return { state: 'building' };
+    case 'SUCCESS': {
+      const artifacts = build.artifacts ?? [];
+      if (artifacts.length > 0 && artifacts.every((artifact) => !artifact.uploaded)) {
+        return {
+          state: 'skipped',
+          artifacts,
+          reason: 'every file was already in the registry; the upload skipped them',
+        };
+      }
+      return { state: 'published', artifacts };
+    }
+    case 'FAILURE': {
+      const step = build.failedStep;
+      const known = step ? STEP_CODES[step.id] : undefined;
+      const error = step?.error ?? known;
+      return {
+        state: 'failed',
+        error: {
+          code: error?.code ?? 'BUILD_FAILED',
+          message: `${step ? `step "${step.id}": ` : ''}${error?.message ?? build.failureDetail ?? 'the build failed: see its log'}`,
+          ...(step ? { step: step.id } : {}),
+          ...(step?.error?.logTail ? { logTail: step.error.logTail } : {}),
+        },
+      };
+    }
+    case 'TIMEOUT':
+      return failed(
+        'TIMED_OUT',
+        `the build ran longer than its timeout (${timeoutSeconds} s): raise PKGRELAY_BUILD_TIMEOUT_SECONDS, or look in the log for a step that hangs`,
+        build,
+      );
+    case 'CANCELLED':
+      return failed(
+        'CANCELLED',
+        'the build was cancelled; publish the request again with "force": true to run it',
+        build,
+      );
+    case 'EXPIRED':
+      return failed(
+        'EXPIRED',
+        'the build waited in the queue past its time to live; publish the request again with "force": true',
+        build,
+      );
+    case 'INTERNAL_ERROR':
+      return failed(
+        'INTERNAL_ERROR',
+        `Cloud Build had an internal error (${build.failureDetail ?? 'no detail'}); run it again with "force": true`,
+        build,
+      );
+    case 'STATUS_UNKNOWN':
+      return { state: 'unknown' };
+  }
+}
+
+function failed(code: ErrorCode, message: string, build: BuildNotification): BuildOutcome {
+  return {
+    state: 'failed',
+    error: { code, message, ...(build.failedStep ? { step: build.failedStep.id } : {}) },
+  };
+}
+
+export type { JobState };

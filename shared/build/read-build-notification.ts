@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import { JobSubstitution, StepId } from './create-build-plan.js';
+import { ErrorCode } from '../errors.js';
+
+export const BuildStatus = [
+  'STATUS_UNKNOWN',
+  'PENDING',
+  'QUEUED',
+  'WORKING',
+  'SUCCESS',
+  'FAILURE',
+  'INTERNAL_ERROR',
+  'TIMEOUT',
+  'CANCELLED',
+  'EXPIRED',
+] as const;
+export type BuildStatus = (typeof BuildStatus)[number];
+
+// The API numbers its enum in this order, apart from PENDING (10); REST JSON may carry either form.
+const BY_NUMBER: Record<number, BuildStatus> = {
+  0: 'STATUS_UNKNOWN',
+  10: 'PENDING',
+  1: 'QUEUED',
+  2: 'WORKING',
+  3: 'SUCCESS',
+  4: 'FAILURE',
+  5: 'INTERNAL_ERROR',
+  6: 'TIMEOUT',
+  7: 'CANCELLED',
+  9: 'EXPIRED',
+};
+
+const Status = z.union([z.enum(BuildStatus), z.number().transform((n) => BY_NUMBER[n] ?? 'STATUS_UNKNOWN')]);
+
+const Build = z.object({
+  id: z.string(),
+  status: Status,
+  logUrl: z.string().nullish(),
+  substitutions: z.record(z.string(), z.string()).nullish(),
+  steps: z.array(z.object({ id: z.string().nullish(), status: Status.nullish() })).nullish(),
+  results: z.object({ buildStepOutputs: z.array(z.string().nullable()).nullish() }).nullish(),
+  failureInfo: z.object({ detail: z.string().nullish() }).nullish(),
+  statusDetail: z.string().nullish(),
+  timeout: z.union([z.string(), z.object({ seconds: z.union([z.string(), z.number()]) })]).nullish(),
+});
+
+const StepError = z.object({ code: z.enum(ErrorCode), message: z.string(), logTail: z.string().optional() });
+const Artifacts = z.array(
+  z.object({
+    filename: z.string(),
+    sha256: z.string(),
+    size: z.number(),
+    kind: z.enum(['sdist', 'wheel']),
+    uploaded: z.boolean(),
+  }),
+);
+
+export interface BuildNotification {
+  buildId: string;
+  status: BuildStatus;
+  logUrl: string | undefined;
+  job: { repository: string; tag: string; attempt: number } | undefined;
+  failedStep: { id: string; error: z.infer<typeof StepError> | undefined } | undefined;
+  artifacts: z.infer<typeof Artifacts> | undefined;
+  failureDetail: string | undefined;
+}
+
+/** Reads a `cloud-builds` notification (the Build as JSON); `job` is undefined for builds that are not pkgrelay's. */
+export function readBuildNotification(data: Buffer): BuildNotification | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(data.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  const parsed = Build.safeParse(json);
+  if (!parsed.success) return undefined;
+  const build = parsed.data;
+  const subs = build.substitutions ?? {};
+  const repository = subs[JobSubstitution.repository];
+  const tag = subs[JobSubstitution.tag];
+  const attempt = Number(subs[JobSubstitution.attempt] ?? NaN);
+  const outputs = (build.results?.buildStepOutputs ?? []).map(decodeOutput);
+  const steps = build.steps ?? [];
+  const failedIndex = steps.findIndex((step) => step.status === 'FAILURE' || step.status === 'TIMEOUT');
+  const failed = failedIndex >= 0 ? steps[failedIndex] : undefined;
+  const uploadIndex = steps.findIndex((step) => step.id === ('upload' satisfies StepId));
+  const artifacts = Artifacts.safeParse(
+    (outputs[uploadIndex] as { artifacts?: unknown } | undefined)?.artifacts,
+  );
+  const stepError = StepError.safeParse((outputs[failedIndex] as { error?: unknown } | undefined)?.error);
+  return {
+    buildId: build.id,
+    status: build.status,
+    logUrl: build.logUrl ?? undefined,
+    job: repository && tag && Number.isInteger(attempt) ? { repository, tag, attempt } : undefined,
+    failedStep: failed
+      ? { id: failed.id ?? `#${failedIndex}`, error: stepError.success ? stepError.data : undefined }
+      : undefined,
+    artifacts: artifacts.success ? artifacts.data : undefined,
+    failureDetail: build.failureInfo?.detail ?? build.statusDetail ?? undefined,
+  };
+}
+
+function decodeOutput(output: string | null): unknown {
+  if (!output) return undefined;
+  try {
+    return JSON.parse(Buffer.from(output, 'base64').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}

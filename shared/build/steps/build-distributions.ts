@@ -1,0 +1,53 @@
+import { PRELUDE } from './prelude.js';
+
+/** Step `build`: sdist and wheel with PEP 517 `build`; isolated in Cloud Build, with the machine's backends offline. */
+export const BUILD_DISTRIBUTIONS =
+  PRELUDE +
+  String.raw`
+import tomllib
+out = os.path.abspath("dist")
+project = os.path.normpath(os.path.join("src", env.get("PKGRELAY_SUBDIR", "")))
+where = env.get("PKGRELAY_SUBDIR") or "the repository root"
+if not os.path.isfile(os.path.join(project, "pyproject.toml")) and not os.path.isfile(os.path.join(project, "setup.py")):
+    fail("NOT_A_PYTHON_PROJECT", "no pyproject.toml or setup.py in " + where + " at tag " + env["PKGRELAY_TAG"]
+         + ": set \"subdirectory\" in the repository's configuration if the project lives in a folder")
+isolated = env.get("PKGRELAY_ISOLATION", "true") == "true"
+requires = ["setuptools>=40.8.0"]
+pyproject = os.path.join(project, "pyproject.toml")
+if os.path.isfile(pyproject):
+    with open(pyproject, "rb") as fh:
+        requires = tomllib.load(fh).get("build-system", {}).get("requires", requires)
+if isolated:
+    run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "build", "twine"], check=True)
+    args = [sys.executable, "-m", "build", "--outdir", out, project]
+else:
+    # Offline there is no isolated environment: the backend must already be here, in a version the project accepts.
+    from importlib.metadata import version, PackageNotFoundError
+    from packaging.requirements import Requirement
+    missing = []
+    for text in requires:
+        req = Requirement(text)
+        if req.marker is not None and not req.marker.evaluate():
+            continue
+        try:
+            have = version(req.name)
+        except PackageNotFoundError:
+            missing.append(text + " (not installed)")
+            continue
+        if req.specifier and not req.specifier.contains(have, prereleases=True):
+            missing.append(text + " (this builder has " + have + ")")
+    if missing:
+        fail("BACKEND_TOO_OLD", "the project needs " + ", ".join(missing) + ", which this builder cannot provide offline: "
+             + "build it with isolation on (PKGRELAY_BUILD_ISOLATION=true, as in Cloud Build) or install the newer backend on the builder")
+    args = [sys.executable, "-m", "build", "--no-isolation", "--skip-dependency-check", "--outdir", out, project]
+result = run(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+print(result.stdout, end="")
+if result.returncode != 0:
+    tail = "\n".join(result.stdout.strip().splitlines()[-15:])
+    emit({"error": {"code": "BUILD_FAILED", "message": "python -m build failed for " + where + "; its last lines follow", "logTail": tail[-3000:]}})
+    sys.exit(1)
+built = sorted(os.listdir(out))
+if not any(name.endswith(".whl") for name in built) or not any(name.endswith(".tar.gz") for name in built):
+    fail("BUILD_FAILED", "the build made " + (", ".join(built) or "nothing") + " instead of one sdist and one wheel")
+emit({"files": built})
+`;

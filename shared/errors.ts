@@ -1,0 +1,62 @@
+/** How a consumer of a Pub/Sub message reacts to an error: record and acknowledge, or throw so Pub/Sub retries. */
+export const Reaction = ['permanent', 'transient'] as const;
+export type Reaction = (typeof Reaction)[number];
+
+/** The codes a failed job carries; each has a message a person can act on. */
+export const ErrorCode = [
+  'INVALID_REQUEST',
+  'NOT_CONFIGURED',
+  'SOURCE_NOT_FOUND',
+  'NOT_A_PYTHON_PROJECT',
+  'BACKEND_TOO_OLD',
+  'BUILD_FAILED',
+  'VERSION_MISMATCH',
+  'METADATA_INVALID',
+  'UPLOAD_REJECTED',
+  'TIMED_OUT',
+  'CANCELLED',
+  'EXPIRED',
+  'INTERNAL_ERROR',
+  'DEAD_LETTERED',
+] as const;
+export type ErrorCode = (typeof ErrorCode)[number];
+
+/** A failure that will not go away by retrying: the message is recorded and acknowledged. */
+export class PermanentError extends Error {
+  readonly reaction = 'permanent' as const;
+  override name = 'PermanentError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** A failure that may pass (an outage, a lost race): thrown so Pub/Sub redelivers with backoff. */
+export class TransientError extends Error {
+  readonly reaction = 'transient' as const;
+  override name = 'TransientError';
+  constructor(what: string, cause?: unknown) {
+    super(`${what}. Reason: ${cause instanceof Error ? cause.message : String(cause ?? 'unknown')}`, {
+      cause,
+    });
+  }
+}
+
+/** Bad configuration found at cold start: names the source, the field and the fix. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(
+    readonly source: string,
+    readonly issues: readonly string[],
+  ) {
+    super(`Invalid configuration in ${source}:\n${issues.map((issue) => `  - ${issue}`).join('\n')}`);
+  }
+}
+
+/** The reaction an arbitrary thrown value calls for: unknown errors are treated as transient, so nothing is lost. */
+export function reactionTo(error: unknown): Reaction {
+  return error instanceof PermanentError ? 'permanent' : 'transient';
+}

@@ -1,0 +1,14 @@
+import type { BuildPlan } from '../build/create-build-plan.js';
+
+export interface StartedBuild {
+  id: string;
+  logUrl?: string;
+}
+
+/** Cloud Build, as the worker and reconcile use it. */
+export interface BuildService {
+  /** Resolves once the build is created (queued), without waiting for it to run. */
+  start(plan: BuildPlan): Promise<StartedBuild>;
+  /** The build's current resource in REST JSON form (status as its name), or undefined if it does not exist. */
+  get(id: string): Promise<unknown>;
+}

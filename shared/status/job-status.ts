@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { ErrorCode } from '../errors.js';
+import { RequestSource } from '../contracts/release-request.js';
+
+export const JobState = ['queued', 'building', 'published', 'skipped', 'failed'] as const;
+export type JobState = (typeof JobState)[number];
+export const FinalState = ['published', 'skipped', 'failed'] as const;
+
+export const Artifact = z.object({
+  filename: z.string(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  size: z.number().int().nonnegative(),
+  kind: z.enum(['sdist', 'wheel']),
+  /** False when the registry already held this file and the upload skipped it. */
+  uploaded: z.boolean(),
+});
+export type Artifact = z.infer<typeof Artifact>;
+
+export const JobStatus = z.object({
+  schemaVersion: z.literal(1),
+  repository: z.string(),
+  tag: z.string(),
+  version: z.string().describe('PEP 440 version taken from the tag'),
+  distribution: z.string().optional().describe('Name published under, when configured'),
+  state: z.enum(JobState),
+  attempt: z
+    .number()
+    .int()
+    .positive()
+    .describe('Runs of this job: 1, and one more for each forced or taken-over run'),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  source: z
+    .object({ kind: z.enum(RequestSource), deliveryId: z.string().optional(), event: z.string().optional() })
+    .optional(),
+  lease: z
+    .object({ holder: z.string(), expiresAt: z.iso.datetime() })
+    .optional()
+    .describe('Held by the worker that claimed the job until it records a build'),
+  build: z
+    .object({ id: z.string(), logUrl: z.string().optional(), status: z.string().optional() })
+    .optional(),
+  artifacts: z.array(Artifact),
+  reason: z.string().optional().describe('Why a job was skipped'),
+  error: z
+    .object({
+      code: z.enum(ErrorCode),
+      message: z.string(),
+      step: z.string().optional(),
+      logTail: z.string().optional(),
+    })
+    .optional(),
+  history: z.array(
+    z.object({
+      state: z.enum(JobState),
+      at: z.iso.datetime(),
+      attempt: z.number().int(),
+      note: z.string().optional(),
+    }),
+  ),
+});
+export type JobStatus = z.infer<typeof JobStatus>;
+
+/** Whether a state is one a job ends in. */
+export function isFinal(state: JobState): boolean {
+  return (FinalState as readonly string[]).includes(state);
+}

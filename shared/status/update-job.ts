@@ -1,0 +1,76 @@
+import { badgeObjectPath, indexObjectPath, jobObjectPath, type JobId } from '../contracts/job-id.js';
+import type { DocumentStore } from '../ports/document-store.js';
+import { compareVersions } from '../versions/compare-versions.js';
+import { JobStatus } from './job-status.js';
+import { Badge, RepositoryIndex, indexEntryOf, type IndexEntry } from './repository-index.js';
+import { updateDocument, type Change } from './update-document.js';
+
+/**
+ * Moves a job's status document on with compare-and-swap, then brings the repository's index
+ * and badge in line with it. The index is synced even when the job is kept, so an update that
+ * died between the two writes is repaired by the next delivery.
+ */
+export async function updateJob(
+  store: DocumentStore,
+  id: JobId,
+  decide: (current: JobStatus | undefined) => Change<JobStatus>,
+  now: () => Date,
+): Promise<{ job: JobStatus | undefined; changed: boolean }> {
+  const path = jobObjectPath(id);
+  const { value: job, changed } = await updateDocument(store, path, JobStatus, decide);
+  if (job) await syncIndex(store, job, path, now);
+  return { job, changed };
+}
+
+async function syncIndex(store: DocumentStore, job: JobStatus, path: string, now: () => Date): Promise<void> {
+  const entry = indexEntryOf(job, path);
+  const { value: index, changed } = await updateDocument(
+    store,
+    indexObjectPath(job.repository),
+    RepositoryIndex,
+    (current): Change<RepositoryIndex> => {
+      const jobs = current?.jobs ?? [];
+      const existing = jobs.find((candidate) => candidate.tag === entry.tag);
+      // Never let an older view of the job overwrite a newer one written by a concurrent update.
+      if (existing && (sameEntry(existing, entry) || isNewer(existing, entry))) return { keep: true };
+      const others = jobs.filter((candidate) => candidate.tag !== entry.tag);
+      return {
+        write: {
+          schemaVersion: 1,
+          repository: current?.repository ?? job.repository,
+          updatedAt: now().toISOString(),
+          jobs: [...others, entry].sort(
+            (a, b) => compareVersions(b.version, a.version) || a.tag.localeCompare(b.tag),
+          ),
+        },
+      };
+    },
+  );
+  if (changed && index && job.state === 'published') await writeBadge(store, index, job.distribution);
+}
+
+async function writeBadge(
+  store: DocumentStore,
+  index: RepositoryIndex,
+  distribution: string | undefined,
+): Promise<void> {
+  const latest = index.jobs.find((entry) => entry.state === 'published');
+  if (!latest) return;
+  const badge: Badge = {
+    schemaVersion: 1,
+    label: distribution ?? index.repository.split('/')[1] ?? 'pkgrelay',
+    message: `v${latest.version}`,
+    color: 'blue',
+  };
+  await updateDocument(store, badgeObjectPath(index.repository), Badge, (current): Change<Badge> =>
+    current?.message === badge.message && current.label === badge.label ? { keep: true } : { write: badge },
+  );
+}
+
+function sameEntry(a: IndexEntry, b: IndexEntry): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function isNewer(a: IndexEntry, b: IndexEntry): boolean {
+  return a.attempt > b.attempt || (a.attempt === b.attempt && a.updatedAt > b.updatedAt);
+}

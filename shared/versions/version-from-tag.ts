@@ -1,0 +1,36 @@
+import type { RepositoryConfig } from '../config/repository-config.js';
+import { parseVersion, type Version } from './parse-version.js';
+
+export type TagDecision = { accepted: true; version: Version } | { accepted: false; reason: string };
+
+/** Decides whether a tag names a release this repository publishes, and which PEP 440 version. */
+export function versionFromTag(
+  tag: string,
+  repo: Pick<RepositoryConfig, 'tagPrefix' | 'tagPattern' | 'prereleases'>,
+): TagDecision {
+  if (repo.tagPattern !== undefined && !new RegExp(`^(?:${repo.tagPattern})$`, 'u').test(tag)) {
+    return { accepted: false, reason: `tag "${tag}" does not match the configured tagPattern` };
+  }
+  let rest = tag;
+  if (repo.tagPrefix !== undefined) {
+    if (!tag.startsWith(repo.tagPrefix)) {
+      return {
+        accepted: false,
+        reason: `tag "${tag}" does not start with the configured tagPrefix "${repo.tagPrefix}"`,
+      };
+    }
+    rest = tag.slice(repo.tagPrefix.length);
+  } else if (/^v/i.test(tag)) {
+    rest = tag.slice(1);
+  }
+  // PEP 440 tolerates surrounding spaces and a leading v; a tag that is a version must not need them.
+  const version = /^[0-9]/.test(rest) ? parseVersion(rest) : undefined;
+  if (!version) return { accepted: false, reason: `tag "${tag}" is not a PEP 440 version` };
+  if (version.isPrerelease && !repo.prereleases) {
+    return {
+      accepted: false,
+      reason: `tag "${tag}" is a pre-release (${version.normalized}) and prereleases are off`,
+    };
+  }
+  return { accepted: true, version };
+}

@@ -1,0 +1,126 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PubSub } from '@google-cloud/pubsub';
+import type { Bucket } from '@google-cloud/storage';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { followJob } from '../../cli/follow-job.js';
+import { openStatusBucket, readRepositoryIndex } from '../../cli/read-status.js';
+import { createUpstreamRepository, addUpstreamRelease } from '../../local/demo/create-upstream-repository.js';
+import { sampleSetuptoolsProject } from '../../local/demo/sample-project.js';
+import { releasePayload, sendDelivery } from '../../local/github/send-delivery.js';
+import { installFromIndex, runPython } from '../../local/python/install-from-index.js';
+import { startStack, type Stack } from '../../local/stack/start-stack.js';
+import { createHash } from 'node:crypto';
+
+describe('the whole pipeline on the local stack', () => {
+  let stack: Stack;
+  let bucket: Bucket;
+  let upstream: string;
+
+  beforeAll(async () => {
+    const root = await mkdtemp(join(tmpdir(), 'pkgrelay-e2e-'));
+    const configPath = join(root, 'repositories.json');
+    await writeFile(configPath, JSON.stringify({ repositories: [{ repository: 'Octo-Org/Widgets' }] }));
+    upstream = await createUpstreamRepository(join(root, 'upstreams'), 'Octo-Org/Widgets', [
+      {
+        files: sampleSetuptoolsProject('octo-widgets', 'octo_widgets', '0.1.0'),
+        tag: 'v0.1.0',
+        annotated: true,
+      },
+    ]);
+    stack = await startStack({ rootDir: root, configPath });
+    bucket = await openStatusBucket(stack.info.storage.bucket, {
+      apiEndpoint: stack.info.storage.host,
+      projectId: stack.info.projectId,
+    });
+  });
+  afterAll(async () => stack?.stop());
+
+  it('turns a signed release webhook into a package pip installs', async () => {
+    const answer = await sendDelivery({
+      url: stack.info.webhook.url,
+      secret: stack.info.webhook.secret,
+      event: 'release',
+      payload: releasePayload('octo-org/widgets', 'v0.1.0'),
+    });
+    expect(answer.status).toBe(202);
+
+    const states: string[] = [];
+    const job = await followJob(
+      bucket,
+      { repository: 'octo-org/widgets', tag: 'v0.1.0' },
+      {
+        onChange: (status) => states.push(status.state),
+        timeoutMs: 120_000,
+      },
+    );
+    expect(job.state, JSON.stringify(job.error)).toBe('published');
+    expect(job.repository).toBe('Octo-Org/Widgets');
+    expect(job.version).toBe('0.1.0');
+    expect(job.build?.id).toBeTruthy();
+    expect(job.history.map((entry) => entry.state)).toEqual(['queued', 'building', 'published']);
+    expect(job.artifacts.map((artifact) => artifact.filename).sort()).toEqual([
+      'octo-widgets-0.1.0.tar.gz',
+      'octo_widgets-0.1.0-py3-none-any.whl',
+    ]);
+    expect(job.artifacts.every((artifact) => artifact.uploaded)).toBe(true);
+
+    // The hashes in the status are those of the files the registry serves.
+    for (const artifact of job.artifacts) {
+      const served = await fetch(new URL(`simple/octo-widgets/`, stack.info.registry.url), {
+        headers: { accept: 'application/vnd.pypi.simple.v1+json' },
+      }).then(
+        (response) =>
+          response.json() as Promise<{
+            files: Array<{ filename: string; url: string; hashes: { sha256: string } }>;
+          }>,
+      );
+      const file = served.files.find((candidate) => candidate.filename === artifact.filename);
+      expect(file?.hashes.sha256).toBe(artifact.sha256);
+      const bytes = Buffer.from(
+        await (
+          await fetch(new URL(file?.url ?? '', new URL(`simple/octo-widgets/`, stack.info.registry.url)))
+        ).arrayBuffer(),
+      );
+      expect(createHash('sha256').update(bytes).digest('hex')).toBe(artifact.sha256);
+    }
+
+    const { python } = await installFromIndex(stack.info.index.url, 'octo-widgets==0.1.0');
+    expect(await runPython(python, 'import octo_widgets; print(octo_widgets.hello())')).toBe(
+      'hello from octo-widgets 0.1.0',
+    );
+
+    const index = await readRepositoryIndex(bucket, 'octo-org/widgets');
+    expect(index?.jobs.find((entry) => entry.tag === 'v0.1.0')?.state).toBe('published');
+    const [badge] = await bucket.file('repos/octo-org/widgets/badge.json').download();
+    expect(JSON.parse(badge.toString())).toMatchObject({ schemaVersion: 1, message: 'v0.1.0' });
+  });
+
+  it('publishes a tag from a manual Pub/Sub message as well', async () => {
+    await addUpstreamRelease(upstream, {
+      files: sampleSetuptoolsProject('octo-widgets', 'octo_widgets', '0.2.0'),
+      tag: 'v0.2.0',
+    });
+    const pubsub = new PubSub({
+      projectId: stack.info.projectId,
+      apiEndpoint: stack.info.pubsub.host,
+      emulatorMode: true,
+    });
+    try {
+      await pubsub
+        .topic(stack.info.pubsub.topic)
+        .publishMessage({ json: { repository: 'octo-org/widgets', tag: 'v0.2.0' } });
+    } finally {
+      await pubsub.close();
+    }
+    const job = await followJob(
+      bucket,
+      { repository: 'octo-org/widgets', tag: 'v0.2.0' },
+      { timeoutMs: 120_000 },
+    );
+    expect(job.state, JSON.stringify(job.error)).toBe('published');
+    const { python } = await installFromIndex(stack.info.index.url, 'octo-widgets');
+    expect(await runPython(python, 'import octo_widgets; print(octo_widgets.__version__)')).toBe('0.2.0');
+  });
+});
