@@ -126,7 +126,7 @@ export function createWebhookHandler({
         httpStatus: 503,
         body: {
           status: 'unavailable',
-          reason: `the release request could not be queued after ${outcome.attempts} attempts (${errorMessage(outcome.error)}); nothing was published: ${REDELIVER_HINT}`,
+          reason: `the release request could not be queued after ${outcome.attempts} attempt${outcome.attempts === 1 ? '' : 's'} (${errorMessage(outcome.error)}); nothing was published: ${REDELIVER_HINT}`,
           job,
         },
       };
