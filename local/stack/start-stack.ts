@@ -47,6 +47,8 @@ export interface Stack {
 /** Brings up the whole local Google Cloud: Pub/Sub emulator, the three stand-ins, and every function. */
 export async function startStack(options: StackOptions): Promise<Stack> {
   const started = Date.now();
+  // Nothing here runs on Google Cloud: the client libraries must not wait for a metadata server.
+  process.env['METADATA_SERVER_DETECTION'] ??= 'none';
   const rootDir = resolve(options.rootDir);
   const ports = options.ports ?? EPHEMERAL_PORTS;
   const projectId = options.projectId ?? 'pkgrelay-local';

@@ -1,0 +1,78 @@
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { findMissingSystemDependencies } from '../../local/stack/check-system.js';
+import { findPackageRoot } from '../../local/stack/find-package-root.js';
+import { EPHEMERAL_PORTS, readPorts } from '../../local/stack/read-ports.js';
+import { startStack } from '../../local/stack/start-stack.js';
+import type { StackInfo } from '../../local/stack/stack-info.js';
+import { progress } from '../print-progress.js';
+
+/** `pkgrelay start`: the whole pipeline on this machine, until interrupted. */
+export function createStartCommand(): Command {
+  return new Command('start')
+    .description(
+      'run the whole pipeline locally: Pub/Sub emulator, Storage, Cloud Build and Artifact Registry stand-ins, and every function',
+    )
+    .option('--root <dir>', 'folder for the stack data, logs and stack.json', '.pkgrelay')
+    .option(
+      '--config <file>',
+      'the repositories file (default: $PKGRELAY_CONFIG, else <root>/repositories.json)',
+    )
+    .option('--ephemeral-ports', 'use free ports instead of those in firebase.json')
+    .option('--json', 'print stack.json on stdout once ready')
+    .action(async (options: { root: string; config?: string; ephemeralPorts?: boolean; json?: boolean }) => {
+      const missing = findMissingSystemDependencies();
+      if (missing.length) {
+        for (const line of missing) progress(`✗ ${line}`);
+        process.exitCode = 1;
+        return;
+      }
+      const configPath = options.config ?? process.env['PKGRELAY_CONFIG'];
+      progress('Starting the local stack…');
+      const stack = await startStack({
+        rootDir: options.root,
+        ports: options.ephemeralPorts ? EPHEMERAL_PORTS : readPorts(join(findPackageRoot(), 'firebase.json')),
+        ...(configPath ? { configPath } : {}),
+        onReady: (service, ms) => progress(`  ✓ ${service} ready (${(ms / 1000).toFixed(1)} s)`),
+      });
+      if (options.json) process.stdout.write(JSON.stringify(stack.info, null, 2) + '\n');
+      else progress(describeStack(stack.info, options.root));
+      await new Promise<void>((resolve) => {
+        const shutdown = (): void => {
+          progress('Stopping the local stack…');
+          resolve();
+        };
+        process.once('SIGINT', shutdown);
+        process.once('SIGTERM', shutdown);
+      });
+      await stack.stop();
+      progress('Stopped.');
+    });
+}
+
+function describeStack(info: StackInfo, root: string): string {
+  const lines = [
+    '',
+    `pkgrelay is running (project ${info.projectId}). Written to ${join(root, 'stack.json')}.`,
+    '',
+    `  Webhook          ${info.webhook.url}   (secret in ${join(root, 'webhook-secret')})`,
+    `  Pub/Sub          ${info.pubsub.host}   (PUBSUB_EMULATOR_HOST; topic ${info.pubsub.topic})`,
+    `  Cloud Storage    ${info.storage.host}   (STORAGE_EMULATOR_HOST; bucket ${info.storage.bucket})`,
+    `  Cloud Build      ${info.cloudbuild.host}`,
+    `  Python index     ${info.index.url}`,
+    ...Object.entries(info.functions).map(([name, url]) => `  function ${name.padEnd(8)}${url}`),
+    '',
+    `Repositories served: ${info.configPath}`,
+    `Upstream repositories: ${info.upstreamBase}/<owner>/<name>.git`,
+    `Function logs: ${info.logsDir}`,
+    '',
+    'Trigger a job by hand with a Pub/Sub message:',
+    `  CLOUDSDK_API_ENDPOINT_OVERRIDES_PUBSUB=http://${info.pubsub.host}/ \\`,
+    `    gcloud pubsub topics publish ${info.pubsub.topic} --project ${info.projectId} \\`,
+    `    --message '{"repository":"owner/name","tag":"v1.2.3"}'`,
+    '',
+    `Then: pip install --index-url ${info.index.url} <name>`,
+    'Press Ctrl-C to stop.',
+  ];
+  return lines.join('\n');
+}
