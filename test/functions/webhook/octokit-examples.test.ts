@@ -34,7 +34,7 @@ type Example = Record<string, unknown> & {
   release?: { tag_name: string; draft: boolean; prerelease: boolean };
 };
 
-/** What pkgrelay answers to each example, from the rules of EVENTS.md. */
+/** What pkgrelay answers to each example, from the rules in the README (GitHub events). */
 function expected(
   event: string,
   example: Example,
