@@ -4,9 +4,10 @@ import { TransientError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/log/create-logger.js';
 import type { DocumentStore } from '../../shared/ports/document-store.js';
 import { readPubSubEvent } from '../../shared/pubsub/read-pubsub-event.js';
-import { isFinal, type JobStatus } from '../../shared/status/job-status.js';
-import { transitionJob } from '../../shared/status/transition-job.js';
+import { applyBuildOutcome } from '../../shared/status/apply-build-outcome.js';
+import type { JobStatus } from '../../shared/status/job-status.js';
 import { updateJob } from '../../shared/status/update-job.js';
+import { judgeNotification } from './judge-notification.js';
 
 export interface BuildEventsDeps {
   store: DocumentStore;
@@ -39,44 +40,9 @@ export function createBuildEventsHandler({
     const log = logger.child({ ...build.job, buildId: build.buildId, status: build.status });
     let skipReason = '';
     const decide = (current: JobStatus | undefined): { write: JobStatus } | { keep: true } => {
-      skipReason = staleness(current, attempt, build.buildId, outcome.state);
+      skipReason = judgeNotification(current, attempt, build.buildId, outcome.state);
       if (skipReason || !current) return { keep: true };
-      const buildInfo = {
-        id: build.buildId,
-        status: build.status,
-        ...(build.logUrl ? { logUrl: build.logUrl } : {}),
-      };
-      const { lease: _lease, ...job } = current;
-      const now = clock();
-      switch (outcome.state) {
-        case 'building':
-          return { write: transitionJob(job, 'building', now, { build: buildInfo }) };
-        case 'published':
-        case 'skipped':
-          return {
-            write: transitionJob(
-              job,
-              outcome.state,
-              now,
-              {
-                build: buildInfo,
-                artifacts: outcome.artifacts,
-                ...(outcome.reason ? { reason: outcome.reason } : {}),
-              },
-              outcome.reason,
-            ),
-          };
-        case 'failed':
-          return {
-            write: transitionJob(
-              job,
-              'failed',
-              now,
-              { build: buildInfo, error: outcome.error },
-              outcome.error.message,
-            ),
-          };
-      }
+      return { write: applyBuildOutcome(current, build, outcome, clock()) };
     };
     try {
       const { changed } = await updateJob(store, build.job, decide, clock);
@@ -95,15 +61,4 @@ export function createBuildEventsHandler({
     logger.info('build notification ignored', { reason, ...fields });
     return { outcome: 'ignored', reason };
   }
-}
-
-// Why a notification must not touch the job, or '' when it may.
-function staleness(current: JobStatus | undefined, attempt: number, buildId: string, target: string): string {
-  if (!current) return 'no job has this build';
-  if (current.attempt !== attempt)
-    return `the notification is for attempt ${attempt}, the job is on ${current.attempt}`;
-  if (current.build && current.build.id !== buildId) return `the job runs build ${current.build.id}`;
-  if (isFinal(current.state)) return `the job is already ${current.state}`;
-  if (target === 'building' && current.state === 'building') return 'the job is already building';
-  return '';
 }

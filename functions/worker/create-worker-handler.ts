@@ -1,18 +1,23 @@
 import type { Config } from '../../shared/config/load-config.js';
 import { findRepository } from '../../shared/config/find-repository.js';
+import type { RepositoryConfig } from '../../shared/config/repository-config.js';
+import type { JobId } from '../../shared/contracts/job-id.js';
 import { parseReleaseRequest, type ReleaseRequest } from '../../shared/contracts/release-request.js';
 import { createBuildPlan } from '../../shared/build/create-build-plan.js';
+import { describeBuildOutcome } from '../../shared/build/describe-build-outcome.js';
 import { PermanentError, TransientError, type ErrorCode } from '../../shared/errors.js';
 import type { Logger } from '../../shared/log/create-logger.js';
 import type { BuildService } from '../../shared/ports/build-service.js';
 import type { DocumentStore } from '../../shared/ports/document-store.js';
 import type { PublishedFiles } from '../../shared/ports/published-files.js';
 import { readPubSubEvent, type PubSubMessage } from '../../shared/pubsub/read-pubsub-event.js';
+import { applyBuildOutcome } from '../../shared/status/apply-build-outcome.js';
 import { decideClaim, type ClaimDecision } from '../../shared/status/decide-claim.js';
-import type { JobStatus } from '../../shared/status/job-status.js';
+import { isFinal, type JobStatus } from '../../shared/status/job-status.js';
 import { transitionJob } from '../../shared/status/transition-job.js';
 import { updateJob } from '../../shared/status/update-job.js';
 import { versionFromTag } from '../../shared/versions/version-from-tag.js';
+import { findAttemptBuild } from './find-attempt-build.js';
 
 export type WorkerConfig = Pick<
   Config,
@@ -41,11 +46,19 @@ export type WorkerOutcome =
   | { outcome: 'rejected'; reason: string }
   | { outcome: 'left'; reason: string }
   | { outcome: 'skipped'; reason: string }
+  | { outcome: 'adopted'; buildId: string }
   | { outcome: 'started'; buildId: string };
+
+interface Claim {
+  id: JobId;
+  attempt: number;
+}
 
 /**
  * The worker: one release request in, at most one build out. It throws only for what a retry can
- * fix (so Pub/Sub redelivers); everything else is recorded and acknowledged.
+ * fix (so Pub/Sub redelivers); everything else is recorded and acknowledged. Every write after the
+ * claim is a compare-and-swap that checks this worker still holds the job, so a worker that lost
+ * its lease never starts a build.
  */
 export function createWorkerHandler({
   config,
@@ -67,14 +80,17 @@ export function createWorkerHandler({
       tag: request.tag,
       messageId: message.messageId,
     });
+    let claim: Claim | undefined;
     try {
-      return await run(request, log);
+      return await run(request, message.messageId, log, (held) => (claim = held));
     } catch (error) {
       if (error instanceof PermanentError) {
         await recordFailure(request, error.code, error.message);
         log.warn('release request refused', { code: error.code, reason: error.message });
         return { outcome: 'rejected', reason: error.message };
       }
+      // The redelivery may take the job over at once instead of waiting out this worker's lease.
+      if (claim) await releaseLease(claim).catch(() => {});
       log.error('release request will be retried', { error });
       throw error instanceof TransientError
         ? error
@@ -82,7 +98,12 @@ export function createWorkerHandler({
     }
   };
 
-  async function run(request: ReleaseRequest, log: Logger): Promise<WorkerOutcome> {
+  async function run(
+    request: ReleaseRequest,
+    messageId: string,
+    log: Logger,
+    onClaim: (claim: Claim) => void,
+  ): Promise<WorkerOutcome> {
     const repo = findRepository(config.repositories, request.repository);
     if (!repo) {
       throw new PermanentError(
@@ -101,19 +122,21 @@ export function createWorkerHandler({
       store,
       id,
       (current) => {
-        claim = decideClaim(current, request.force ?? false, clock());
+        claim = decideClaim(current, { force: request.force ?? false, messageId }, clock());
         if (claim.action !== 'claim') return { keep: true };
-        return { write: claimedJob(current, request, repo.repository, version, claim.attempt, claim.note) };
+        return { write: claimedJob(current, request, messageId, repo, version, claim) };
       },
       clock,
     );
-    if (claim.action === 'wait') throw new TransientError(`Job is in flight elsewhere`, claim.reason);
+    if (claim.action === 'wait') throw new TransientError('The job is in flight elsewhere', claim.reason);
     if (claim.action === 'leave' || !claimed.job) {
       const reason = claim.action === 'leave' ? claim.reason : 'the job document vanished after the claim';
       log.info('release request acknowledged without a build', { reason });
       return { outcome: 'left', reason };
     }
-    const job = claimed.job;
+    const held: Claim = { id, attempt: claim.attempt };
+    onClaim(held);
+    log.info('job claimed', { attempt: held.attempt, note: claim.note });
 
     const name = repo.distributionName ?? repo.repository.split('/')[1] ?? repo.repository;
     const files = await registry.list(name, version).catch((error: unknown) => {
@@ -121,9 +144,11 @@ export function createWorkerHandler({
     });
     if (files.some((file) => file.endsWith('.whl')) && files.some((file) => file.endsWith('.tar.gz'))) {
       const reason = `${name} ${version} is already in the registry (${files.join(', ')}); no build ran`;
-      await settle(id, job.attempt, (current) =>
-        transitionJob(current, 'skipped', clock(), { reason }, reason),
-      );
+      const done = await whileHeld(held, (current) => {
+        const { lease: _lease, ...job } = current;
+        return transitionJob(job, 'skipped', clock(), { reason }, reason);
+      });
+      if (!done) return lost(held, log);
       log.info('job skipped', { reason });
       return { outcome: 'skipped', reason };
     }
@@ -133,7 +158,7 @@ export function createWorkerHandler({
       repository: repo.repository,
       tag: request.tag,
       version,
-      attempt: job.attempt,
+      attempt: held.attempt,
       repo,
       upstreamBase: config.upstreamBase,
       registryUrl: config.registryUrl,
@@ -142,73 +167,135 @@ export function createWorkerHandler({
       timeoutSeconds: config.buildTimeoutSeconds,
       serviceAccount: config.buildServiceAccount,
     });
+    if (claim.takeover) {
+      // The worker before this one may have died between creating its build and recording it.
+      const existing = await findAttemptBuild(builds, plan, id, held.attempt).catch((error: unknown) => {
+        throw new TransientError('Unable to look for a build of this attempt', error);
+      });
+      if (existing) {
+        const outcome = describeBuildOutcome(existing, config.buildTimeoutSeconds);
+        const adopted = await whileHeld(held, (current) =>
+          applyBuildOutcome(
+            current,
+            existing,
+            outcome.state === 'unknown' ? { state: 'building' } : outcome,
+            clock(),
+          ),
+        );
+        if (!adopted) return lost(held, log);
+        log.info('build of a dead worker adopted', { buildId: existing.buildId, status: existing.status });
+        return { outcome: 'adopted', buildId: existing.buildId };
+      }
+    }
+
+    // Renewed right before the build starts: a worker whose lease was taken over stops here.
+    if (!(await whileHeld(held, (current) => ({ ...current, lease: leaseFrom(clock()) }))))
+      return lost(held, log);
     const build = await builds.start(plan).catch((error: unknown) => {
       throw new TransientError('Unable to start the Cloud Build', error);
     });
-    await settle(id, job.attempt, (current) => {
-      const { lease: _lease, ...rest } = current;
-      return current.build
-        ? current
-        : {
-            ...rest,
-            build: { id: build.id, ...(build.logUrl ? { logUrl: build.logUrl } : {}) },
-            updatedAt: clock().toISOString(),
-          };
-    });
-    log.info('build started', { buildId: build.id, attempt: job.attempt });
-    return { outcome: 'started', buildId: build.id };
-  }
-
-  /** Applies `change` to the job if it is still this attempt's and not final; a newer attempt wins. */
-  async function settle(
-    id: { repository: string; tag: string },
-    attempt: number,
-    change: (job: JobStatus) => JobStatus,
-  ) {
+    let recorded = '';
     await updateJob(
       store,
       id,
-      (current) =>
-        current && current.attempt === attempt && !current.build
-          ? { write: change(current) }
-          : { keep: true },
+      (current) => {
+        recorded = current?.build?.id ?? '';
+        if (!current || current.attempt !== held.attempt || isFinal(current.state) || current.build)
+          return { keep: true };
+        const { lease: _lease, ...rest } = current;
+        return {
+          write: {
+            ...rest,
+            build: { id: build.id, ...(build.logUrl ? { logUrl: build.logUrl } : {}) },
+            updatedAt: clock().toISOString(),
+          },
+        };
+      },
       clock,
     );
+    if (recorded && recorded !== build.id)
+      log.error('a second build runs for this attempt', { buildId: build.id, recorded });
+    log.info('build started', { buildId: build.id, attempt: held.attempt });
+    return { outcome: 'started', buildId: build.id };
+  }
+
+  /** Applies `change` only while this worker still holds the claim; false when it lost it. */
+  async function whileHeld({ id, attempt }: Claim, change: (job: JobStatus) => JobStatus): Promise<boolean> {
+    let held = false;
+    await updateJob(
+      store,
+      id,
+      (current) => {
+        held = isHeld(current, attempt);
+        return held && current ? { write: change(current) } : { keep: true };
+      },
+      clock,
+    );
+    return held;
+  }
+
+  function isHeld(current: JobStatus | undefined, attempt: number): boolean {
+    return (
+      current !== undefined &&
+      current.attempt === attempt &&
+      current.state === 'queued' &&
+      !current.build &&
+      current.lease?.holder === holder
+    );
+  }
+
+  async function releaseLease(claim: Claim): Promise<void> {
+    await whileHeld(claim, (current) => ({
+      ...current,
+      lease: { holder, expiresAt: clock().toISOString() },
+    }));
+  }
+
+  function lost({ attempt }: Claim, log: Logger): WorkerOutcome {
+    const reason = `attempt ${attempt} was taken over or ended while this worker held it; it leaves the job alone`;
+    log.warn('claim lost', { reason });
+    return { outcome: 'left', reason };
+  }
+
+  function leaseFrom(now: Date): { holder: string; expiresAt: string } {
+    return { holder, expiresAt: new Date(now.getTime() + config.leaseSeconds * 1000).toISOString() };
   }
 
   function claimedJob(
     current: JobStatus | undefined,
     request: ReleaseRequest,
-    repository: string,
+    messageId: string,
+    repo: RepositoryConfig,
     version: string,
-    attempt: number,
-    note: string,
+    claim: Extract<ClaimDecision, { action: 'claim' }>,
   ): JobStatus {
     const now = clock();
+    if (current && claim.takeover) {
+      return transitionJob(current, 'queued', now, { lease: leaseFrom(now) }, claim.note);
+    }
     const base: JobStatus = {
       schemaVersion: 1,
-      repository,
+      repository: repo.repository,
       tag: request.tag,
       version,
       state: 'queued',
-      attempt,
+      attempt: claim.attempt,
       createdAt: current?.createdAt ?? now.toISOString(),
       updatedAt: now.toISOString(),
       artifacts: [],
       history: current?.history ?? [],
       ...(request.source ? { source: request.source } : {}),
     };
-    const distribution = config.repositories.find((repo) => repo.repository === repository)?.distributionName;
     return transitionJob(
       base,
       'queued',
       now,
       {
-        attempt,
-        lease: { holder, expiresAt: new Date(now.getTime() + config.leaseSeconds * 1000).toISOString() },
-        ...(distribution ? { distribution } : {}),
+        claimedBy: messageId,
+        lease: leaseFrom(now),
+        ...(repo.distributionName ? { distribution: repo.distributionName } : {}),
       },
-      note,
+      claim.note,
     );
   }
 
@@ -218,7 +305,9 @@ export function createWorkerHandler({
       store,
       id,
       (current) => {
-        if (current && current.state !== 'failed') return { keep: true };
+        // A job that exists keeps its own story; a refused request only writes where nothing is.
+        if (current && (current.state !== 'failed' || current.error?.message === message))
+          return { keep: true };
         const now = clock();
         const base: JobStatus = current ?? {
           schemaVersion: 1,
@@ -249,11 +338,12 @@ export function createWorkerHandler({
       data: message?.data.toString('utf8').slice(0, 10_000),
     };
     // Recorded before the acknowledgement, so a malformed message is never lost silently.
-    await store
+    const written = await store
       .write(`rejected/${encodeURIComponent(messageId)}.json`, record, { ifGenerationMatch: '0' })
       .catch((error: unknown) => {
         throw new TransientError('Unable to record a malformed release request', error);
       });
+    if (!written.written) logger.info('malformed release request already recorded', { messageId });
     logger.warn('malformed release request recorded and acknowledged', { messageId, reason });
     return { outcome: 'rejected', reason };
   }

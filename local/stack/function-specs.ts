@@ -9,4 +9,10 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     source: 'lib/functions/build-events/index.js',
     signatureType: 'cloudevent',
   },
+  deadLetter: {
+    target: 'deadLetter',
+    source: 'lib/functions/dead-letter/index.js',
+    signatureType: 'cloudevent',
+  },
+  reconcile: { target: 'reconcile', source: 'lib/functions/reconcile/index.js', signatureType: 'http' },
 };

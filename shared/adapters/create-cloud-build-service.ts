@@ -35,5 +35,9 @@ export function createCloudBuildService({ projectId, endpoint }: CloudBuildServi
         throw error;
       }
     },
+    async listByTag(tag: string): Promise<unknown[]> {
+      const [builds] = await (await connect()).listBuilds({ projectId, filter: `tags="${tag}"` });
+      return builds;
+    },
   };
 }

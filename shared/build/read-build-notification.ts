@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { JobSubstitution, StepId } from './create-build-plan.js';
+import { JobSubstitution, type StepId } from './create-build-plan.js';
 import { ErrorCode } from '../errors.js';
 
 export const BuildStatus = [
@@ -38,9 +38,15 @@ const Build = z.object({
   logUrl: z.string().nullish(),
   substitutions: z.record(z.string(), z.string()).nullish(),
   steps: z.array(z.object({ id: z.string().nullish(), status: Status.nullish() })).nullish(),
-  results: z.object({ buildStepOutputs: z.array(z.string().nullable()).nullish() }).nullish(),
+  // REST JSON carries outputs as base64; the client library hands over bytes.
+  results: z
+    .object({
+      buildStepOutputs: z.array(z.union([z.string(), z.instanceof(Uint8Array)]).nullable()).nullish(),
+    })
+    .nullish(),
   failureInfo: z.object({ detail: z.string().nullish() }).nullish(),
   statusDetail: z.string().nullish(),
+  createTime: z.union([z.string(), z.object({ seconds: z.union([z.string(), z.number()]) })]).nullish(),
   timeout: z.union([z.string(), z.object({ seconds: z.union([z.string(), z.number()]) })]).nullish(),
 });
 
@@ -63,6 +69,8 @@ export interface BuildNotification {
   failedStep: { id: string; error: z.infer<typeof StepError> | undefined } | undefined;
   artifacts: z.infer<typeof Artifacts> | undefined;
   failureDetail: string | undefined;
+  /** When the build was created, if the resource says so (orders a job's builds). */
+  createTime: string | undefined;
 }
 
 /** Reads a `cloud-builds` notification (the Build as JSON); `job` is undefined for builds that are not pkgrelay's. */
@@ -73,6 +81,11 @@ export function readBuildNotification(data: Buffer): BuildNotification | undefin
   } catch {
     return undefined;
   }
+  return readBuild(json);
+}
+
+/** Reads a Build resource as the API or its client library returns it; undefined if it is not one. */
+export function readBuild(json: unknown): BuildNotification | undefined {
   const parsed = Build.safeParse(json);
   if (!parsed.success) return undefined;
   const build = parsed.data;
@@ -99,14 +112,22 @@ export function readBuildNotification(data: Buffer): BuildNotification | undefin
       : undefined,
     artifacts: artifacts.success ? artifacts.data : undefined,
     failureDetail: build.failureInfo?.detail ?? build.statusDetail ?? undefined,
+    createTime: timeOf(build.createTime),
   };
 }
 
-function decodeOutput(output: string | null): unknown {
-  if (!output) return undefined;
+function decodeOutput(output: string | Uint8Array | null): unknown {
+  if (!output || output.length === 0) return undefined;
   try {
-    return JSON.parse(Buffer.from(output, 'base64').toString('utf8'));
+    const bytes = typeof output === 'string' ? Buffer.from(output, 'base64') : Buffer.from(output);
+    return JSON.parse(bytes.toString('utf8'));
   } catch {
     return undefined;
   }
+}
+
+function timeOf(value: string | { seconds: string | number } | null | undefined): string | undefined {
+  if (!value) return undefined;
+  if (typeof value === 'string') return value;
+  return new Date(Number(value.seconds) * 1000).toISOString();
 }

@@ -11,4 +11,6 @@ export interface BuildService {
   start(plan: BuildPlan): Promise<StartedBuild>;
   /** The build's current resource in REST JSON form (status as its name), or undefined if it does not exist. */
   get(id: string): Promise<unknown>;
+  /** Builds that carry this build tag, in REST JSON form, so a job's builds can be found before starting another. */
+  listByTag(tag: string): Promise<unknown[]>;
 }

@@ -27,12 +27,18 @@ export const JobStatus = z.object({
     .number()
     .int()
     .positive()
-    .describe('Runs of this job: 1, and one more for each forced or taken-over run'),
+    .describe('Runs of this job: 1, and one more for each forced run; a taken-over run keeps its number'),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
   source: z
     .object({ kind: z.enum(RequestSource), deliveryId: z.string().optional(), event: z.string().optional() })
     .optional(),
+  claimedBy: z
+    .string()
+    .optional()
+    .describe(
+      'Pub/Sub message id of the request that started this attempt: its redeliveries never start another',
+    ),
   lease: z
     .object({ holder: z.string(), expiresAt: z.iso.datetime() })
     .optional()

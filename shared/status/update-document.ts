@@ -13,7 +13,7 @@ export async function updateDocument<T>(
   path: string,
   schema: z.ZodType<T>,
   decide: (current: T | undefined) => Change<T>,
-  { attempts = 10, cacheControl }: { attempts?: number; cacheControl?: string } = {},
+  { attempts = 25, cacheControl }: { attempts?: number; cacheControl?: string } = {},
 ): Promise<{ value: T | undefined; changed: boolean }> {
   for (let attempt = 0; attempt < attempts; attempt++) {
     const stored = await store.read(path);
@@ -30,6 +30,8 @@ export async function updateDocument<T>(
       ...(cacheControl ? { cacheControl } : {}),
     });
     if (result.written) return { value: change.write, changed: true };
+    // Jittered backoff: many writers of one index must not keep colliding in lockstep.
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * Math.min(attempt + 1, 10)));
   }
   throw new TransientError(`Gave up updating ${path} after ${attempts} concurrent writers won`);
 }

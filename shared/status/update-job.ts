@@ -1,7 +1,7 @@
 import { badgeObjectPath, indexObjectPath, jobObjectPath, type JobId } from '../contracts/job-id.js';
 import type { DocumentStore } from '../ports/document-store.js';
 import { compareVersions } from '../versions/compare-versions.js';
-import { JobStatus } from './job-status.js';
+import { JobStatus, isFinal } from './job-status.js';
 import { Badge, RepositoryIndex, indexEntryOf, type IndexEntry } from './repository-index.js';
 import { updateDocument, type Change } from './update-document.js';
 
@@ -72,5 +72,8 @@ function sameEntry(a: IndexEntry, b: IndexEntry): boolean {
 }
 
 function isNewer(a: IndexEntry, b: IndexEntry): boolean {
-  return a.attempt > b.attempt || (a.attempt === b.attempt && a.updatedAt > b.updatedAt);
+  if (a.attempt !== b.attempt) return a.attempt > b.attempt;
+  // Final states come last in a job's life; between equals, the later update wins.
+  if (isFinal(a.state) !== isFinal(b.state)) return isFinal(a.state);
+  return a.updatedAt > b.updatedAt;
 }

@@ -1,0 +1,120 @@
+import { parseReleaseRequest } from '../../shared/contracts/release-request.js';
+import { TransientError } from '../../shared/errors.js';
+import type { Logger } from '../../shared/log/create-logger.js';
+import type { DocumentStore } from '../../shared/ports/document-store.js';
+import { readPubSubEvent } from '../../shared/pubsub/read-pubsub-event.js';
+import { isFinal, type JobStatus } from '../../shared/status/job-status.js';
+import { transitionJob } from '../../shared/status/transition-job.js';
+import { updateJob } from '../../shared/status/update-job.js';
+
+export interface DeadLetterDeps {
+  store: DocumentStore;
+  logger: Logger;
+  clock?: () => Date;
+}
+
+export type DeadLetterOutcome =
+  | { outcome: 'failed'; path: string }
+  | { outcome: 'left'; reason: string }
+  | { outcome: 'recorded'; path: string };
+
+/** The object that keeps a dead-lettered message, whether or not its job is known. */
+export function deadLetterPath(messageId: string): string {
+  return `dead-letters/${encodeURIComponent(messageId)}.json`;
+}
+
+/**
+ * Takes what exhausted its delivery attempts on `pkgrelay-releases`: keeps the message under
+ * `dead-letters/`, and marks its job `failed` with DEAD_LETTERED unless a build already carries it
+ * or it has ended. It throws only when the store cannot be written, so nothing is dropped.
+ */
+export function createDeadLetterHandler({
+  store,
+  logger,
+  clock = () => new Date(),
+}: DeadLetterDeps): (event: { id?: string; data?: unknown }) => Promise<DeadLetterOutcome> {
+  return async (event) => {
+    const message = readPubSubEvent(event);
+    const messageId = message?.messageId ?? event.id ?? `unknown-${clock().getTime()}`;
+    const attributes = message?.attributes ?? {};
+    const attempts = attributes['CloudPubSubDeadLetterSourceDeliveryCount'] ?? 'its';
+    const subscription = attributes['CloudPubSubDeadLetterSourceSubscription'] ?? 'the worker subscription';
+    const cause =
+      `the release request failed ${attempts} delivery attempts on ${subscription}` +
+      ' (the worker kept answering with an error: see its log for this message id)';
+    const parsed = message ? parseReleaseRequest(message.data) : undefined;
+    const job = parsed?.success ? { repository: parsed.data.repository, tag: parsed.data.tag } : undefined;
+    const path = deadLetterPath(messageId);
+    const record = {
+      messageId,
+      receivedAt: clock().toISOString(),
+      cause,
+      ...(job
+        ? { job }
+        : { reason: parsed && !parsed.success ? parsed.error : 'no Pub/Sub message in the event' }),
+      attributes,
+      data: message?.data.toString('utf8').slice(0, 10_000) ?? '',
+    };
+    try {
+      // Create-only: a redelivered dead letter keeps its first record.
+      await store.write(path, record, { ifGenerationMatch: '0' });
+      if (!job) {
+        logger.error('dead letter of an unknown job recorded', { messageId, path });
+        return { outcome: 'recorded', path };
+      }
+      let left = '';
+      await updateJob(
+        store,
+        job,
+        (current) => {
+          left = whyLeave(current);
+          return left ? { keep: true } : { write: failedJob(current, job, messageId, cause) };
+        },
+        clock,
+      );
+      const log = logger.child({ ...job, messageId });
+      if (left) {
+        log.warn('dead letter recorded; the job is left as it is', { reason: left, path });
+        return { outcome: 'left', reason: left };
+      }
+      log.error('job failed: its release request was dead-lettered', { cause, path });
+      return { outcome: 'failed', path };
+    } catch (error) {
+      throw error instanceof TransientError
+        ? error
+        : new TransientError(`Unable to record dead letter ${messageId}`, error);
+    }
+  };
+
+  function failedJob(
+    current: JobStatus | undefined,
+    job: { repository: string; tag: string },
+    messageId: string,
+    cause: string,
+  ): JobStatus {
+    const now = clock();
+    const base: JobStatus = current ?? {
+      schemaVersion: 1,
+      repository: job.repository,
+      tag: job.tag,
+      version: '',
+      state: 'failed',
+      attempt: 1,
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+      artifacts: [],
+      history: [],
+    };
+    const { lease: _lease, ...rest } = base;
+    const message = `${cause}; fix the cause, then publish the request again with "force": true (message ${messageId})`;
+    return transitionJob(rest, 'failed', now, { error: { code: 'DEAD_LETTERED', message } }, message);
+  }
+}
+
+// A final job told its own story already; a recorded build will still report how it ends.
+function whyLeave(current: JobStatus | undefined): string {
+  if (!current) return '';
+  if (isFinal(current.state)) return `the job is already ${current.state}`;
+  if (current.build) return `build ${current.build.id} carries the job`;
+  return '';
+}

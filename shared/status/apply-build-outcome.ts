@@ -1,0 +1,47 @@
+import type { BuildOutcome } from '../build/describe-build-outcome.js';
+import type { BuildNotification } from '../build/read-build-notification.js';
+import type { JobStatus } from './job-status.js';
+import { transitionJob } from './transition-job.js';
+
+/**
+ * The job as a build's status leaves it: building, or final with artifacts or an error. The lease
+ * goes, since the build now carries the job. Callers check first that the build belongs to the job.
+ */
+export function applyBuildOutcome(
+  current: JobStatus,
+  build: Pick<BuildNotification, 'buildId' | 'status' | 'logUrl'>,
+  outcome: Exclude<BuildOutcome, { state: 'unknown' }>,
+  now: Date,
+): JobStatus {
+  const { lease: _lease, ...job } = current;
+  const buildInfo = {
+    id: build.buildId,
+    status: build.status,
+    ...(build.logUrl ? { logUrl: build.logUrl } : job.build?.logUrl ? { logUrl: job.build.logUrl } : {}),
+  };
+  switch (outcome.state) {
+    case 'building':
+      return transitionJob(job, 'building', now, { build: buildInfo });
+    case 'published':
+    case 'skipped':
+      return transitionJob(
+        job,
+        outcome.state,
+        now,
+        {
+          build: buildInfo,
+          artifacts: outcome.artifacts,
+          ...(outcome.reason ? { reason: outcome.reason } : {}),
+        },
+        outcome.reason,
+      );
+    case 'failed':
+      return transitionJob(
+        job,
+        'failed',
+        now,
+        { build: buildInfo, error: outcome.error },
+        outcome.error.message,
+      );
+  }
+}

@@ -1,0 +1,52 @@
+import type { DocumentStore, StoredDocument, WriteResult } from '../../shared/ports/document-store.js';
+
+export interface MemoryDocumentStore extends DocumentStore {
+  /** The stored JSON of every object, by path. */
+  snapshot(): Record<string, unknown>;
+  /** Number of successful writes so far. */
+  writes(): number;
+  /** Runs before each read and write resolves: a test yields here to interleave concurrent callers. */
+  pause: () => Promise<void>;
+}
+
+/**
+ * An in-memory DocumentStore with Cloud Storage's semantics: every write makes a new generation,
+ * `ifGenerationMatch: '0'` creates only if absent, any other value is a compare-and-swap. Documents
+ * are stored as JSON text, so callers never share objects with the store.
+ */
+export function createMemoryDocumentStore(): MemoryDocumentStore {
+  const objects = new Map<string, { text: string; generation: string }>();
+  let clock = 1_000;
+  let count = 0;
+  const store: MemoryDocumentStore = {
+    pause: () => Promise.resolve(),
+    async read(path: string): Promise<StoredDocument | undefined> {
+      await store.pause();
+      const object = objects.get(path);
+      return object ? { data: JSON.parse(object.text), generation: object.generation } : undefined;
+    },
+    async write(path, data, { ifGenerationMatch }): Promise<WriteResult> {
+      await store.pause();
+      const current = objects.get(path)?.generation ?? '0';
+      if (current !== ifGenerationMatch) return { written: false, reason: 'conflict' };
+      const generation = String(++clock);
+      objects.set(path, { text: JSON.stringify(data), generation });
+      count++;
+      return { written: true, generation };
+    },
+    async list(prefix: string): Promise<string[]> {
+      return [...objects.keys()].filter((path) => path.startsWith(prefix)).sort();
+    },
+    snapshot: () => Object.fromEntries([...objects].map(([path, { text }]) => [path, JSON.parse(text)])),
+    writes: () => count,
+  };
+  return store;
+}
+
+/** A pause that lets other promises run a random number of turns, so concurrent callers interleave. */
+export function randomTurns(max = 5): () => Promise<void> {
+  return async () => {
+    const turns = Math.floor(Math.random() * max);
+    for (let i = 0; i < turns; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+  };
+}

@@ -1,0 +1,14 @@
+/** The CloudEvent that Eventarc delivers for one Pub/Sub message. */
+export function pubsubEvent(
+  data: unknown,
+  { messageId = 'm-1', attributes = {} }: { messageId?: string; attributes?: Record<string, string> } = {},
+): { id: string; data: unknown } {
+  const text = typeof data === 'string' ? data : JSON.stringify(data);
+  return {
+    id: messageId,
+    data: {
+      message: { data: Buffer.from(text).toString('base64'), messageId, attributes },
+      subscription: 'projects/p/subscriptions/s',
+    },
+  };
+}

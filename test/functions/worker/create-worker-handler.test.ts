@@ -1,0 +1,255 @@
+import { describe, expect, it } from 'vitest';
+import { createWorkerHandler, type WorkerConfig } from '../../../functions/worker/create-worker-handler.js';
+import { RepositoryConfig } from '../../../shared/config/repository-config.js';
+import { jobObjectPath } from '../../../shared/contracts/job-id.js';
+import { TransientError } from '../../../shared/errors.js';
+import { silentLogger } from '../../../shared/log/create-logger.js';
+import { JobStatus } from '../../../shared/status/job-status.js';
+import { createFakeBuildService, type FakeBuildService } from '../../fakes/create-fake-build-service.js';
+import { createFakeClock } from '../../fakes/create-fake-clock.js';
+import { createFakeRegistry, type FakeRegistry } from '../../fakes/create-fake-registry.js';
+import {
+  createMemoryDocumentStore,
+  randomTurns,
+  type MemoryDocumentStore,
+} from '../../fakes/create-memory-document-store.js';
+import { pubsubEvent } from '../../fakes/pubsub-event.js';
+
+const JOB = { repository: 'Octo-Org/Widgets', tag: 'v1.0.0' };
+const config: WorkerConfig = {
+  projectId: 'p',
+  repositories: [RepositoryConfig.parse({ repository: 'Octo-Org/Widgets' })],
+  upstreamBase: 'https://github.com',
+  buildIsolation: true,
+  registryAuth: 'none',
+  buildTimeoutSeconds: 600,
+  leaseSeconds: 60,
+  buildServiceAccount: undefined,
+  registryUrl: 'https://registry.example/p/r/',
+};
+
+function setup() {
+  const store = createMemoryDocumentStore();
+  const builds = createFakeBuildService();
+  const registry = createFakeRegistry();
+  const clock = createFakeClock();
+  const worker = (holder: string, deps: { registry?: FakeRegistry; builds?: FakeBuildService } = {}) =>
+    createWorkerHandler({
+      config,
+      store,
+      builds: deps.builds ?? builds,
+      registry: deps.registry ?? registry,
+      logger: silentLogger,
+      clock: clock.now,
+      holder,
+    });
+  return { store, builds, registry, clock, worker };
+}
+
+async function readJob(store: MemoryDocumentStore, id = JOB): Promise<JobStatus> {
+  return JobStatus.parse((await store.read(jobObjectPath(id)))?.data);
+}
+
+const request = (extra: Record<string, unknown> = {}, messageId = 'm-1') =>
+  pubsubEvent({ repository: 'octo-org/widgets', tag: 'v1.0.0', ...extra }, { messageId });
+
+// A promise that never settles: the worker awaiting it is as good as dead.
+const forever = () => new Promise<never>(() => {});
+
+describe('worker claims', () => {
+  it('claims a new job, starts one build and records it, giving up its lease', async () => {
+    const { store, builds, worker } = setup();
+    expect(await worker('a')(request())).toEqual({ outcome: 'started', buildId: 'build-1' });
+    const job = await readJob(store);
+    expect(job).toMatchObject({ state: 'queued', attempt: 1, claimedBy: 'm-1', build: { id: 'build-1' } });
+    expect(job.lease).toBeUndefined();
+    expect(builds.builds[0]?.substitutions['_PKGRELAY_ATTEMPT']).toBe('1');
+  });
+
+  it('starts exactly one build for 30 concurrent deliveries through 3 instances', async () => {
+    const { store, builds, worker } = setup();
+    store.pause = randomTurns(8);
+    const instances = [worker('a'), worker('b'), worker('c')];
+    const deliveries = Array.from({ length: 30 }, (_, i) => ({ i, handle: instances[i % 3]! }));
+    const pending = new Set(deliveries.map(({ i }) => i));
+    // Pub/Sub redelivers what threw; keep going until every delivery is acknowledged.
+    for (let round = 0; round < 5 && pending.size > 0; round++) {
+      const results = await Promise.allSettled(
+        [...pending].map((i) => deliveries[i]!.handle(request({}, `m-${i}`)).then(() => pending.delete(i))),
+      );
+      for (const result of results)
+        if (result.status === 'rejected') expect(result.reason).toBeInstanceOf(TransientError);
+    }
+    expect(pending.size).toBe(0);
+    expect(builds.builds).toHaveLength(1);
+    const job = await readJob(store);
+    expect(job.build?.id).toBe('build-1');
+    expect(job.history.map((entry) => entry.state)).toEqual(['queued']);
+  });
+
+  it('waits while another worker holds a live lease, and takes over after it', async () => {
+    const { store, builds, clock, worker } = setup();
+    const dead = createFakeRegistry();
+    dead.list = forever;
+    void worker('dead', { registry: dead })(request());
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect((await readJob(store)).lease?.holder).toBe('dead');
+
+    await expect(worker('b')(request({}, 'm-2'))).rejects.toThrow(/in flight elsewhere.*claimed by dead/);
+    expect(builds.builds).toHaveLength(0);
+
+    clock.advance(61_000);
+    expect(await worker('b')(request({}, 'm-2'))).toEqual({ outcome: 'started', buildId: 'build-1' });
+    const job = await readJob(store);
+    expect(job.attempt).toBe(1);
+    expect(job.history.map((entry) => entry.note)).toEqual(['claimed', 'lease of dead expired; taken over']);
+    expect(builds.builds).toHaveLength(1);
+  });
+
+  it('adopts the build of a worker that died between creating it and recording it', async () => {
+    const { store, builds, clock, worker } = setup();
+    builds.afterCreate = forever;
+    void worker('dead')(request());
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(builds.builds).toHaveLength(1);
+    expect((await readJob(store)).build).toBeUndefined();
+
+    builds.afterCreate = () => {};
+    clock.advance(61_000);
+    expect(await worker('b')(request({}, 'm-2'))).toEqual({ outcome: 'adopted', buildId: 'build-1' });
+    expect(builds.builds).toHaveLength(1);
+    expect(await readJob(store)).toMatchObject({ state: 'building', attempt: 1, build: { id: 'build-1' } });
+  });
+
+  it('adopts a build of the attempt that already finished, with its outcome', async () => {
+    const { store, builds, clock, worker } = setup();
+    builds.afterCreate = forever;
+    void worker('dead')(request());
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const build = builds.builds[0]!;
+    build.status = 'FAILURE';
+    build.steps = [{ id: 'fetch', status: 'FAILURE' }];
+    builds.afterCreate = () => {};
+    clock.advance(61_000);
+    await worker('b')(request({}, 'm-2'));
+    expect(await readJob(store)).toMatchObject({
+      state: 'failed',
+      error: { code: 'SOURCE_NOT_FOUND', step: 'fetch' },
+    });
+  });
+
+  it('never starts a build once its lease was taken over, even if it wakes up later', async () => {
+    const { store, builds, clock, worker } = setup();
+    let wake: (files: string[]) => void = () => {};
+    const slow = createFakeRegistry();
+    slow.list = () => new Promise((resolve) => (wake = resolve));
+    const first = worker('slow', { registry: slow })(request());
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    clock.advance(61_000);
+    expect(await worker('b')(request({}, 'm-2'))).toMatchObject({ outcome: 'started' });
+    wake([]);
+    expect(await first).toMatchObject({ outcome: 'left', reason: expect.stringMatching(/taken over/) });
+    expect(builds.builds).toHaveLength(1);
+    expect((await readJob(store)).build?.id).toBe('build-1');
+  });
+
+  it('gives its lease back when it fails transiently, so the redelivery takes over at once', async () => {
+    const { store, builds, registry, worker } = setup();
+    registry.failLists(1);
+    await expect(worker('a')(request())).rejects.toThrow(/Unable to ask the registry/);
+    expect(Date.parse((await readJob(store)).lease?.expiresAt ?? '')).toBeLessThanOrEqual(Date.now());
+    expect(await worker('b')(request())).toMatchObject({ outcome: 'started' });
+    expect(builds.builds).toHaveLength(1);
+  });
+
+  it('retries when Cloud Build cannot be reached, without a second build', async () => {
+    const { builds, worker } = setup();
+    builds.failStarts(1);
+    await expect(worker('a')(request())).rejects.toThrow(/Unable to start the Cloud Build/);
+    expect(await worker('a')(request())).toMatchObject({ outcome: 'started' });
+    expect(builds.builds).toHaveLength(1);
+  });
+
+  it('leaves a job whose build is in flight', async () => {
+    const { builds, worker } = setup();
+    await worker('a')(request());
+    expect(await worker('b')(request({}, 'm-2'))).toEqual({
+      outcome: 'left',
+      reason: 'build build-1 is in flight',
+    });
+    expect(builds.builds).toHaveLength(1);
+  });
+});
+
+describe('worker on final jobs', () => {
+  async function finished(state: 'published' | 'failed') {
+    const context = setup();
+    await context.worker('a')(request());
+    const path = jobObjectPath(JOB);
+    const stored = await context.store.read(path);
+    const job = JobStatus.parse(stored?.data);
+    await context.store.write(path, { ...job, state }, { ifGenerationMatch: stored?.generation ?? '' });
+    return context;
+  }
+
+  it('does not run a final job again without force', async () => {
+    const { builds, worker } = await finished('published');
+    expect(await worker('b')(request({}, 'm-2'))).toMatchObject({
+      outcome: 'left',
+      reason: expect.stringMatching(/already published; send "force": true/),
+    });
+    expect(builds.builds).toHaveLength(1);
+  });
+
+  it('runs it again with force, once per forced message', async () => {
+    const { store, builds, worker } = await finished('failed');
+    expect(await worker('b')(request({ force: true }, 'forced'))).toMatchObject({ outcome: 'started' });
+    expect(builds.builds.map((build) => build.substitutions['_PKGRELAY_ATTEMPT'])).toEqual(['1', '2']);
+    const job = await readJob(store);
+    expect(job).toMatchObject({ attempt: 2, claimedBy: 'forced', build: { id: 'build-2' } });
+
+    await store.write(
+      jobObjectPath(JOB),
+      { ...job, state: 'published' },
+      {
+        ifGenerationMatch: (await store.read(jobObjectPath(JOB)))?.generation ?? '',
+      },
+    );
+    expect(await worker('c')(request({ force: true }, 'forced'))).toMatchObject({
+      outcome: 'left',
+      reason: expect.stringMatching(/redelivery/),
+    });
+    expect(builds.builds).toHaveLength(2);
+  });
+});
+
+describe('worker before building', () => {
+  it('skips a version the registry already holds, with the reason and no build', async () => {
+    const { store, builds, registry, worker } = setup();
+    registry.files.set('Widgets==1.0.0', ['widgets-1.0.0.tar.gz', 'widgets-1.0.0-py3-none-any.whl']);
+    expect(await worker('a')(request())).toMatchObject({ outcome: 'skipped' });
+    const job = await readJob(store);
+    expect(job.state).toBe('skipped');
+    expect(job.reason).toMatch(/already in the registry \(widgets-1\.0\.0\.tar\.gz/);
+    expect(job.lease).toBeUndefined();
+    expect(builds.builds).toHaveLength(0);
+  });
+
+  it('records a request for a repository that is not configured as failed NOT_CONFIGURED', async () => {
+    const { store, worker } = setup();
+    const event = pubsubEvent({ repository: 'someone/else', tag: 'v1.0.0' });
+    expect(await worker('a')(event)).toMatchObject({ outcome: 'rejected' });
+    expect(await readJob(store, { repository: 'someone/else', tag: 'v1.0.0' })).toMatchObject({
+      state: 'failed',
+      error: { code: 'NOT_CONFIGURED' },
+    });
+  });
+
+  it('records a malformed message under rejected/ and acknowledges it', async () => {
+    const { store, worker } = setup();
+    expect(await worker('a')(pubsubEvent('{"repository":', { messageId: 'bad' }))).toMatchObject({
+      outcome: 'rejected',
+    });
+    expect(store.snapshot()['rejected/bad.json']).toMatchObject({ messageId: 'bad' });
+  });
+});

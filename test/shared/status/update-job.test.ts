@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { indexObjectPath, jobObjectPath } from '../../../shared/contracts/job-id.js';
+import type { JobStatus } from '../../../shared/status/job-status.js';
+import { RepositoryIndex } from '../../../shared/status/repository-index.js';
+import { transitionJob } from '../../../shared/status/transition-job.js';
+import { updateJob } from '../../../shared/status/update-job.js';
+import { createMemoryDocumentStore, randomTurns } from '../../fakes/create-memory-document-store.js';
+
+const REPO = 'Octo-Org/Widgets';
+
+function newJob(tag: string, now: Date): JobStatus {
+  return {
+    schemaVersion: 1,
+    repository: REPO,
+    tag,
+    version: tag.slice(1),
+    state: 'queued',
+    attempt: 1,
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+    artifacts: [],
+    history: [{ state: 'queued', at: now.toISOString(), attempt: 1 }],
+  };
+}
+
+describe('repository index under concurrency', () => {
+  it('never loses an entry when 40 jobs of one repository move at once', async () => {
+    const store = createMemoryDocumentStore();
+    store.pause = randomTurns(6);
+    const tags = Array.from({ length: 40 }, (_, i) => `v1.${i}.0`);
+    const now = () => new Date();
+    await Promise.all(
+      tags.map(async (tag) => {
+        const id = { repository: REPO, tag };
+        await updateJob(store, id, () => ({ write: newJob(tag, now()) }), now);
+        await updateJob(
+          store,
+          id,
+          (current) => ({ write: transitionJob(current!, 'published', now()) }),
+          now,
+        );
+      }),
+    );
+    const index = RepositoryIndex.parse((await store.read(indexObjectPath(REPO)))?.data);
+    expect(index.jobs.map((entry) => entry.tag).sort()).toEqual([...tags].sort());
+    expect(index.jobs.every((entry) => entry.state === 'published')).toBe(true);
+    // Newest version first, and the badge names it.
+    expect(index.jobs[0]?.version).toBe('1.39.0');
+    expect((await store.read('repos/octo-org/widgets/badge.json'))?.data).toMatchObject({
+      message: 'v1.39.0',
+    });
+  });
+
+  it('does not let a stale view of a job overwrite a newer index entry', async () => {
+    const store = createMemoryDocumentStore();
+    const at = new Date('2024-01-01T00:00:00Z');
+    const id = { repository: REPO, tag: 'v1.0.0' };
+    const queued = newJob('v1.0.0', at);
+    const published = transitionJob(queued, 'published', new Date('2024-01-01T00:01:00Z'));
+    await updateJob(
+      store,
+      id,
+      () => ({ write: published }),
+      () => at,
+    );
+    // A keep of an old view still syncs the index: it must not move the entry back.
+    await store.write(jobObjectPath(id), queued, {
+      ifGenerationMatch: (await store.read(jobObjectPath(id)))!.generation,
+    });
+    await updateJob(
+      store,
+      id,
+      () => ({ keep: true }),
+      () => at,
+    );
+    const index = RepositoryIndex.parse((await store.read(indexObjectPath(REPO)))?.data);
+    expect(index.jobs[0]?.state).toBe('published');
+  });
+});
