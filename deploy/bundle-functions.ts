@@ -1,0 +1,152 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { builtinModules } from 'node:module';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build, type Metafile } from 'esbuild';
+import { FUNCTION_DEPLOYMENTS, type FunctionDeployment } from './function-deployments.js';
+
+/**
+ * Kept out of the bundle and installed by Cloud Functions' build from the bundle's package.json: the framework must
+ * be the very copy the runtime loads (it holds the registry of functions), and the cloud clients load protos and
+ * JSON from their own folders and are imported lazily anyway.
+ */
+export const EXTERNAL_PACKAGES = ['@google-cloud/*', 'google-auth-library'] as const;
+
+export interface BundleOptions {
+  /** The repository root (holds package.json and functions/). */
+  rootDir: string;
+  /** Where each function gets its folder; `lib/bundle` for `npm run build`. */
+  outDir: string;
+  functions?: readonly FunctionDeployment[];
+}
+
+export interface BundledFunction {
+  target: string;
+  dir: string;
+  /** Bytes of the entry file, which a cold start parses before anything else. */
+  entryBytes: number;
+  /** Lazily loaded chunks (the paths behind dynamic imports). */
+  chunks: string[];
+  dependencies: Record<string, string>;
+  /** Packages the entry file imports at load time; the cloud clients must not be among them. */
+  staticImports: string[];
+  /** Packages loaded only by `import()`, on the paths that need them. */
+  dynamicImports: string[];
+}
+
+/** Bundles every function that has a source folder into its own deployable folder: ESM, Node 22, one entry file. */
+export async function bundleFunctions({
+  rootDir,
+  outDir,
+  functions = FUNCTION_DEPLOYMENTS,
+}: BundleOptions): Promise<BundledFunction[]> {
+  const rootPackage = JSON.parse(readFileSync(join(rootDir, 'package.json'), 'utf8')) as {
+    dependencies?: Record<string, string>;
+  };
+  const bundled: BundledFunction[] = [];
+  for (const fn of functions) {
+    const entry = join(rootDir, 'functions', fn.folder, 'index.ts');
+    if (!existsSync(entry)) continue;
+    const dir = resolve(outDir, fn.folder);
+    // Chunk names carry content hashes: stale ones from an earlier build would be uploaded too.
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir, { recursive: true });
+    const { metafile } = await build({
+      absWorkingDir: rootDir,
+      entryPoints: { index: entry },
+      outdir: dir,
+      bundle: true,
+      // With ESM, splitting turns each dynamic import into its own chunk: loaded on the path that needs it.
+      splitting: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node22',
+      external: [...EXTERNAL_PACKAGES],
+      minify: true,
+      sourcemap: 'linked',
+      sourcesContent: false,
+      metafile: true,
+      logLevel: 'warning',
+      // Bundled CommonJS that calls require() needs one; ESM has none of its own.
+      banner: {
+        js: "import{createRequire as __pkgrelayRequire}from'node:module';const require=__pkgrelayRequire(import.meta.url);",
+      },
+    });
+    const dependencies = externalDependencies(metafile, rootPackage.dependencies ?? {});
+    await writeFile(
+      join(dir, 'package.json'),
+      JSON.stringify(
+        {
+          name: `pkgrelay-${fn.folder}`,
+          private: true,
+          type: 'module',
+          main: 'index.js',
+          engines: { node: '>=22' },
+          dependencies,
+        },
+        null,
+        2,
+      ) + '\n',
+    );
+    const outputs = Object.entries(metafile.outputs).filter(([path]) => path.endsWith('.js'));
+    const entryOutput = outputs.find(([, output]) => output.entryPoint);
+    bundled.push({
+      target: fn.target,
+      dir,
+      entryBytes: entryOutput?.[1].bytes ?? 0,
+      chunks: outputs.filter(([, output]) => !output.entryPoint).map(([path]) => path),
+      dependencies,
+      ...importsOf(entryOutput?.[1]),
+    });
+  }
+  return bundled;
+}
+
+function importsOf(
+  output: Metafile['outputs'][string] | undefined,
+): Pick<BundledFunction, 'staticImports' | 'dynamicImports'> {
+  const external = (output?.imports ?? []).filter(
+    (imported) => imported.external && !imported.path.startsWith('node:'),
+  );
+  return {
+    staticImports: external
+      .filter((imported) => imported.kind === 'import-statement')
+      .map((imported) => imported.path),
+    dynamicImports: external
+      .filter((imported) => imported.kind === 'dynamic-import')
+      .map((imported) => imported.path),
+  };
+}
+
+// The packages the bundle imports but does not contain, at the versions the repository itself depends on.
+function externalDependencies(metafile: Metafile, versions: Record<string, string>): Record<string, string> {
+  const builtins = new Set(builtinModules);
+  const names = new Set<string>(['@google-cloud/functions-framework']);
+  for (const output of Object.values(metafile.outputs)) {
+    for (const imported of output.imports) {
+      if (!imported.external || imported.path.startsWith('node:') || builtins.has(imported.path)) continue;
+      const parts = imported.path.split('/');
+      names.add(imported.path.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] ?? imported.path));
+    }
+  }
+  return Object.fromEntries(
+    [...names].sort().map((name) => {
+      const version = versions[name];
+      if (!version)
+        throw new Error(`the bundle imports ${name}, which package.json does not list in dependencies`);
+      return [name, version];
+    }),
+  );
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const rootDir = process.cwd();
+  const outDir = join(rootDir, 'lib', 'bundle');
+  const bundled = await bundleFunctions({ rootDir, outDir });
+  for (const fn of bundled) {
+    const kb = (fn.entryBytes / 1024).toFixed(0);
+    const lazy = fn.dynamicImports.length ? `; loaded lazily: ${fn.dynamicImports.join(', ')}` : '';
+    process.stdout.write(`bundle ${fn.target}: ${kb} KB → ${fn.dir}${lazy}\n`);
+  }
+}

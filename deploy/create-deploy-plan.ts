@@ -1,0 +1,333 @@
+import { join } from 'node:path';
+import { createBindingCommand } from './create-binding-command.js';
+import { createFunctionDeployCommand } from './create-function-deploy-command.js';
+import { declareRoleBindings, type RoleBinding } from './declare-role-bindings.js';
+import { FUNCTION_DEPLOYMENTS, type FunctionTarget } from './function-deployments.js';
+import { nameResources, type AccountKey, type DeployOptions, type ResourceNames } from './name-resources.js';
+import type { Command, DeployPlan, DeployStep, RetryPolicy } from './plan-types.js';
+
+/** The APIs a deployment uses. */
+export const REQUIRED_APIS = [
+  'artifactregistry.googleapis.com',
+  'cloudbuild.googleapis.com',
+  'cloudfunctions.googleapis.com',
+  'cloudscheduler.googleapis.com',
+  'eventarc.googleapis.com',
+  'iam.googleapis.com',
+  'logging.googleapis.com',
+  'pubsub.googleapis.com',
+  'run.googleapis.com',
+  'secretmanager.googleapis.com',
+  'storage.googleapis.com',
+] as const;
+
+// A new service account takes a few seconds before IAM accepts it in a binding.
+const IAM_RETRY: RetryPolicy = { attempts: 6, delaySeconds: 10 };
+
+/**
+ * The whole deployment as an ordered list of idempotent gcloud steps: running it twice changes nothing the second
+ * time. Values known only while deploying (project number, trigger subscriptions, URLs) are captured into `{{NAME}}`s.
+ */
+export function createDeployPlan(options: DeployOptions): DeployPlan {
+  const names = nameResources(options);
+  const { project } = names;
+  const deployed = FUNCTION_DEPLOYMENTS.filter((fn) => options.functions.includes(fn.target));
+  const has = (target: FunctionTarget): boolean => options.functions.includes(target);
+  const gcloud = (...args: string[]): Command => ({
+    program: 'gcloud',
+    args: [...args, `--project=${project}`, '--quiet'],
+  });
+  const subscriptionVariable = (target: FunctionTarget): string => `${constantCase(target)}_SUBSCRIPTION`;
+  const bindings = declareRoleBindings(names, {
+    functions: options.functions,
+    tokenSecrets: options.tokenSecrets,
+    publicStatus: options.publicStatus,
+    subscriptionOf: (target) => `{{${subscriptionVariable(target)}}}`,
+  });
+  const grant = (binding: RoleBinding): DeployStep => ({
+    kind: 'run',
+    title: `${binding.role} for ${binding.member} on ${binding.resource.kind} ${binding.resource.name}: ${binding.why}`,
+    command: createBindingCommand(binding, names),
+    retry: IAM_RETRY,
+  });
+  const afterDeploy = (binding: RoleBinding): boolean =>
+    binding.resource.kind === 'runService' || binding.resource.kind === 'subscription';
+
+  const steps: DeployStep[] = [
+    { kind: 'run', title: 'Enable the APIs', command: gcloud('services', 'enable', ...REQUIRED_APIS) },
+    {
+      kind: 'capture',
+      title: "The project number, which names Pub/Sub's service agent",
+      variable: 'PROJECT_NUMBER',
+      command: gcloud('projects', 'describe', project, '--format=value(projectNumber)'),
+    },
+    ensureTopic(names.releasesTopic, gcloud),
+    // The dead-letter topic keeps its messages a week, so none is lost before its subscription exists.
+    ensureTopic(names.deadLetterTopic, gcloud, ['--message-retention-duration=7d']),
+    ensureTopic(names.buildEventsTopic, gcloud),
+    ensureBucket(names, options.publicStatus, gcloud),
+    {
+      kind: 'ensure',
+      title: `Artifact Registry Python repository ${names.repository}`,
+      describe: gcloud(
+        'artifacts',
+        'repositories',
+        'describe',
+        names.repository,
+        `--location=${names.region}`,
+      ),
+      create: [
+        gcloud(
+          'artifacts',
+          'repositories',
+          'create',
+          names.repository,
+          '--repository-format=python',
+          `--location=${names.region}`,
+          '--description=Python packages built by pkgrelay',
+        ),
+      ],
+      update: [],
+    },
+    ...(has('webhook')
+      ? [
+          {
+            kind: 'ensure',
+            title: `Webhook secret ${names.webhookSecret} (a random one at creation; an existing one is kept)`,
+            describe: gcloud('secrets', 'describe', names.webhookSecret),
+            create: [
+              {
+                ...gcloud(
+                  'secrets',
+                  'create',
+                  names.webhookSecret,
+                  '--replication-policy=automatic',
+                  '--data-file=-',
+                ),
+                stdin: 'random-secret',
+              },
+            ],
+            update: [],
+          } satisfies DeployStep,
+        ]
+      : []),
+    ...options.tokenSecrets.map((secret): DeployStep => ({
+      kind: 'ensure',
+      title: `Upstream token secret ${secret} (created empty: add the token as a version)`,
+      describe: gcloud('secrets', 'describe', secret),
+      create: [gcloud('secrets', 'create', secret, '--replication-policy=automatic')],
+      update: [],
+    })),
+    ...accountKeys(options.functions).map((key) => ensureServiceAccount(key, names, gcloud)),
+    ...bindings.filter((binding) => !afterDeploy(binding)).map(grant),
+    ...deployed.flatMap((fn): DeployStep[] => [
+      {
+        kind: 'copy',
+        title: `The repositories file into ${fn.name}'s source`,
+        from: options.configPath,
+        to: join(options.bundleDir, fn.folder, names.configInSource),
+      },
+      {
+        kind: 'run',
+        title: `Function ${fn.name} (${fn.target}, ${describeTrigger(fn.trigger.kind)})`,
+        command: createFunctionDeployCommand(fn, names, options.bundleDir),
+      },
+    ]),
+    ...bindings.filter((binding) => binding.resource.kind === 'runService').map(grant),
+    ...deployed
+      .filter((fn) => fn.trigger.kind === 'topic')
+      .flatMap((fn): DeployStep[] => {
+        const prefix = constantCase(fn.target);
+        return [
+          {
+            kind: 'capture',
+            title: `The Eventarc trigger of ${fn.name}`,
+            variable: `${prefix}_TRIGGER`,
+            command: gcloud(
+              'functions',
+              'describe',
+              fn.name,
+              '--gen2',
+              `--region=${names.region}`,
+              '--format=value(eventTrigger.trigger)',
+            ),
+          },
+          {
+            kind: 'capture',
+            title: `The Pub/Sub subscription that trigger made`,
+            variable: subscriptionVariable(fn.target),
+            command: gcloud(
+              'eventarc',
+              'triggers',
+              'describe',
+              `{{${prefix}_TRIGGER}}`,
+              '--format=value(transport.pubsub.subscription)',
+            ),
+          },
+          {
+            kind: 'run',
+            title: `Retry${fn.target === 'worker' ? ' and dead-letter' : ''} settings of ${fn.name}'s subscription`,
+            command: gcloud(
+              'pubsub',
+              'subscriptions',
+              'update',
+              `{{${subscriptionVariable(fn.target)}}}`,
+              '--min-retry-delay=10s',
+              '--max-retry-delay=600s',
+              ...(fn.target === 'worker'
+                ? [
+                    `--dead-letter-topic=${names.deadLetterTopic}`,
+                    `--max-delivery-attempts=${options.maxDeliveryAttempts}`,
+                  ]
+                : []),
+            ),
+          },
+        ];
+      }),
+    ...bindings.filter((binding) => binding.resource.kind === 'subscription').map(grant),
+    ...(has('reconcile') ? scheduleReconcile(names, options.schedule, gcloud) : []),
+    ...options.tokenSecrets.map((secret): DeployStep => ({
+      kind: 'say',
+      title: `Reminder for the upstream token secret ${secret}`,
+      text: `Builds read ${secret} for a private upstream; add its token once: printf %s TOKEN | gcloud secrets versions add ${secret} --data-file=- --project=${project}`,
+    })),
+    ...(has('webhook')
+      ? [
+          {
+            kind: 'capture',
+            title: 'The webhook URL',
+            variable: 'WEBHOOK_URL',
+            command: gcloud(
+              'functions',
+              'describe',
+              names.functionName('webhook'),
+              '--gen2',
+              `--region=${names.region}`,
+              '--format=value(serviceConfig.uri)',
+            ),
+          } satisfies DeployStep,
+          {
+            kind: 'say',
+            title: 'How to connect GitHub',
+            text:
+              'Webhook URL: {{WEBHOOK_URL}} (content type application/json; events: releases, create, push). ' +
+              `Its secret: gcloud secrets versions access latest --secret=${names.webhookSecret} --project=${project}`,
+          } satisfies DeployStep,
+        ]
+      : []),
+  ];
+  return { project, region: names.region, steps };
+}
+
+function ensureTopic(
+  topic: string,
+  gcloud: (...args: string[]) => Command,
+  extra: string[] = [],
+): DeployStep {
+  return {
+    kind: 'ensure',
+    title: `Topic ${topic}`,
+    describe: gcloud('pubsub', 'topics', 'describe', topic),
+    create: [gcloud('pubsub', 'topics', 'create', topic, ...extra)],
+    update: extra.length ? [gcloud('pubsub', 'topics', 'update', topic, ...extra)] : [],
+  };
+}
+
+function ensureBucket(
+  names: ResourceNames,
+  publicStatus: boolean,
+  gcloud: (...args: string[]) => Command,
+): DeployStep {
+  const url = `gs://${names.bucket}`;
+  // Public status needs public access prevention off; a private one has it enforced.
+  const access = publicStatus ? '--no-public-access-prevention' : '--public-access-prevention';
+  return {
+    kind: 'ensure',
+    title: `Status bucket ${url} (uniform access, ${publicStatus ? 'public-readable' : 'private'})`,
+    describe: gcloud('storage', 'buckets', 'describe', url),
+    create: [
+      gcloud(
+        'storage',
+        'buckets',
+        'create',
+        url,
+        `--location=${names.region}`,
+        '--uniform-bucket-level-access',
+        access,
+      ),
+    ],
+    update: [gcloud('storage', 'buckets', 'update', url, '--uniform-bucket-level-access', access)],
+  };
+}
+
+function ensureServiceAccount(
+  key: AccountKey,
+  names: ResourceNames,
+  gcloud: (...args: string[]) => Command,
+): DeployStep {
+  const email = names.account(key);
+  const id = email.slice(0, email.indexOf('@'));
+  return {
+    kind: 'ensure',
+    title: `Service account ${id}`,
+    describe: gcloud('iam', 'service-accounts', 'describe', email),
+    create: [gcloud('iam', 'service-accounts', 'create', id, `--display-name=pkgrelay ${key}`)],
+    update: [],
+  };
+}
+
+function scheduleReconcile(
+  names: ResourceNames,
+  schedule: string,
+  gcloud: (...args: string[]) => Command,
+): DeployStep[] {
+  const job = (verb: 'create' | 'update'): Command =>
+    gcloud(
+      'scheduler',
+      'jobs',
+      verb,
+      'http',
+      names.scheduleJob,
+      `--location=${names.region}`,
+      `--schedule=${schedule}`,
+      '--uri={{RECONCILE_URL}}',
+      '--http-method=POST',
+      `--oidc-service-account-email=${names.account('invoker')}`,
+      '--oidc-token-audience={{RECONCILE_URL}}',
+    );
+  return [
+    {
+      kind: 'capture',
+      title: 'The reconcile URL',
+      variable: 'RECONCILE_URL',
+      command: gcloud(
+        'functions',
+        'describe',
+        names.functionName('reconcile'),
+        '--gen2',
+        `--region=${names.region}`,
+        '--format=value(serviceConfig.uri)',
+      ),
+    },
+    {
+      kind: 'ensure',
+      title: `Cloud Scheduler job ${names.scheduleJob}, calling reconcile with an OIDC token of the invoker account`,
+      describe: gcloud('scheduler', 'jobs', 'describe', names.scheduleJob, `--location=${names.region}`),
+      create: [job('create')],
+      update: [job('update')],
+    },
+  ];
+}
+
+function accountKeys(functions: readonly FunctionTarget[]): AccountKey[] {
+  const invoked = functions.some((target) => target !== 'webhook');
+  return [...functions, 'builds', ...(invoked ? (['invoker'] as const) : [])];
+}
+
+function describeTrigger(kind: 'http' | 'topic' | 'schedule'): string {
+  return { http: 'HTTP', topic: 'Pub/Sub topic', schedule: 'HTTP + Cloud Scheduler' }[kind];
+}
+
+function constantCase(target: string): string {
+  return target.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase();
+}

@@ -1,0 +1,82 @@
+import { join } from 'node:path';
+import type { FunctionDeployment } from './function-deployments.js';
+import type { ResourceNames } from './name-resources.js';
+import type { Command } from './plan-types.js';
+
+/** The runtime every function is deployed on. */
+export const RUNTIME = 'nodejs22';
+
+/** `gcloud functions deploy` creates or updates: one command per function, with its trigger, identity and settings. */
+export function createFunctionDeployCommand(
+  fn: FunctionDeployment,
+  names: ResourceNames,
+  bundleDir: string,
+): Command {
+  const topics = {
+    releases: names.releasesTopic,
+    buildEvents: names.buildEventsTopic,
+    deadLetter: names.deadLetterTopic,
+  } as const;
+  const trigger =
+    fn.trigger.kind === 'topic'
+      ? [
+          `--trigger-topic=${topics[fn.trigger.topic]}`,
+          // Handlers throw on transient errors; Pub/Sub must redeliver, up to the dead-letter policy's limit.
+          '--retry',
+          `--trigger-service-account=${names.account('invoker')}`,
+        ]
+      : ['--trigger-http'];
+  const isPublic = fn.trigger.kind === 'http' && fn.trigger.public;
+  return {
+    program: 'gcloud',
+    args: [
+      'functions',
+      'deploy',
+      fn.name,
+      '--gen2',
+      `--region=${names.region}`,
+      `--runtime=${RUNTIME}`,
+      `--source=${join(bundleDir, fn.folder)}`,
+      `--entry-point=${fn.target}`,
+      ...trigger,
+      `--service-account=${names.account(fn.target)}`,
+      isPublic ? '--allow-unauthenticated' : '--no-allow-unauthenticated',
+      // Pub/Sub, Eventarc and Cloud Scheduler of the same project count as internal traffic.
+      `--ingress-settings=${isPublic ? 'all' : 'internal-only'}`,
+      '--memory=256Mi',
+      `--timeout=${fn.timeoutSeconds}s`,
+      `--set-env-vars=${formatEnv(functionEnvironment(names))}`,
+      ...(fn.target === 'webhook'
+        ? [`--set-secrets=PKGRELAY_WEBHOOK_SECRETS=${names.webhookSecret}:latest`]
+        : []),
+      `--project=${names.project}`,
+      '--quiet',
+    ],
+  };
+}
+
+/** The environment of every function: the same settings loadConfig reads locally, pointed at Google Cloud. */
+export function functionEnvironment(names: ResourceNames): Record<string, string> {
+  return {
+    PKGRELAY_PROJECT_ID: names.project,
+    PKGRELAY_REGION: names.region,
+    // The repositories file is deployed inside each function's source, which Cloud Functions serves from /workspace.
+    PKGRELAY_CONFIG: `/workspace/${names.configInSource}`,
+    PKGRELAY_RELEASES_TOPIC: names.releasesTopic,
+    PKGRELAY_BUILD_EVENTS_TOPIC: names.buildEventsTopic,
+    PKGRELAY_BUCKET: names.bucket,
+    PKGRELAY_REGISTRY_URL: names.registryUrl,
+    PKGRELAY_REGISTRY_AUTH: 'google',
+    PKGRELAY_BUILD_SERVICE_ACCOUNT: `projects/${names.project}/serviceAccounts/${names.account('builds')}`,
+  };
+}
+
+function formatEnv(env: Record<string, string>): string {
+  const pairs = Object.entries(env).map(([key, value]) => {
+    // gcloud splits --set-env-vars on commas; none of these values may hold one.
+    if (value.includes(','))
+      throw new Error(`${key}="${value}" holds a comma, which --set-env-vars cannot carry`);
+    return `${key}=${value}`;
+  });
+  return pairs.join(',');
+}

@@ -1,0 +1,294 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { createDeployCommand } from '../../cli/commands/deploy.js';
+import { createDeployPlan, REQUIRED_APIS } from '../../deploy/create-deploy-plan.js';
+import { BASIC_ROLES } from '../../deploy/declare-role-bindings.js';
+import { FunctionTarget } from '../../deploy/function-deployments.js';
+import type { DeployOptions } from '../../deploy/name-resources.js';
+import type { Command, DeployPlan } from '../../deploy/plan-types.js';
+import { commandsOf, readRoleBindings } from '../../deploy/read-role-bindings.js';
+
+const P = 'acme-relay';
+const R = 'europe-west1';
+const sa = (id: string): string => `serviceAccount:${id}@${P}.iam.gserviceaccount.com`;
+const agent = 'serviceAccount:service-{{PROJECT_NUMBER}}@gcp-sa-pubsub.iam.gserviceaccount.com';
+const bucket = `${P}-pkgrelay-status`;
+
+function options(overrides: Partial<DeployOptions> = {}): DeployOptions {
+  return {
+    project: P,
+    region: R,
+    bundleDir: '/srv/pkgrelay/lib/bundle',
+    configPath: '/srv/pkgrelay/repositories.json',
+    tokenSecrets: ['acme-token'],
+    publicStatus: true,
+    schedule: '*/30 * * * *',
+    maxDeliveryAttempts: 5,
+    functions: FunctionTarget,
+    ...overrides,
+  };
+}
+
+// Prints `pkgrelay deploy ... --dry-run` exactly as a person would see it.
+async function dryRun(args: string[]): Promise<string> {
+  const folder = mkdtempSync(join(tmpdir(), 'pkgrelay-deploy-'));
+  const config = join(folder, 'repositories.json');
+  writeFileSync(
+    config,
+    JSON.stringify({
+      repositories: [
+        { repository: 'acme/widgets' },
+        { repository: 'acme/secret-sauce', private: true, tokenSecret: 'acme-token' },
+      ],
+    }),
+  );
+  let out = '';
+  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    out += String(chunk);
+    return true;
+  });
+  try {
+    await createDeployCommand().parseAsync(
+      ['--project', P, '--region', R, '--dry-run', '--config', config, '--bundle-dir', '/b', ...args],
+      { from: 'user' },
+    );
+  } finally {
+    write.mockRestore();
+  }
+  return out;
+}
+
+const deploys = (plan: DeployPlan): Command[] =>
+  commandsOf(plan).filter((command) => command.args[0] === 'functions' && command.args[1] === 'deploy');
+const flagValue = (command: Command, name: string): string | undefined =>
+  command.args.find((arg) => arg.startsWith(`${name}=`))?.slice(name.length + 1);
+const indexOfCommand = (plan: DeployPlan, match: (args: string[]) => boolean): number =>
+  plan.steps.findIndex((step) =>
+    [
+      ...('command' in step ? [step.command] : []),
+      ...(step.kind === 'ensure' ? [step.describe, ...step.create, ...step.update] : []),
+    ].some((command) => match(command.args)),
+  );
+
+describe('pkgrelay deploy --dry-run', () => {
+  it('prints a complete deployment, in order, as a shell script sh accepts', async () => {
+    const script = await dryRun([]);
+    const expected = [
+      `gcloud services enable ${REQUIRED_APIS.join(' ')}`,
+      'gcloud pubsub topics create pkgrelay-releases ',
+      'gcloud pubsub topics create pkgrelay-releases-dead-letter --message-retention-duration=7d',
+      'gcloud pubsub topics create cloud-builds ',
+      `gcloud storage buckets create gs://${bucket} --location=${R} --uniform-bucket-level-access --no-public-access-prevention`,
+      `gcloud artifacts repositories create pkgrelay --repository-format=python --location=${R}`,
+      '| gcloud secrets create pkgrelay-webhook-secret --replication-policy=automatic --data-file=-',
+      'gcloud secrets create acme-token --replication-policy=automatic',
+      ...['webhook', 'worker', 'build-events', 'dead-letter', 'reconcile', 'builds', 'invoker'].map(
+        (id) => `gcloud iam service-accounts create pkgrelay-${id} `,
+      ),
+      'gcloud functions deploy pkgrelay-webhook --gen2',
+      'gcloud functions deploy pkgrelay-worker --gen2',
+      'gcloud functions deploy pkgrelay-build-events --gen2',
+      'gcloud functions deploy pkgrelay-dead-letter --gen2',
+      'gcloud functions deploy pkgrelay-reconcile --gen2',
+      'WORKER_SUBSCRIPTION=$(gcloud eventarc triggers describe "${WORKER_TRIGGER}"',
+      'gcloud pubsub subscriptions update "${WORKER_SUBSCRIPTION}" --min-retry-delay=10s --max-retry-delay=600s --dead-letter-topic=pkgrelay-releases-dead-letter --max-delivery-attempts=5',
+      'gcloud pubsub subscriptions update "${BUILD_EVENTS_SUBSCRIPTION}" --min-retry-delay=10s',
+      'gcloud pubsub subscriptions update "${DEAD_LETTER_SUBSCRIPTION}" --min-retry-delay=10s',
+      `gcloud pubsub subscriptions add-iam-policy-binding "\${WORKER_SUBSCRIPTION}" "--member=serviceAccount:service-\${PROJECT_NUMBER}@gcp-sa-pubsub.iam.gserviceaccount.com" --role=roles/pubsub.subscriber`,
+      `gcloud scheduler jobs create http pkgrelay-reconcile --location=${R} '--schedule=*/30 * * * *' "--uri=\${RECONCILE_URL}" --http-method=POST --oidc-service-account-email=pkgrelay-invoker@${P}.iam.gserviceaccount.com "--oidc-token-audience=\${RECONCILE_URL}"`,
+      'echo "Webhook URL: ${WEBHOOK_URL}',
+    ];
+    let from = 0;
+    for (const text of expected) {
+      const at = script.indexOf(text, from);
+      expect(at, `"${text}" after position ${from}`).toBeGreaterThanOrEqual(0);
+      from = at;
+    }
+    // Parsed by a real shell: the quoting holds.
+    execFileSync('sh', ['-n'], { input: script });
+  });
+
+  it('keeps the bucket private with --no-public-status', async () => {
+    const script = await dryRun(['--no-public-status', '--functions', 'webhook,worker,buildEvents']);
+    expect(script).toContain(
+      `gcloud storage buckets create gs://${bucket} --location=${R} --uniform-bucket-level-access --public-access-prevention`,
+    );
+    expect(script).not.toContain('--member=allUsers --role=roles/storage.objectViewer');
+    expect(script).not.toContain('pkgrelay-reconcile');
+    expect(script).not.toContain('pkgrelay-dead-letter ');
+  });
+});
+
+describe('the role bindings of a deployment', () => {
+  it('are exactly these, each on the narrowest resource', () => {
+    const bindings = readRoleBindings(createDeployPlan(options()));
+    const expected = [
+      ['topic', 'pkgrelay-releases', sa('pkgrelay-webhook'), 'roles/pubsub.publisher'],
+      ['secret', 'pkgrelay-webhook-secret', sa('pkgrelay-webhook'), 'roles/secretmanager.secretAccessor'],
+      ['runService', 'pkgrelay-webhook', 'allUsers', 'roles/run.invoker'],
+      ['project', P, sa('pkgrelay-worker'), 'roles/cloudbuild.builds.editor'],
+      ['bucket', bucket, sa('pkgrelay-worker'), 'roles/storage.objectAdmin'],
+      ['repository', 'pkgrelay', sa('pkgrelay-worker'), 'roles/artifactregistry.reader'],
+      [
+        'serviceAccount',
+        `pkgrelay-builds@${P}.iam.gserviceaccount.com`,
+        sa('pkgrelay-worker'),
+        'roles/iam.serviceAccountUser',
+      ],
+      ['bucket', bucket, sa('pkgrelay-build-events'), 'roles/storage.objectAdmin'],
+      ['bucket', bucket, sa('pkgrelay-dead-letter'), 'roles/storage.objectAdmin'],
+      ['bucket', bucket, sa('pkgrelay-reconcile'), 'roles/storage.objectAdmin'],
+      ['topic', 'pkgrelay-releases', sa('pkgrelay-reconcile'), 'roles/pubsub.publisher'],
+      ['project', P, sa('pkgrelay-reconcile'), 'roles/cloudbuild.builds.viewer'],
+      ['repository', 'pkgrelay', sa('pkgrelay-builds'), 'roles/artifactregistry.writer'],
+      ['project', P, sa('pkgrelay-builds'), 'roles/logging.logWriter'],
+      ['secret', 'acme-token', sa('pkgrelay-builds'), 'roles/secretmanager.secretAccessor'],
+      ['runService', 'pkgrelay-worker', sa('pkgrelay-invoker'), 'roles/run.invoker'],
+      ['runService', 'pkgrelay-build-events', sa('pkgrelay-invoker'), 'roles/run.invoker'],
+      ['runService', 'pkgrelay-dead-letter', sa('pkgrelay-invoker'), 'roles/run.invoker'],
+      ['runService', 'pkgrelay-reconcile', sa('pkgrelay-invoker'), 'roles/run.invoker'],
+      ['topic', 'pkgrelay-releases-dead-letter', agent, 'roles/pubsub.publisher'],
+      ['subscription', '{{WORKER_SUBSCRIPTION}}', agent, 'roles/pubsub.subscriber'],
+      [
+        'serviceAccount',
+        `pkgrelay-invoker@${P}.iam.gserviceaccount.com`,
+        agent,
+        'roles/iam.serviceAccountTokenCreator',
+      ],
+      ['bucket', bucket, 'allUsers', 'roles/storage.objectViewer'],
+    ].map(([kind, name, member, role]) => ({ resource: { kind, name }, member, role }));
+    expect(bindings).toHaveLength(expected.length);
+    for (const binding of expected) expect(bindings).toContainEqual(binding);
+  });
+
+  it('grant no basic role, and grant on the project only what has no narrower resource', () => {
+    const bindings = readRoleBindings(createDeployPlan(options()));
+    for (const binding of bindings) expect(BASIC_ROLES).not.toContain(binding.role);
+    expect(
+      bindings.every(
+        (binding) =>
+          binding.role.startsWith('roles/') && !/^roles\/(owner|editor|viewer)$/.test(binding.role),
+      ),
+    ).toBe(true);
+    expect(
+      bindings
+        .filter((binding) => binding.resource.kind === 'project')
+        .map((binding) => binding.role)
+        .sort(),
+    ).toEqual([
+      'roles/cloudbuild.builds.editor',
+      'roles/cloudbuild.builds.viewer',
+      'roles/logging.logWriter',
+    ]);
+    const publicGrants = bindings.filter((binding) => binding.member === 'allUsers');
+    expect(publicGrants.map((binding) => `${binding.resource.kind}:${binding.role}`).sort()).toEqual([
+      'bucket:roles/storage.objectViewer',
+      'runService:roles/run.invoker',
+    ]);
+  });
+
+  it('give the webhook only its topic and its secret, and the builds only their repository, logs and token secrets', () => {
+    const bindings = readRoleBindings(createDeployPlan(options()));
+    const of = (id: string): string[] =>
+      bindings
+        .filter((binding) => binding.member === sa(id))
+        .map((binding) => `${binding.role} on ${binding.resource.kind} ${binding.resource.name}`)
+        .sort();
+    expect(of('pkgrelay-webhook')).toEqual([
+      'roles/pubsub.publisher on topic pkgrelay-releases',
+      'roles/secretmanager.secretAccessor on secret pkgrelay-webhook-secret',
+    ]);
+    expect(of('pkgrelay-builds')).toEqual([
+      'roles/artifactregistry.writer on repository pkgrelay',
+      `roles/logging.logWriter on project ${P}`,
+      'roles/secretmanager.secretAccessor on secret acme-token',
+    ]);
+  });
+});
+
+describe('the functions of a deployment', () => {
+  const plan = createDeployPlan(options());
+  const triggers: Record<string, string[]> = {
+    'pkgrelay-webhook': ['--trigger-http', '--allow-unauthenticated'],
+    'pkgrelay-worker': ['--trigger-topic=pkgrelay-releases', '--retry', '--no-allow-unauthenticated'],
+    'pkgrelay-build-events': ['--trigger-topic=cloud-builds', '--retry', '--no-allow-unauthenticated'],
+    'pkgrelay-dead-letter': [
+      '--trigger-topic=pkgrelay-releases-dead-letter',
+      '--retry',
+      '--no-allow-unauthenticated',
+    ],
+    'pkgrelay-reconcile': ['--trigger-http', '--no-allow-unauthenticated'],
+  };
+
+  it.each(Object.entries(triggers))(
+    '%s runs 2nd gen on nodejs22 from its bundle, with its trigger',
+    (name, flags) => {
+      const command = deploys(plan).find((candidate) => candidate.args[2] === name);
+      expect(command).toBeDefined();
+      const args = command?.args ?? [];
+      expect(args).toContain('--gen2');
+      expect(flagValue(command!, '--runtime')).toBe('nodejs22');
+      expect(flagValue(command!, '--source')).toMatch(/^\/srv\/pkgrelay\/lib\/bundle\/[a-z-]+$/);
+      expect(flagValue(command!, '--service-account')).toBe(`${name}@${P}.iam.gserviceaccount.com`);
+      for (const flag of flags) expect(args).toContain(flag);
+      if (flags.includes('--retry'))
+        expect(flagValue(command!, '--trigger-service-account')).toBe(
+          `pkgrelay-invoker@${P}.iam.gserviceaccount.com`,
+        );
+      const env = Object.fromEntries(
+        (flagValue(command!, '--set-env-vars') ?? '').split(',').map((pair) => pair.split('=', 2)),
+      );
+      expect(env).toMatchObject({
+        PKGRELAY_PROJECT_ID: P,
+        PKGRELAY_CONFIG: '/workspace/pkgrelay.repositories.json',
+        PKGRELAY_BUCKET: bucket,
+        PKGRELAY_REGISTRY_URL: `https://${R}-python.pkg.dev/${P}/pkgrelay/`,
+        PKGRELAY_REGISTRY_AUTH: 'google',
+        PKGRELAY_BUILD_SERVICE_ACCOUNT: `projects/${P}/serviceAccounts/pkgrelay-builds@${P}.iam.gserviceaccount.com`,
+      });
+    },
+  );
+
+  it('deploys exactly the five functions, the webhook secret only to the webhook', () => {
+    expect(deploys(plan).map((command) => command.args[2])).toEqual(Object.keys(triggers));
+    const withSecrets = deploys(plan).filter((command) =>
+      command.args.some((arg) => arg.startsWith('--set-secrets=')),
+    );
+    expect(withSecrets.map((command) => [command.args[2], flagValue(command, '--set-secrets')])).toEqual([
+      ['pkgrelay-webhook', 'PKGRELAY_WEBHOOK_SECRETS=pkgrelay-webhook-secret:latest'],
+    ]);
+  });
+
+  it('sets up subscriptions and the scheduler only after the functions that make them exist', () => {
+    const lastDeploy = Math.max(
+      ...Object.keys(triggers).map((name) =>
+        indexOfCommand(plan, (args) => args[1] === 'deploy' && args[2] === name),
+      ),
+    );
+    const subscriptionUpdate = indexOfCommand(
+      plan,
+      (args) => args.slice(0, 3).join(' ') === 'pubsub subscriptions update',
+    );
+    const scheduler = indexOfCommand(plan, (args) => args[0] === 'scheduler');
+    const topic = indexOfCommand(plan, (args) => args.slice(0, 3).join(' ') === 'pubsub topics create');
+    expect(topic).toBeLessThan(lastDeploy);
+    expect(subscriptionUpdate).toBeGreaterThan(lastDeploy);
+    expect(scheduler).toBeGreaterThan(lastDeploy);
+  });
+
+  it('is idempotent: every create sits behind a describe, every other command is create-or-update by nature', () => {
+    const idempotentVerbs =
+      /^(services enable|.* add-iam-policy-binding|functions deploy|functions describe|.* describe|pubsub subscriptions update|projects describe)/;
+    for (const step of plan.steps) {
+      if (step.kind === 'ensure') {
+        expect(step.describe.args).toContain('describe');
+        for (const command of step.create) expect(command.args).toContain('create');
+      } else if (step.kind === 'run' || step.kind === 'capture') {
+        expect(step.command.args.join(' ')).toMatch(idempotentVerbs);
+      }
+    }
+  });
+});
