@@ -1,0 +1,4 @@
+export interface BenchOptions {
+  /** Small sizes for a smoke run on a busy machine. */
+  quick: boolean;
+}

@@ -1,0 +1,147 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { openStatusBucket } from '../cli/read-status.js';
+import { createUpstreamRepository, type UpstreamRelease } from '../local/demo/create-upstream-repository.js';
+import { sampleSetuptoolsProject } from '../local/demo/sample-project.js';
+import { releasePayload, sendDelivery } from '../local/github/send-delivery.js';
+import { startStack } from '../local/stack/start-stack.js';
+import type { BenchOptions } from './bench-options.js';
+import { judge } from './judge-target.js';
+import { describeMachine } from './machine-info.js';
+import { printTable } from './print-table.js';
+import { runFloorRelease } from './run-floor-release.js';
+import { round, summarize } from './summarize-samples.js';
+import { waitForJob } from './wait-for-job.js';
+import type { BenchResult } from './write-results.js';
+
+const REPOSITORY = 'bench-org/tag-to-installable';
+
+/** Benchmark 3: signed webhook → status `published` on the local stack, vs the same fetch, build and upload by hand. */
+export async function benchTagToInstallable({ quick }: BenchOptions): Promise<BenchResult> {
+  const started = Date.now();
+  const machine = describeMachine();
+  const repetitions = quick ? 1 : 5;
+  const root = await mkdtemp(join(tmpdir(), 'pkgrelay-bench-t2i-'));
+  // Round 0 warms both sides (first imports, .pyc files) and is not counted.
+  const rounds = Array.from({ length: repetitions + 1 }, (_, i) => ({
+    pipeline: { tag: `v1.${i}.0`, version: `1.${i}.0` },
+    floor: { tag: `v1.${i}.1`, version: `1.${i}.1` },
+  }));
+  const releases: UpstreamRelease[] = rounds.flatMap(({ pipeline, floor }) =>
+    [pipeline, floor].map(({ tag, version }) => ({
+      files: sampleSetuptoolsProject('bench-t2i', 'bench_t2i', version),
+      tag,
+      annotated: true,
+    })),
+  );
+  const upstream = await createUpstreamRepository(join(root, 'upstreams'), REPOSITORY, releases);
+  const configPath = join(root, 'repositories.json');
+  await writeFile(configPath, JSON.stringify({ repositories: [{ repository: REPOSITORY }] }));
+  const stack = await startStack({ rootDir: root, configPath });
+  try {
+    const bucket = await openStatusBucket(stack.info.storage.bucket, {
+      apiEndpoint: stack.info.storage.host,
+      projectId: stack.info.projectId,
+    });
+    const pipelineMs: number[] = [];
+    const floorMs: number[] = [];
+    const phases: Array<Record<string, number>> = [];
+    for (const [i, { pipeline, floor }] of rounds.entries()) {
+      const timePipeline = async (): Promise<void> => {
+        const t0 = performance.now();
+        const wall0 = Date.now();
+        const answer = await sendDelivery({
+          url: stack.info.webhook.url,
+          secret: stack.info.webhook.secret,
+          event: 'release',
+          payload: releasePayload(REPOSITORY, pipeline.tag),
+        });
+        if (answer.status !== 202) throw new Error(`the webhook answered ${answer.status}`);
+        const job = await waitForJob(bucket, { repository: REPOSITORY, tag: pipeline.tag });
+        const ms = performance.now() - t0;
+        if (job.state !== 'published')
+          throw new Error(`job ${pipeline.tag} ended ${job.state}: ${JSON.stringify(job.error)}`);
+        if (i === 0) return;
+        pipelineMs.push(ms);
+        // Where the time went, from the status document's own clock (ms after the webhook was sent).
+        phases.push(
+          Object.fromEntries(job.history.map((entry) => [entry.state, Date.parse(entry.at) - wall0])),
+        );
+      };
+      const timeFloor = async (): Promise<void> => {
+        const ms = await runFloorRelease(
+          `file://${upstream}`,
+          floor.tag,
+          floor.version,
+          stack.info.registry.url,
+        );
+        if (i > 0) floorMs.push(ms);
+      };
+      // Alternate which side goes first, so a trend in the machine's load does not favour one.
+      if (i % 2) {
+        await timeFloor();
+        await timePipeline();
+      } else {
+        await timePipeline();
+        await timeFloor();
+      }
+    }
+    const pipeline = summarize(pipelineMs);
+    const floor = summarize(floorMs);
+    const ratio = pipeline.median / floor.median;
+    const checks = [judge('tag → published / floor (medians)', ratio, '<=', 1.2)];
+    const phase = (state: string): number | undefined => {
+      const values = phases.map((entry) => entry[state]).filter((v): v is number => v !== undefined);
+      return values.length ? summarize(values).median : undefined;
+    };
+    printTable(
+      `Tag to installable: webhook → published vs the same steps by hand (ms, median of ${repetitions})`,
+      ['path', 'median', 'min', 'max', 'ratio'],
+      [
+        ['floor (git, build, verify, twine check, twine upload)', floor.median, floor.min, floor.max, 1],
+        [
+          'pipeline (webhook → status published)',
+          pipeline.median,
+          pipeline.min,
+          pipeline.max,
+          round(ratio, 3),
+        ],
+        [
+          `  of which: queued at ${phase('queued')}, building at ${phase('building')}, published at ${phase('published')}`,
+        ],
+      ],
+      checks,
+    );
+    return {
+      name: 'tag-to-installable',
+      machine,
+      quick,
+      settings: {
+        repetitions,
+        warmupRounds: 1,
+        statusPollMs: 50,
+        project: 'setuptools (sampleSetuptoolsProject)',
+      },
+      figures: {
+        ratio: round(ratio, 3),
+        pipelineMs: pipeline,
+        floorMs: floor,
+        pipelineSamples: pipelineMs.map((v) => round(v, 0)),
+        floorSamples: floorMs.map((v) => round(v, 0)),
+        medianPhaseMs: {
+          queued: phase('queued'),
+          building: phase('building'),
+          published: phase('published'),
+        },
+      },
+      checks,
+      notes: [],
+      durationSeconds: round((Date.now() - started) / 1000, 1),
+    };
+  } finally {
+    await stack.stop();
+    await rm(root, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,206 @@
+import { randomUUID } from 'node:crypto';
+import autocannon from 'autocannon';
+import type { BenchOptions } from './bench-options.js';
+import { BENCH_REPOSITORY, startWebhookFixture } from './start-webhook-fixture.js';
+import { createReleaseDelivery } from './create-release-delivery.js';
+import { judge } from './judge-target.js';
+import { describeMachine } from './machine-info.js';
+import { printTable } from './print-table.js';
+import { median, round } from './summarize-samples.js';
+import type { BenchResult } from './write-results.js';
+
+interface LoadRun {
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  max: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  statusCodes: Record<string, number>;
+}
+
+interface LoadOptions {
+  url: string;
+  body?: string;
+  headers?: Record<string, string>;
+  connections: number;
+  seconds: number;
+  overallRate?: number;
+}
+
+async function load({
+  url,
+  body,
+  headers,
+  connections,
+  seconds,
+  overallRate,
+}: LoadOptions): Promise<LoadRun> {
+  const result = await autocannon({
+    url,
+    method: 'POST',
+    connections,
+    duration: seconds,
+    timeout: 10,
+    ...(overallRate ? { overallRate } : {}),
+    requests: [
+      {
+        method: 'POST',
+        ...(body === undefined ? {} : { body }),
+        // A fresh delivery id per request, as GitHub sends; the signature covers the body only.
+        setupRequest: (request) => ({
+          ...request,
+          headers: { ...headers, 'x-github-delivery': randomUUID() },
+        }),
+      },
+    ],
+  });
+  const statusCodes = Object.fromEntries(
+    Object.entries(result.statusCodeStats ?? {}).map(([code, stat]) => [code, stat.count ?? 0]),
+  );
+  return {
+    requestsPerSecond: round(result.requests.total / seconds, 0),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    max: result.latency.max,
+    requests: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    statusCodes,
+  };
+}
+
+/** Benchmark 1: signed 7 KB release deliveries through the real webhook (publishing to the emulator) vs a bare 204 handler. */
+export async function benchWebhook({ quick }: BenchOptions): Promise<BenchResult> {
+  const started = Date.now();
+  const machine = describeMachine();
+  const settings = {
+    connections: 32,
+    secondsPerRound: quick ? 3 : 10,
+    rounds: quick ? 1 : 3,
+    warmupSeconds: quick ? 1 : 3,
+    fixedRate: 200,
+    fixedRateConnections: 16,
+    fixedRateSeconds: quick ? 4 : 15,
+  };
+  const fixture = await startWebhookFixture();
+  const notes: string[] = [];
+  try {
+    const [webhook, bare] = await Promise.all([
+      fixture.start(fixture.webhookSpec),
+      fixture.start(fixture.bareSpec),
+    ]);
+    const delivery = createReleaseDelivery(BENCH_REPOSITORY, 'v1.2.3', fixture.secret);
+    const bodyBytes = Buffer.byteLength(delivery.body);
+    const first = await fetch(webhook.url, {
+      method: 'POST',
+      headers: delivery.headers,
+      body: delivery.body,
+    });
+    if (first.status !== 202) throw new Error(`the webhook answered ${first.status}: ${await first.text()}`);
+
+    const targets = {
+      webhook: { url: webhook.url, body: delivery.body, headers: delivery.headers },
+      bare: { url: bare.url, body: delivery.body, headers: delivery.headers },
+    };
+    for (const target of Object.values(targets)) {
+      await load({ ...target, connections: settings.connections, seconds: settings.warmupSeconds });
+    }
+    const saturated: Record<'webhook' | 'bare', LoadRun[]> = { webhook: [], bare: [] };
+    // Rounds alternate so that a burst of load from elsewhere on the machine hits both sides alike.
+    for (let round = 0; round < settings.rounds; round++) {
+      for (const name of ['bare', 'webhook'] as const) {
+        saturated[name].push(
+          await load({
+            ...targets[name],
+            connections: settings.connections,
+            seconds: settings.secondsPerRound,
+          }),
+        );
+      }
+    }
+    const fixed = {
+      bare: await load({
+        ...targets.bare,
+        connections: settings.fixedRateConnections,
+        seconds: settings.fixedRateSeconds,
+        overallRate: settings.fixedRate,
+      }),
+      webhook: await load({
+        ...targets.webhook,
+        connections: settings.fixedRateConnections,
+        seconds: settings.fixedRateSeconds,
+        overallRate: settings.fixedRate,
+      }),
+    };
+    const rps = (name: 'webhook' | 'bare'): number =>
+      median(saturated[name].map((run) => run.requestsPerSecond));
+    const p = (name: 'webhook' | 'bare', key: 'p50' | 'p99'): number =>
+      median(saturated[name].map((run) => run[key]));
+    const ratio = rps('webhook') / rps('bare');
+    const all = [...saturated.webhook, fixed.webhook];
+    const not202 = all.reduce((sum, run) => sum + run.requests - (run.statusCodes['202'] ?? 0), 0);
+    if (not202 > 0) notes.push(`${not202} webhook requests were not answered 202 (see statusCodes)`);
+    const checks = [
+      judge('webhook / bare throughput, every publish awaited', ratio, '>=', 0.5),
+      judge('webhook p99 at 200 req/s (ms)', fixed.webhook.p99, '<', 30),
+      judge('webhook requests not answered 202', not202, '<=', 0),
+    ];
+    printTable(
+      `Webhook: signed ${bodyBytes} B release deliveries, ${settings.connections} connections (median of ${settings.rounds} × ${settings.secondsPerRound} s)`,
+      [
+        'handler',
+        'req/s',
+        'p50 ms',
+        'p99 ms',
+        `p50 @${settings.fixedRate}/s`,
+        `p99 @${settings.fixedRate}/s`,
+        'ratio',
+      ],
+      [
+        ['bare 204', rps('bare'), p('bare', 'p50'), p('bare', 'p99'), fixed.bare.p50, fixed.bare.p99, 1],
+        [
+          'webhook 202',
+          rps('webhook'),
+          p('webhook', 'p50'),
+          p('webhook', 'p99'),
+          fixed.webhook.p50,
+          fixed.webhook.p99,
+          round(ratio, 3),
+        ],
+      ],
+      checks,
+    );
+    return {
+      name: 'webhook',
+      machine,
+      quick,
+      settings: { ...settings, bodyBytes },
+      figures: {
+        throughputRatio: round(ratio, 3),
+        webhook: {
+          requestsPerSecond: rps('webhook'),
+          p50: p('webhook', 'p50'),
+          p99: p('webhook', 'p99'),
+          rounds: saturated.webhook,
+          fixedRate: fixed.webhook,
+        },
+        bare: {
+          requestsPerSecond: rps('bare'),
+          p50: p('bare', 'p50'),
+          p99: p('bare', 'p99'),
+          rounds: saturated.bare,
+          fixedRate: fixed.bare,
+        },
+      },
+      checks,
+      notes,
+      durationSeconds: round((Date.now() - started) / 1000, 1),
+    };
+  } finally {
+    await fixture.close();
+  }
+}
