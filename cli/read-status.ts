@@ -6,7 +6,11 @@ import { RepositoryIndex } from '../shared/status/repository-index.js';
 /** Opens the status bucket with the real client: the local stand-in's endpoint, or Google's when none is given. */
 export async function openStatusBucket(
   bucket: string,
-  options: { apiEndpoint?: string; projectId?: string } = {},
+  options: {
+    apiEndpoint?: string;
+    projectId?: string;
+    retryOptions?: { autoRetry?: boolean; maxRetries?: number; totalTimeout?: number };
+  } = {},
 ) {
   const { Storage } = await import('@google-cloud/storage');
   return new Storage({ ...options }).bucket(bucket);

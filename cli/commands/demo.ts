@@ -7,7 +7,7 @@ import { sampleSetuptoolsProject } from '../../local/demo/sample-project.js';
 import { releasePayload, sendDelivery } from '../../local/github/send-delivery.js';
 import { installFromIndex, runPython } from '../../local/python/install-from-index.js';
 import { findMissingSystemDependencies } from '../../local/stack/check-system.js';
-import { startStack, type Stack } from '../../local/stack/start-stack.js';
+import type { Stack } from '../../local/stack/start-stack.js';
 import { followJob } from '../follow-job.js';
 import { elapsed, progress } from '../print-progress.js';
 import { openStatusBucket } from '../read-status.js';
@@ -46,6 +46,8 @@ export function createDemoCommand(): Command {
         await writeFile(configPath, JSON.stringify({ repositories: [{ repository: REPOSITORY }] }, null, 2));
 
         progress('2. Starting the local stack');
+        // Loaded here, not at the top: the stand-ins would slow every other command's start.
+        const { startStack } = await import('../../local/stack/start-stack.js');
         stack = await startStack({
           rootDir: root,
           configPath,

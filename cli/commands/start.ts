@@ -3,8 +3,9 @@ import { Command } from 'commander';
 import { findMissingSystemDependencies } from '../../local/stack/check-system.js';
 import { findPackageRoot } from '../../local/stack/find-package-root.js';
 import { EPHEMERAL_PORTS, readPorts } from '../../local/stack/read-ports.js';
-import { startStack } from '../../local/stack/start-stack.js';
 import type { StackInfo } from '../../local/stack/stack-info.js';
+import { invokeReconcile } from '../invoke-reconcile.js';
+import { parseSeconds } from '../parse-arguments.js';
 import { progress } from '../print-progress.js';
 
 /** `pkgrelay start`: the whole pipeline on this machine, until interrupted. */
@@ -20,7 +21,12 @@ export function createStartCommand(): Command {
     )
     .option('--ephemeral-ports', 'use free ports instead of those in firebase.json')
     .option('--json', 'print stack.json on stdout once ready')
-    .action(async (options: { root: string; config?: string; ephemeralPorts?: boolean; json?: boolean }) => {
+    .option(
+      '--reconcile-every <seconds>',
+      'run the reconcile function on this period, as Cloud Scheduler does in Google Cloud',
+      parseSeconds,
+    )
+    .action(async (options: StartOptions) => {
       const missing = findMissingSystemDependencies();
       if (missing.length) {
         for (const line of missing) progress(`✗ ${line}`);
@@ -29,6 +35,8 @@ export function createStartCommand(): Command {
       }
       const configPath = options.config ?? process.env['PKGRELAY_CONFIG'];
       progress('Starting the local stack…');
+      // Loaded here, not at the top: the stand-ins would slow every other command's start.
+      const { startStack } = await import('../../local/stack/start-stack.js');
       const stack = await startStack({
         rootDir: options.root,
         ports: options.ephemeralPorts ? EPHEMERAL_PORTS : readPorts(join(findPackageRoot(), 'firebase.json')),
@@ -37,6 +45,7 @@ export function createStartCommand(): Command {
       });
       if (options.json) process.stdout.write(JSON.stringify(stack.info, null, 2) + '\n');
       else progress(describeStack(stack.info, options.root));
+      const stopSchedule = scheduleReconcile(stack.info.functions['reconcile'], options.reconcileEvery);
       await new Promise<void>((resolve) => {
         const shutdown = (): void => {
           progress('Stopping the local stack…');
@@ -45,9 +54,38 @@ export function createStartCommand(): Command {
         process.once('SIGINT', shutdown);
         process.once('SIGTERM', shutdown);
       });
+      stopSchedule();
       await stack.stop();
       progress('Stopped.');
     });
+}
+
+interface StartOptions {
+  root: string;
+  config?: string;
+  ephemeralPorts?: boolean;
+  json?: boolean;
+  reconcileEvery?: number;
+}
+
+// Locally nothing calls reconcile on a schedule: a timer stands in for Cloud Scheduler.
+function scheduleReconcile(url: string | undefined, seconds: number | undefined): () => void {
+  if (!url || !seconds) return () => {};
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    invokeReconcile(url)
+      .then(({ status, report }) =>
+        progress(
+          `reconcile (${status}): ${report.enqueued.length} enqueued, ${report.settled.length} settled, ${report.errors.length} errors`,
+        ),
+      )
+      .catch((error: unknown) => progress(`reconcile failed: ${(error as Error).message}`))
+      .finally(() => (running = false));
+  }, seconds * 1000);
+  progress(`Reconcile runs every ${seconds} s.`);
+  return () => clearInterval(timer);
 }
 
 function describeStack(info: StackInfo, root: string): string {

@@ -1,0 +1,85 @@
+import { Command } from 'commander';
+import { CliError, ExitCode } from '../exit-codes.js';
+import { parseSeconds } from '../parse-arguments.js';
+import { progress } from '../print-progress.js';
+import { readStackInfo } from '../../local/stack/stack-info.js';
+import { runAction } from '../run-action.js';
+import { invokeReconcile, type ReconcileAnswer } from '../invoke-reconcile.js';
+
+interface ReconcileCommandOptions {
+  url?: string;
+  stack: string;
+  stuckAfter?: number;
+  json?: boolean;
+}
+
+/** `pkgrelay reconcile`: run the reconcile function once, as Cloud Scheduler does. */
+export function createReconcileCommand(): Command {
+  return new Command('reconcile')
+    .description(
+      'run the reconcile function once: enqueue upstream tags without a job, settle builds whose notification was lost',
+    )
+    .option(
+      '--url <url>',
+      'the reconcile function URL (default: the local stack\u2019s; in Google Cloud its Cloud Run URL)',
+    )
+    .option('--stack <dir>', 'the local stack folder holding stack.json', '.pkgrelay')
+    .option(
+      '--stuck-after <seconds>',
+      'look up jobs in flight this long (default: the build timeout and 5 min)',
+      parseSeconds,
+    )
+    .option('--json', 'print {enqueued, settled, errors} on stdout')
+    .addHelpText(
+      'after',
+      `
+In Google Cloud the URL needs an identity token: pkgrelay asks application default credentials for one
+(a service account); with user credentials run \`gcloud scheduler jobs run pkgrelay-reconcile\` instead.
+Exit 0 when the run had no errors, 1 when it reported some, 3 when the function cannot be reached.`,
+    )
+    .action(
+      runAction(async (options: ReconcileCommandOptions) => {
+        let url = options.url;
+        const local = !url;
+        if (!url) {
+          let stack;
+          try {
+            stack = await readStackInfo(options.stack);
+          } catch (error) {
+            throw new CliError(`${(error as Error).message} Or give --url.`, ExitCode.unreachable);
+          }
+          url = stack.functions['reconcile'];
+          if (!url)
+            throw new CliError(
+              'The local stack runs no reconcile function; restart it',
+              ExitCode.unreachable,
+            );
+        }
+        const answer = await invokeReconcile(url, {
+          authenticate: !local,
+          ...(options.stuckAfter !== undefined ? { stuckAfterSeconds: options.stuckAfter } : {}),
+        });
+        if (options.json) process.stdout.write(JSON.stringify(answer.report, null, 2) + '\n');
+        else process.stdout.write(describe(answer) + '\n');
+        return answer.status === 200 ? ExitCode.ok : ExitCode.failed;
+      }),
+    );
+}
+
+function describe({ status, report }: ReconcileAnswer): string {
+  const lines = [
+    `reconcile answered ${status}: ${report.enqueued.length} enqueued, ${report.settled.length} settled, ${report.errors.length} errors`,
+  ];
+  for (const entry of report.enqueued)
+    lines.push(`  enqueued ${entry.repository} ${entry.tag} (${entry.version})`);
+  for (const entry of report.settled)
+    lines.push(
+      `  settled  ${entry.repository} ${entry.tag}: ${entry.from} → ${entry.to} (build ${entry.buildId} ${entry.buildStatus})`,
+    );
+  for (const entry of report.errors)
+    lines.push(
+      `  error    ${entry.repository}${entry.tag ? ` ${entry.tag}` : ''} [${entry.stage}]: ${entry.message}`,
+    );
+  if (report.errors.length) progress('reconcile reported errors; see above and the function log');
+  return lines.join('\n');
+}

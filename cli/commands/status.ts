@@ -1,0 +1,178 @@
+import { Argument, Command } from 'commander';
+import type { Bucket } from '@google-cloud/storage';
+import type { JobStatus } from '../../shared/status/job-status.js';
+import { RepositoryIndex } from '../../shared/status/repository-index.js';
+import { CliError, ExitCode } from '../exit-codes.js';
+import { formatAge, formatTable } from '../format-table.js';
+import { openTargetBucket } from '../open-target.js';
+import { parseRepository, parseTag } from '../parse-arguments.js';
+import { readJobStatus, readRepositoryIndex } from '../read-status.js';
+import { addTargetOptions, resolveTarget, type TargetOptions } from '../resolve-target.js';
+import { runAction } from '../run-action.js';
+
+interface StatusOptions extends TargetOptions {
+  json?: boolean;
+}
+
+export interface RepositorySummary {
+  repository: string;
+  jobs: number;
+  published: number;
+  skipped: number;
+  failed: number;
+  inFlight: number;
+  latest: string | undefined;
+  updatedAt: string;
+}
+
+/** `pkgrelay status`: every repository, one repository's jobs, or one job, from the status bucket. */
+export function createStatusCommand(): Command {
+  return addTargetOptions(
+    new Command('status')
+      .description('show jobs from the status bucket: all repositories, one repository, or one job')
+      .addArgument(new Argument('[repository]', 'owner/name: list its jobs').argParser(parseRepository))
+      .addArgument(new Argument('[tag]', 'a tag: show that job in full').argParser(parseTag))
+      .option('--json', 'print JSON on stdout: summaries, the repository index, or the job document'),
+  )
+    .addHelpText(
+      'after',
+      '\nExit 0 when something was found (an empty bucket included), 1 for an unknown repository or job.',
+    )
+    .action(
+      runAction(async (repository: string | undefined, tag: string | undefined, options: StatusOptions) => {
+        const bucket = await openTargetBucket(await resolveTarget(options));
+        const print = (json: unknown, text: string): void => {
+          process.stdout.write(options.json ? JSON.stringify(json, null, 2) + '\n' : text + '\n');
+        };
+        if (repository && tag) {
+          const job = await readJobStatus(bucket, { repository, tag });
+          if (!job) throw new CliError(`No job for ${repository} ${tag}`, ExitCode.failed);
+          print(job, describeJob(job));
+        } else if (repository) {
+          const index = await readRepositoryIndex(bucket, repository);
+          if (!index) throw new CliError(`No jobs for ${repository} in the status bucket`, ExitCode.failed);
+          print(index, describeIndex(index));
+        } else {
+          const summaries = await summarizeRepositories(bucket);
+          print(summaries, summaries.length ? describeSummaries(summaries) : 'No jobs yet.');
+        }
+        return ExitCode.ok;
+      }),
+    );
+}
+
+async function summarizeRepositories(bucket: Bucket): Promise<RepositorySummary[]> {
+  const [files] = await bucket.getFiles({ prefix: 'repos/', autoPaginate: true });
+  const indexes = await Promise.all(
+    files
+      .filter((file) => file.name.endsWith('/index.json'))
+      .map(async (file) => {
+        const [contents] = await file.download();
+        const parsed = RepositoryIndex.safeParse(JSON.parse(contents.toString('utf8')));
+        return parsed.success ? parsed.data : undefined;
+      }),
+  );
+  return indexes
+    .filter((index): index is RepositoryIndex => index !== undefined)
+    .map((index) => {
+      const count = (...states: string[]): number =>
+        index.jobs.filter((job) => states.includes(job.state)).length;
+      return {
+        repository: index.repository,
+        jobs: index.jobs.length,
+        published: count('published'),
+        skipped: count('skipped'),
+        failed: count('failed'),
+        inFlight: count('queued', 'building'),
+        // The index is sorted newest version first.
+        latest: index.jobs.find((job) => job.state === 'published')?.version,
+        updatedAt: index.updatedAt,
+      };
+    })
+    .sort((a, b) => a.repository.localeCompare(b.repository));
+}
+
+function describeSummaries(summaries: RepositorySummary[]): string {
+  return formatTable(
+    ['REPOSITORY', 'JOBS', 'PUBLISHED', 'SKIPPED', 'FAILED', 'IN FLIGHT', 'LATEST', 'UPDATED'],
+    summaries.map((s) => [
+      s.repository,
+      String(s.jobs),
+      String(s.published),
+      String(s.skipped),
+      String(s.failed),
+      String(s.inFlight),
+      s.latest ?? '-',
+      formatAge(s.updatedAt),
+    ]),
+  );
+}
+
+function describeIndex(index: RepositoryIndex): string {
+  return `${index.repository}\n\n${formatTable(
+    ['TAG', 'VERSION', 'STATE', 'ATTEMPT', 'UPDATED', 'BUILD'],
+    index.jobs.map((job) => [
+      job.tag,
+      job.version || '-',
+      job.state,
+      String(job.attempt),
+      formatAge(job.updatedAt),
+      job.buildId ?? '-',
+    ]),
+  )}`;
+}
+
+function describeJob(job: JobStatus): string {
+  const fields: Array<[string, string | undefined]> = [
+    ['Repository', job.repository],
+    ['Tag', job.tag],
+    ['Version', job.version || undefined],
+    ['Distribution', job.distribution],
+    ['State', job.state],
+    ['Attempt', String(job.attempt)],
+    [
+      'Source',
+      job.source
+        ? [job.source.kind, job.source.event, job.source.deliveryId].filter(Boolean).join(' ')
+        : undefined,
+    ],
+    ['Created', job.createdAt],
+    ['Updated', job.updatedAt],
+    ['Build', job.build ? `${job.build.id}${job.build.status ? ` (${job.build.status})` : ''}` : undefined],
+    ['Log', job.build?.logUrl],
+    ['Reason', job.reason],
+    [
+      'Error',
+      job.error
+        ? `${job.error.code}: ${job.error.message}${job.error.step ? ` (step ${job.error.step})` : ''}`
+        : undefined,
+    ],
+  ];
+  const lines = fields
+    .filter(([, value]) => value !== undefined)
+    .map(([name, value]) => `${`${name}:`.padEnd(14)}${value}`);
+  if (job.artifacts.length) {
+    lines.push(
+      '',
+      formatTable(
+        ['ARTIFACT', 'KIND', 'SIZE', 'UPLOADED', 'SHA256'],
+        job.artifacts.map((a) => [
+          a.filename,
+          a.kind,
+          String(a.size),
+          a.uploaded ? 'yes' : 'no (already there)',
+          a.sha256,
+        ]),
+      ),
+    );
+  }
+  lines.push(
+    '',
+    formatTable(
+      ['HISTORY', 'AT', 'ATTEMPT', 'NOTE'],
+      job.history.map((entry) => [entry.state, entry.at, String(entry.attempt), entry.note ?? '']),
+    ),
+  );
+  if (job.error?.logTail) lines.push('', 'Log tail:', job.error.logTail);
+  return lines.join('\n');
+}

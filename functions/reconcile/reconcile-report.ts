@@ -1,0 +1,32 @@
+import type { JobState } from '../../shared/status/job-status.js';
+
+export interface EnqueuedTag {
+  repository: string;
+  tag: string;
+  version: string;
+  messageId: string;
+}
+
+export interface SettledJob {
+  repository: string;
+  tag: string;
+  attempt: number;
+  buildId: string;
+  buildStatus: string;
+  from: JobState;
+  to: JobState;
+}
+
+export interface ReconcileError {
+  repository: string;
+  tag?: string;
+  stage: 'upstream' | 'index' | 'enqueue' | 'settle';
+  message: string;
+}
+
+/** What one run of reconcile did; the HTTP answer and the CLI's `--json` output. */
+export interface ReconcileReport {
+  enqueued: EnqueuedTag[];
+  settled: SettledJob[];
+  errors: ReconcileError[];
+}

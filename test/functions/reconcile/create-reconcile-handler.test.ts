@@ -1,0 +1,282 @@
+import { describe, expect, it } from 'vitest';
+import { createReconcileHandler } from '../../../functions/reconcile/create-reconcile-handler.js';
+import type { RepositoryConfig } from '../../../shared/config/repository-config.js';
+import { jobObjectPath } from '../../../shared/contracts/job-id.js';
+import { silentLogger } from '../../../shared/log/create-logger.js';
+import type { JobStatus } from '../../../shared/status/job-status.js';
+import { updateJob } from '../../../shared/status/update-job.js';
+import type { UpstreamTags } from '../../../shared/upstream/upstream-tags.js';
+import { createFakeClock } from '../../fakes/create-fake-clock.js';
+import { createMemoryDocumentStore } from '../../fakes/create-memory-document-store.js';
+import { FakeReleaseQueue } from '../../functions/webhook/fake-release-queue.js';
+
+const REPO = 'Octo-Org/Widgets';
+const SHA = 'b'.repeat(64);
+const repo = (extra: Partial<RepositoryConfig> = {}): RepositoryConfig => ({
+  repository: REPO,
+  prereleases: false,
+  subdirectory: '',
+  versionPolicy: 'must-match',
+  pythonVersion: '3.12',
+  private: false,
+  ...extra,
+});
+
+function job(tag: string, state: JobStatus['state'], at: string, build?: string): JobStatus {
+  return {
+    schemaVersion: 1,
+    repository: REPO,
+    tag,
+    version: tag.replace(/^v/, ''),
+    state,
+    attempt: 1,
+    createdAt: at,
+    updatedAt: at,
+    artifacts: [],
+    history: [{ state: 'queued', at, attempt: 1 }],
+    ...(build ? { build: { id: build } } : {}),
+  };
+}
+
+function restBuild(id: string, status: string | number, tag: string, outputs?: unknown) {
+  return {
+    id,
+    status,
+    logUrl: `https://logs/${id}`,
+    substitutions: { _PKGRELAY_REPOSITORY: REPO, _PKGRELAY_TAG: tag, _PKGRELAY_ATTEMPT: '1' },
+    steps: ['fetch', 'build', 'verify', 'check', 'upload'].map((step) => ({
+      id: step,
+      status: status === 'FAILURE' && step === 'build' ? 'FAILURE' : undefined,
+    })),
+    results: {
+      buildStepOutputs: ['', '', '', '', outputs ? Buffer.from(JSON.stringify(outputs)) : ''],
+    },
+  };
+}
+
+async function setup({
+  tags = ['v1.0.0', 'v1.1.0', 'v2.0.0rc1', 'docs'],
+  jobs = [] as JobStatus[],
+  builds = {} as Record<string, unknown>,
+  repositories = [repo()],
+  upstream = undefined as UpstreamTags | undefined,
+} = {}) {
+  const store = createMemoryDocumentStore();
+  const clock = createFakeClock('2024-05-01T12:00:00.000Z');
+  for (const initial of jobs) await updateJob(store, initial, () => ({ write: initial }), clock.now);
+  const queue = new FakeReleaseQueue();
+  const asked: string[] = [];
+  const handle = createReconcileHandler({
+    repositories,
+    store,
+    queue,
+    upstream: upstream ?? { list: async () => tags },
+    builds: {
+      get: async (id) => {
+        asked.push(id);
+        return builds[id];
+      },
+    },
+    logger: silentLogger,
+    buildTimeoutSeconds: 1200,
+    clock: clock.now,
+  });
+  const read = async (tag: string) =>
+    (await store.read(jobObjectPath({ repository: REPO, tag })))?.data as JobStatus | undefined;
+  return { store, queue, handle, read, asked, clock };
+}
+
+describe('reconcile: tags without a job', () => {
+  it('enqueues every accepted tag that has no job, oldest first, and nothing else', async () => {
+    const { handle, queue } = await setup({
+      tags: ['v1.1.0', 'v1.0.0', 'v2.0.0rc1', 'docs', 'v0.9.0'],
+      jobs: [job('v0.9.0', 'published', '2024-05-01T10:00:00.000Z')],
+    });
+    const report = await handle();
+    expect(report.errors).toEqual([]);
+    expect(report.enqueued.map((entry) => entry.tag)).toEqual(['v1.0.0', 'v1.1.0']);
+    expect(queue.published.map((message) => message.request)).toEqual([
+      {
+        repository: REPO,
+        tag: 'v1.0.0',
+        source: { kind: 'reconcile' },
+        requestedAt: '2024-05-01T12:00:00.000Z',
+      },
+      {
+        repository: REPO,
+        tag: 'v1.1.0',
+        source: { kind: 'reconcile' },
+        requestedAt: '2024-05-01T12:00:00.000Z',
+      },
+    ]);
+  });
+
+  it('never enqueues a tag whose job document exists even when the index lags', async () => {
+    const { handle, queue, store } = await setup({ tags: ['v1.0.0'] });
+    await store.write(
+      jobObjectPath({ repository: REPO, tag: 'v1.0.0' }),
+      job('v1.0.0', 'queued', '2024-05-01T11:59:00.000Z'),
+      {
+        ifGenerationMatch: '0',
+      },
+    );
+    expect((await handle()).enqueued).toEqual([]);
+    expect(queue.published).toEqual([]);
+  });
+
+  it('honours the tag prefix and prereleases of the configuration', async () => {
+    const { handle } = await setup({
+      tags: ['widgets-1.0.0', 'v1.0.0', 'widgets-2.0.0rc1'],
+      repositories: [repo({ tagPrefix: 'widgets-', prereleases: true })],
+    });
+    expect((await handle()).enqueued.map((entry) => entry.tag)).toEqual([
+      'widgets-1.0.0',
+      'widgets-2.0.0rc1',
+    ]);
+  });
+
+  it('reports an upstream that cannot be listed and carries on with the next repository', async () => {
+    const other = repo({ repository: 'octo-org/other' });
+    const { handle } = await setup({
+      repositories: [repo(), other],
+      upstream: {
+        list: async (name) => {
+          if (name === REPO) throw new Error('git ls-remote failed: repository not found');
+          return ['v3.0.0'];
+        },
+      },
+    });
+    const report = await handle();
+    expect(report.errors).toEqual([
+      { repository: REPO, stage: 'upstream', message: 'git ls-remote failed: repository not found' },
+    ]);
+    expect(report.enqueued).toMatchObject([{ repository: 'octo-org/other', tag: 'v3.0.0' }]);
+  });
+
+  it('records a publish that failed as an error of that tag', async () => {
+    const { handle, queue } = await setup({ tags: ['v1.0.0'] });
+    queue.failuresLeft = 1;
+    expect((await handle()).errors).toMatchObject([{ tag: 'v1.0.0', stage: 'enqueue' }]);
+  });
+
+  it('skips private upstreams and limits itself to the repositories asked for', async () => {
+    const listed: string[] = [];
+    const { handle } = await setup({
+      repositories: [repo({ private: true, tokenSecret: 't' }), repo({ repository: 'octo-org/other' })],
+      upstream: { list: async (name) => (listed.push(name), ['v1.0.0']) },
+    });
+    await handle({ repositories: ['OCTO-ORG/OTHER'] });
+    await handle();
+    expect(listed).toEqual(['octo-org/other', 'octo-org/other']);
+  });
+});
+
+describe('reconcile: jobs whose build notification was lost', () => {
+  const old = '2024-05-01T10:00:00.000Z';
+  const recent = '2024-05-01T11:59:00.000Z';
+
+  it('publishes a job in flight past the threshold from its successful build, with the artifacts', async () => {
+    const artifacts = [
+      { filename: 'widgets-1.0.0.tar.gz', sha256: SHA, size: 10, kind: 'sdist', uploaded: true },
+      { filename: 'widgets-1.0.0-py3-none-any.whl', sha256: SHA, size: 11, kind: 'wheel', uploaded: true },
+    ];
+    const { handle, read } = await setup({
+      tags: [],
+      jobs: [job('v1.0.0', 'building', old, 'b-1')],
+      // SUCCESS as the enum number and step outputs as Buffers: what a client may hand back.
+      builds: { 'b-1': restBuild('b-1', 3, 'v1.0.0', { artifacts }) },
+    });
+    const report = await handle();
+    expect(report.settled).toEqual([
+      {
+        repository: REPO,
+        tag: 'v1.0.0',
+        attempt: 1,
+        buildId: 'b-1',
+        buildStatus: 'SUCCESS',
+        from: 'building',
+        to: 'published',
+      },
+    ]);
+    const settled = await read('v1.0.0');
+    expect(settled?.state).toBe('published');
+    expect(settled?.artifacts).toEqual(artifacts);
+    expect(settled?.build).toEqual({ id: 'b-1', status: 'SUCCESS', logUrl: 'https://logs/b-1' });
+    expect(settled?.history.at(-1)?.note).toBe('settled by reconcile');
+  });
+
+  it('fails a queued job with a build id whose build failed, naming the step', async () => {
+    const { handle, read } = await setup({
+      tags: [],
+      jobs: [job('v1.0.0', 'queued', old, 'b-2')],
+      builds: { 'b-2': restBuild('b-2', 'FAILURE', 'v1.0.0') },
+    });
+    expect((await handle()).settled).toMatchObject([{ from: 'queued', to: 'failed' }]);
+    expect((await read('v1.0.0'))?.error).toMatchObject({ code: 'BUILD_FAILED', step: 'build' });
+  });
+
+  it('moves a queued job whose build runs to building, and leaves a building one alone', async () => {
+    const { handle, read } = await setup({
+      tags: [],
+      jobs: [job('v1.0.0', 'queued', old, 'b-3'), job('v1.1.0', 'building', old, 'b-4')],
+      builds: { 'b-3': restBuild('b-3', 'WORKING', 'v1.0.0'), 'b-4': restBuild('b-4', 'WORKING', 'v1.1.0') },
+    });
+    expect((await handle()).settled).toMatchObject([{ tag: 'v1.0.0', from: 'queued', to: 'building' }]);
+    expect((await read('v1.1.0'))?.history).toHaveLength(1);
+  });
+
+  it('fails a job whose build Cloud Build no longer knows', async () => {
+    const { handle, read } = await setup({ tags: [], jobs: [job('v1.0.0', 'building', old, 'gone')] });
+    expect((await handle()).settled).toMatchObject([{ to: 'failed', buildStatus: 'NOT_FOUND' }]);
+    expect((await read('v1.0.0'))?.error?.code).toBe('INTERNAL_ERROR');
+  });
+
+  it('looks only at jobs in flight past the threshold, unless a run asks for less', async () => {
+    const { handle, asked } = await setup({
+      tags: [],
+      jobs: [
+        job('v1.0.0', 'building', recent, 'b-5'),
+        job('v1.1.0', 'queued', old),
+        job('v0.9.0', 'published', old, 'b-6'),
+      ],
+      builds: { 'b-5': restBuild('b-5', 'WORKING', 'v1.0.0') },
+    });
+    await handle();
+    expect(asked).toEqual([]);
+    await handle({ stuckAfterSeconds: 0 });
+    expect(asked).toEqual(['b-5']);
+  });
+
+  it('never moves a job backwards when it became final meanwhile', async () => {
+    const { handle, read, store } = await setup({
+      tags: [],
+      jobs: [job('v1.0.0', 'building', old, 'b-7')],
+      builds: { 'b-7': restBuild('b-7', 'FAILURE', 'v1.0.0') },
+    });
+    // build-events wins the race between reconcile's index read and its write.
+    const original = store.read.bind(store);
+    let reads = 0;
+    store.read = async (path) => {
+      if (path.startsWith('jobs/') && reads++ === 0) {
+        const current = (await original(path))!;
+        await store.write(
+          path,
+          { ...(current.data as JobStatus), state: 'published' },
+          { ifGenerationMatch: current.generation },
+        );
+      }
+      return original(path);
+    };
+    expect((await handle()).settled).toEqual([]);
+    expect((await read('v1.0.0'))?.state).toBe('published');
+  });
+
+  it('reports a build it cannot read as an error of that job', async () => {
+    const { handle } = await setup({
+      tags: [],
+      jobs: [job('v1.0.0', 'building', old, 'b-8')],
+      builds: { 'b-8': { nonsense: true } },
+    });
+    expect((await handle()).errors).toMatchObject([{ tag: 'v1.0.0', stage: 'settle' }]);
+  });
+});
