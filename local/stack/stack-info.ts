@@ -6,6 +6,8 @@ export interface StackInfo {
   projectId: string;
   pubsub: { host: string; topic: string; deadLetterTopic: string; buildEventsTopic: string };
   storage: { host: string; bucket: string };
+  /** The status page, served from the bucket at the storage stand-in's public URL. */
+  statusPage: { url: string };
   cloudbuild: { host: string };
   registry: { url: string };
   index: { url: string };

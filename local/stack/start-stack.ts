@@ -9,6 +9,7 @@ import { startRegistryServer } from '../registry/start-registry-server.js';
 import { startCloudBuildServer } from '../cloudbuild/start-cloud-build-server.js';
 import { applyPubSubDeclaration, declarePubSub } from './declare-pubsub.js';
 import { findPackageRoot } from './find-package-root.js';
+import { uploadStatusPage } from '../../shared/status-page/upload-status-page.js';
 import { FUNCTION_SPECS } from './function-specs.js';
 import { EPHEMERAL_PORTS, type StackPorts } from './read-ports.js';
 import { STACK_FILE, type StackInfo } from './stack-info.js';
@@ -104,6 +105,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await storageClient.createBucket(bucket).catch((error: { code?: number }) => {
       if (error.code !== 409) throw error;
     });
+    // The status page lives in the bucket beside the JSON it reads, served at the stand-in's public URL.
+    const statusPage = await uploadStatusPage(
+      storageClient.bucket(bucket),
+      join(findPackageRoot(), 'status-page'),
+      { publicBase: storage.url },
+    );
 
     const registryUrl = registry.repositoryUrl(projectId, options.registryRepository ?? 'pkgrelay');
     const env: Record<string, string> = {
@@ -171,6 +178,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         buildEventsTopic: 'cloud-builds',
       },
       storage: { host: storage.url, bucket },
+      statusPage: { url: statusPage.url },
       cloudbuild: { host: cloudbuild.url },
       registry: { url: registryUrl },
       index: { url: `${registryUrl}simple/` },

@@ -9,6 +9,7 @@ import {
 import { handleFaultControl } from './handle-fault-control.js';
 import { handleObjectList } from './handle-object-list.js';
 import { handleObjectRead } from './handle-object-read.js';
+import { handlePublicObject, toPublicRead } from './handle-public-object.js';
 import { handleObjectDelete, handleObjectPatch } from './handle-object-update.js';
 import {
   handleResumableCancel,
@@ -36,6 +37,9 @@ export async function routeStorageRequest(
   const method = req.method ?? 'GET';
   const origin = `http://${req.headers.host ?? 'localhost'}`;
   if (url.pathname === FaultControlPath) return handleFaultControl(context.faults, req, res);
+  // `/<bucket>/<object>`: the public URL form, as https://storage.googleapis.com serves it.
+  const publicRead = toPublicRead(method, url.pathname, req.headers);
+  if (publicRead) return handlePublicObject(context, publicRead, res);
 
   // Split the raw path: object names arrive percent-encoded, and an encoded '/' must stay inside the name.
   const segments = url.pathname.split('/').slice(1);

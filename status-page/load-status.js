@@ -1,0 +1,83 @@
+// Reads the public status JSON: the bucket listing finds the repositories, then each index, badge and job.
+
+const IndexPath = /^repos\/[^/]+\/[^/]+\/index\.json$/;
+
+/** Where to read from: the uploader writes the bucket into the page; otherwise `/<bucket>/index.html` names it. */
+export function readPageConfig() {
+  const meta = (name) => document.querySelector(`meta[name="${name}"]`)?.getAttribute('content') ?? '';
+  const filled = (value) => (value && !value.startsWith('{{') ? value : '');
+  const bucket = filled(meta('pkgrelay-bucket')) || decodeURIComponent(location.pathname.split('/')[1] ?? '');
+  const apiBase = filled(meta('pkgrelay-api-base')) || `${location.origin}/storage/v1`;
+  // The page sits at the bucket's root, so the objects are relative to it.
+  const objectsBase = new URL('.', location.href).href;
+  return { bucket, apiBase: apiBase.replace(/\/$/, ''), objectsBase };
+}
+
+/** The public URL of an object; names are encoded per segment, so a `%2F` inside a tag stays part of the name. */
+export function objectUrl(config, path) {
+  return new URL(path.split('/').map(encodeURIComponent).join('/'), config.objectsBase).href;
+}
+
+async function fetchJson(url) {
+  // no-cache: revalidate every time, so a poll never sees a copy older than the bucket's.
+  const response = await fetch(url, { cache: 'no-cache', headers: { accept: 'application/json' } });
+  if (response.status === 404) return undefined;
+  if (!response.ok) throw new Error(`${response.status} ${response.statusText} from ${url}`);
+  return response.json();
+}
+
+/** Every `repos/<owner>/<name>/index.json` in the bucket, through the JSON API's object list. */
+export async function listRepositoryIndexes(config) {
+  const paths = [];
+  let pageToken;
+  do {
+    const url = new URL(`${config.apiBase}/b/${encodeURIComponent(config.bucket)}/o`);
+    url.searchParams.set('prefix', 'repos/');
+    url.searchParams.set('fields', 'items(name),nextPageToken');
+    if (pageToken) url.searchParams.set('pageToken', pageToken);
+    const page = await fetchJson(url.href);
+    if (!page) throw new Error(`The bucket ${config.bucket} was not found, or it does not allow listing.`);
+    for (const item of page.items ?? []) if (IndexPath.test(item.name)) paths.push(item.name);
+    pageToken = page.nextPageToken;
+  } while (pageToken);
+  return paths.sort();
+}
+
+/**
+ * Loads each repository's index and badge, and the status document of every job whose index entry changed
+ * since `cache` last saw it (keyed by path), so a poll re-reads only what moved.
+ */
+export async function loadRepositories(config, cache) {
+  const indexPaths = await listRepositoryIndexes(config);
+  return Promise.all(
+    indexPaths.map(async (indexPath) => {
+      const badgePath = indexPath.replace(/index\.json$/, 'badge.json');
+      const index = await fetchJson(objectUrl(config, indexPath));
+      const entries = Array.isArray(index?.jobs) ? index.jobs : [];
+      // The badge exists once a version is published; asking earlier would only log a 404.
+      const badge = entries.some((entry) => entry.state === 'published')
+        ? await fetchJson(objectUrl(config, badgePath)).catch(() => undefined)
+        : undefined;
+      const jobs = await Promise.all(
+        entries.map(async (entry) => {
+          const key = `${entry.state}|${entry.attempt}|${entry.updatedAt}`;
+          const cached = cache.get(entry.path);
+          if (cached?.key === key) return { entry, job: cached.job };
+          const job = await fetchJson(objectUrl(config, entry.path));
+          cache.set(entry.path, { key, job });
+          return { entry, job };
+        }),
+      );
+      return {
+        repository: index?.repository ?? indexPath.split('/').slice(1, 3).join('/'),
+        indexPath,
+        badge: isBadge(badge) ? badge : undefined,
+        jobs,
+      };
+    }),
+  );
+}
+
+function isBadge(value) {
+  return typeof value?.label === 'string' && typeof value?.message === 'string';
+}
