@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { JobStatus } from './job-status.js';
+import { Badge, RepositoryIndex } from './repository-index.js';
+
+const BASE = 'https://github.com/pkgrelay/pkgrelay/blob/main/schemas/';
+
+/** The JSON Schema (draft 2020-12) of each document pkgrelay writes for readers, by file name in `schemas/`. */
+export function statusJsonSchemas(): Record<string, Record<string, unknown>> {
+  const describe = (file: string, title: string, schema: z.ZodType): Record<string, unknown> => ({
+    ...z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'output' }),
+    $id: `${BASE}${file}`,
+    title,
+  });
+  return {
+    'job-status.schema.json': describe(
+      'job-status.schema.json',
+      'pkgrelay job status (jobs/<repository>/<tag>.json)',
+      JobStatus,
+    ),
+    'repository-index.schema.json': describe(
+      'repository-index.schema.json',
+      'pkgrelay repository index (repos/<repository>/index.json)',
+      RepositoryIndex,
+    ),
+    'badge.schema.json': describe(
+      'badge.schema.json',
+      'shields.io endpoint badge (repos/<repository>/badge.json)',
+      Badge,
+    ),
+  };
+}
