@@ -124,7 +124,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       PKGRELAY_CLOUDBUILD_ENDPOINT: cloudbuild.url,
       PKGRELAY_BUILD_ISOLATION: 'false',
       PKGRELAY_REGISTRY_AUTH: 'none',
-      PKGRELAY_LEASE_SECONDS: '30',
+      // Shorter than the local retry window (backoff 1–10 s over 5 attempts), so a dead worker's job is
+      // taken over by a redelivery before the message runs out of attempts.
+      PKGRELAY_LEASE_SECONDS: '10',
       PUBSUB_EMULATOR_HOST: emulator.host,
       STORAGE_EMULATOR_HOST: storage.url,
       METADATA_SERVER_DETECTION: 'none',
