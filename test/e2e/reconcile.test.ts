@@ -1,0 +1,127 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { PubSub } from '@google-cloud/pubsub';
+import type { Bucket } from '@google-cloud/storage';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { followJob } from '../../cli/follow-job.js';
+import { openStatusBucket, readJobStatus } from '../../cli/read-status.js';
+import { addUpstreamRelease, createUpstreamRepository } from '../../local/demo/create-upstream-repository.js';
+import { sampleSetuptoolsProject } from '../../local/demo/sample-project.js';
+import { startStack, type Stack } from '../../local/stack/start-stack.js';
+import type { ReconcileReport } from '../../functions/reconcile/reconcile-report.js';
+import { runCli } from '../cli/run-cli.js';
+
+const REPO = 'octo-org/gadgets';
+
+describe('reconcile on the local stack', () => {
+  let stack: Stack;
+  let root: string;
+  let upstream: string;
+  let bucket: Bucket;
+  const reconcile = async (...args: string[]) => {
+    const run = await runCli(['reconcile', '--json', '--stack', root, ...args]);
+    expect(run.code, run.stderr).toBe(0);
+    return JSON.parse(run.stdout) as ReconcileReport;
+  };
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'pkgrelay-e2e-reconcile-'));
+    const configPath = join(root, 'repositories.json');
+    await writeFile(configPath, JSON.stringify({ repositories: [{ repository: REPO }] }));
+    upstream = await createUpstreamRepository(join(root, 'upstreams'), REPO, [
+      {
+        files: sampleSetuptoolsProject('octo-gadgets', 'octo_gadgets', '0.1.0'),
+        tag: 'v0.1.0',
+        annotated: true,
+      },
+    ]);
+    stack = await startStack({
+      rootDir: root,
+      configPath,
+      functions: ['worker', 'buildEvents', 'reconcile'],
+    });
+    bucket = await openStatusBucket(stack.info.storage.bucket, {
+      apiEndpoint: stack.info.storage.host,
+      projectId: stack.info.projectId,
+    });
+  });
+  afterAll(async () => stack?.stop());
+
+  it('publishes a tag whose webhook was never sent, and enqueues it only once', async () => {
+    const report = await reconcile();
+    expect(report).toMatchObject({
+      enqueued: [{ repository: REPO, tag: 'v0.1.0', version: '0.1.0' }],
+      errors: [],
+    });
+    const job = await followJob(bucket, { repository: REPO, tag: 'v0.1.0' }, { timeoutMs: 60_000 });
+    expect(job.state, JSON.stringify(job.error)).toBe('published');
+    expect(job.source).toEqual({ kind: 'reconcile' });
+    expect(job.history.map((entry) => entry.state)).toEqual(['queued', 'building', 'published']);
+    expect(await reconcile()).toEqual({ enqueued: [], settled: [], errors: [] });
+  });
+
+  it('settles a job whose final build notification was lost, and never moves it back', async () => {
+    // Without the build-events subscription every cloud-builds notification is lost from here on.
+    const pubsub = new PubSub({
+      projectId: stack.info.projectId,
+      apiEndpoint: stack.info.pubsub.host,
+      emulatorMode: true,
+    });
+    try {
+      await pubsub.subscription('pkgrelay-build-events').delete();
+    } finally {
+      await pubsub.close();
+    }
+    await addUpstreamRelease(upstream, {
+      files: sampleSetuptoolsProject('octo-gadgets', 'octo_gadgets', '0.2.0'),
+      tag: 'v0.2.0',
+    });
+    const triggered = await runCli(['trigger', REPO, 'v0.2.0', '--no-wait', '--stack', root]);
+    expect(triggered.code, triggered.stderr).toBe(0);
+
+    // Wait for the build to end in Cloud Build while the job, unaware, stays queued.
+    let buildId: string | undefined;
+    let buildStatus = '';
+    for (let tries = 0; tries < 240 && !['SUCCESS', 'FAILURE'].includes(buildStatus); tries++) {
+      await sleep(250);
+      buildId ??= (await readJobStatus(bucket, { repository: REPO, tag: 'v0.2.0' }))?.build?.id;
+      if (!buildId) continue;
+      const url = `${stack.info.cloudbuild.host}/v1/projects/${stack.info.projectId}/builds/${buildId}`;
+      buildStatus = ((await (await fetch(url)).json()) as { status: string }).status;
+    }
+    expect(buildStatus).toBe('SUCCESS');
+    expect((await readJobStatus(bucket, { repository: REPO, tag: 'v0.2.0' }))?.state).toBe('queued');
+
+    // The default threshold (the build timeout) has not passed: nothing is looked up yet.
+    expect((await reconcile()).settled).toEqual([]);
+    const report = await reconcile('--stuck-after', '0');
+    expect(report).toEqual({
+      enqueued: [],
+      errors: [],
+      settled: [
+        {
+          repository: REPO,
+          tag: 'v0.2.0',
+          attempt: 1,
+          buildId,
+          buildStatus: 'SUCCESS',
+          from: 'queued',
+          to: 'published',
+        },
+      ],
+    });
+    const job = await readJobStatus(bucket, { repository: REPO, tag: 'v0.2.0' });
+    expect(job?.state).toBe('published');
+    expect(job?.artifacts.map((artifact) => artifact.filename).sort()).toEqual([
+      'octo-gadgets-0.2.0.tar.gz',
+      'octo_gadgets-0.2.0-py3-none-any.whl',
+    ]);
+    expect(job?.history.at(-1)).toMatchObject({ state: 'published', note: 'settled by reconcile' });
+
+    expect(await reconcile('--stuck-after', '0')).toEqual({ enqueued: [], settled: [], errors: [] });
+    const status = await runCli(['status', REPO, '--stack', root]);
+    expect(status.stdout).toMatch(/v0\.2\.0\s+0\.2\.0\s+published[\s\S]*v0\.1\.0\s+0\.1\.0\s+published/);
+  });
+});
