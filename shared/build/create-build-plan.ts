@@ -66,6 +66,8 @@ export function createBuildPlan(input: BuildPlanInput): BuildPlan {
     _PKGRELAY_VERSION: input.version,
     _PKGRELAY_UPSTREAM_URL: `${input.upstreamBase}/${input.repository}.git`,
     _PKGRELAY_SUBDIR: input.repo.subdirectory,
+    _PKGRELAY_VERSION_POLICY: input.repo.versionPolicy,
+    _PKGRELAY_DISTRIBUTION_NAME: input.repo.distributionName ?? '',
     _PKGRELAY_REGISTRY_URL: input.registryUrl,
     _PKGRELAY_ISOLATION: String(input.isolation),
     _PKGRELAY_REGISTRY_AUTH: input.registryAuth,
@@ -77,7 +79,8 @@ export function createBuildPlan(input: BuildPlanInput): BuildPlan {
     name: image,
     entrypoint: 'python3',
     // `$$` is Cloud Build's escape for a literal `$`: the scripts must reach Python unchanged.
-    args: ['-c', script.replaceAll('$', '$$')],
+    // (A function replacer: in a replacement string, '$$' itself means one '$'.)
+    args: ['-c', script.replaceAll('$', () => '$$')],
     env,
     ...extra,
   });

@@ -40,7 +40,11 @@ else:
         fail("BACKEND_TOO_OLD", "the project needs " + ", ".join(missing) + ", which this builder cannot provide offline: "
              + "build it with isolation on (PKGRELAY_BUILD_ISOLATION=true, as in Cloud Build) or install the newer backend on the builder")
     args = [sys.executable, "-m", "build", "--no-isolation", "--skip-dependency-check", "--outdir", out, project]
-result = run(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+build_env = dict(env)
+if env.get("PKGRELAY_VERSION_POLICY") == "from-tag":
+    # Backends that compute the version from git take the tag's, so generated version files agree with the metadata.
+    build_env["SETUPTOOLS_SCM_PRETEND_VERSION"] = env["PKGRELAY_VERSION"]
+result = run(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=build_env)
 print(result.stdout, end="")
 if result.returncode != 0:
     tail = "\n".join(result.stdout.strip().splitlines()[-15:])

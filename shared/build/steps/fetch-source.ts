@@ -7,7 +7,8 @@ export const FETCH_SOURCE =
 import base64
 url, tag = env["PKGRELAY_UPSTREAM_URL"], env["PKGRELAY_TAG"]
 git_env = dict(env)
-token = env.get("PKGRELAY_UPSTREAM_TOKEN", "")
+# Secret files and Secret Manager values often end with a newline, which no token contains.
+token = env.get("PKGRELAY_UPSTREAM_TOKEN", "").strip()
 if token:
     # The token travels in git's environment only: never in an argument, a URL or a log line.
     basic = base64.b64encode(("x-access-token:" + token).encode()).decode()

@@ -1,11 +1,17 @@
 import { PRELUDE } from './prelude.js';
+import { REWRITE_DISTRIBUTIONS } from './rewrite-distributions.js';
 
-/** Step `verify`: the built sdist and wheel carry the version the tag names (and the name configured). */
+/**
+ * Step `verify`: the built sdist and wheel carry the version the tag names and the configured name.
+ * With `versionPolicy: "from-tag"` or a `distributionName`, both files are rewritten to match.
+ */
 export const VERIFY_DISTRIBUTIONS =
   PRELUDE +
+  REWRITE_DISTRIBUTIONS +
   String.raw`
-import email.parser, tarfile, zipfile
-from packaging.version import Version
+import email.parser
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
 
 def wheel_metadata(path):
     with zipfile.ZipFile(path) as whl:
@@ -17,17 +23,48 @@ def sdist_metadata(path):
         member = next(m for m in tar.getmembers() if m.name.count("/") == 1 and m.name.endswith("/PKG-INFO"))
         return email.parser.Parser().parsestr(tar.extractfile(member).read().decode("utf-8"))
 
-expected = str(Version(env["PKGRELAY_VERSION"]))
-found = {}
-for name in sorted(os.listdir("dist")):
-    path = os.path.join("dist", name)
-    meta = wheel_metadata(path) if name.endswith(".whl") else sdist_metadata(path)
-    found[name] = (meta["Name"], meta["Version"])
-    print(name + ": Name " + meta["Name"] + ", Version " + meta["Version"] + ", Metadata-Version " + meta["Metadata-Version"])
-mismatched = sorted({version for (_, version) in found.values() if str(Version(version)) != expected})
-if mismatched:
-    fail("VERSION_MISMATCH", "the tag " + json.dumps(env["PKGRELAY_TAG"]) + " names version " + expected + " but the project built "
+def same_version(text, expected):
+    try:
+        return Version(text) == expected
+    except InvalidVersion:
+        return False
+
+def read_all():
+    found = {}
+    for name in sorted(os.listdir("dist")):
+        path = os.path.join("dist", name)
+        try:
+            meta = wheel_metadata(path) if name.endswith(".whl") else sdist_metadata(path)
+        except (StopIteration, zipfile.BadZipFile, tarfile.TarError) as error:
+            fail("METADATA_INVALID", name + " has no readable metadata (" + type(error).__name__ + ")")
+        found[path] = meta
+        print(name + ": Name " + meta["Name"] + ", Version " + meta["Version"] + ", Metadata-Version " + meta["Metadata-Version"])
+    return found
+
+tag, policy = env["PKGRELAY_TAG"], env.get("PKGRELAY_VERSION_POLICY") or "must-match"
+expected = Version(env["PKGRELAY_VERSION"])
+found = read_all()
+built_names = sorted({meta["Name"] for meta in found.values()})
+if len({canonicalize_name(name) for name in built_names}) != 1:
+    fail("METADATA_INVALID", "the sdist and the wheel name different projects: " + ", ".join(built_names))
+built_name = built_names[0]
+mismatched = sorted({meta["Version"] for meta in found.values() if not same_version(meta["Version"], expected)})
+if mismatched and policy != "from-tag":
+    fail("VERSION_MISMATCH", "the tag " + json.dumps(tag) + " names version " + str(expected) + " but the project built "
          + ", ".join(mismatched) + ": bump the version in the project before tagging, or set \"versionPolicy\": \"from-tag\"")
-names = sorted({name for (name, _) in found.values()})
-emit({"name": names[0], "version": expected})
+name = env.get("PKGRELAY_DISTRIBUTION_NAME") or built_name
+renamed, reversioned = name != built_name, bool(mismatched)
+if renamed or reversioned:
+    print("rewriting as " + name + " " + str(expected) + (" (built as " + built_name + " " + ", ".join(mismatched or [str(expected)]) + ")"))
+    for path in list(found):
+        if path.endswith(".whl"):
+            print("  " + path + " -> " + rewrite_wheel(path, name, str(expected)))
+        else:
+            print("  " + path + " -> " + rewrite_sdist(path, name, str(expected), renamed, reversioned))
+    found = read_all()
+    wrong = sorted(path for path, meta in found.items() if meta["Name"] != name or not same_version(meta["Version"], expected))
+    if wrong:
+        fail("METADATA_INVALID", "rewriting left " + ", ".join(wrong) + " without Name " + name + " and Version " + str(expected))
+emit({"name": name, "version": str(expected), "files": sorted(os.listdir("dist")),
+      **({"builtAs": {"name": built_name, "version": ", ".join(mismatched) or str(expected)}} if renamed or reversioned else {})})
 `;
