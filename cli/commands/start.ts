@@ -110,6 +110,8 @@ function describeStack(info: StackInfo, root: string): string {
     `    --message '{"repository":"owner/name","tag":"v1.2.3"}'`,
     '',
     `Then: pip install --index-url ${info.index.url} <name>`,
+    'Or from a terminal: pkgrelay trigger owner/name v1.2.3; pkgrelay status; pkgrelay backfill owner/name',
+    'Reconcile (Cloud Scheduler in Google Cloud): pkgrelay reconcile, or start with --reconcile-every <seconds>',
     'Press Ctrl-C to stop.',
   ];
   return lines.join('\n');
