@@ -5,6 +5,7 @@ import { declareRoleBindings, type RoleBinding } from './declare-role-bindings.j
 import { FUNCTION_DEPLOYMENTS, type FunctionTarget } from './function-deployments.js';
 import { nameResources, type AccountKey, type DeployOptions, type ResourceNames } from './name-resources.js';
 import type { Command, DeployPlan, DeployStep, RetryPolicy } from './plan-types.js';
+import { StatusPageFiles } from '../shared/status-page/status-page-files.js';
 
 /** The APIs a deployment uses. */
 export const REQUIRED_APIS = [
@@ -66,6 +67,7 @@ export function createDeployPlan(options: DeployOptions): DeployPlan {
     ensureTopic(names.deadLetterTopic, gcloud, ['--message-retention-duration=7d']),
     ensureTopic(names.buildEventsTopic, gcloud),
     ensureBucket(names, options.publicStatus, gcloud),
+    ...uploadStatusPage(names, gcloud),
     {
       kind: 'ensure',
       title: `Artifact Registry Python repository ${names.repository}`,
@@ -330,4 +332,20 @@ function describeTrigger(kind: 'http' | 'topic' | 'schedule'): string {
 
 function constantCase(target: string): string {
   return target.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase();
+}
+
+// The page finds its bucket from its own URL (storage.googleapis.com/<bucket>/index.html), so plain copies serve.
+function uploadStatusPage(names: ResourceNames, gcloud: (...args: string[]) => Command): DeployStep[] {
+  return StatusPageFiles.map(({ source, object, contentType }) => ({
+    kind: 'run',
+    title: `Status page: ${object}`,
+    command: gcloud(
+      'storage',
+      'cp',
+      `status-page/${source}`,
+      `gs://${names.bucket}/${object}`,
+      `--content-type=${contentType}`,
+      '--cache-control=public, max-age=60',
+    ),
+  }));
 }

@@ -279,9 +279,25 @@ describe('the functions of a deployment', () => {
     expect(scheduler).toBeGreaterThan(lastDeploy);
   });
 
+  it('uploads the status page beside the status JSON, with its content types', () => {
+    const copies = plan.steps.flatMap((step) =>
+      step.kind === 'run' && step.command.args[0] === 'storage' && step.command.args[1] === 'cp'
+        ? [step.command.args]
+        : [],
+    );
+    const targets = copies.map((args) => args[3]);
+    expect(targets).toContain(`gs://${bucket}/index.html`);
+    expect(targets.filter((target) => target?.startsWith(`gs://${bucket}/status/`)).length).toBeGreaterThan(
+      0,
+    );
+    expect(copies.find((args) => args[3]?.endsWith('/index.html'))).toContain(
+      '--content-type=text/html; charset=utf-8',
+    );
+  });
+
   it('is idempotent: every create sits behind a describe, every other command is create-or-update by nature', () => {
     const idempotentVerbs =
-      /^(services enable|.* add-iam-policy-binding|functions deploy|functions describe|.* describe|pubsub subscriptions update|projects describe)/;
+      /^(services enable|.* add-iam-policy-binding|functions deploy|functions describe|.* describe|pubsub subscriptions update|projects describe|storage cp)/;
     for (const step of plan.steps) {
       if (step.kind === 'ensure') {
         expect(step.describe.args).toContain('describe');
