@@ -1,27 +1,26 @@
 import { http } from '@google-cloud/functions-framework';
-import { createPubSubReleaseQueue } from '../../shared/adapters/create-pubsub-release-queue.js';
-import { loadConfig } from '../../shared/config/load-config.js';
 import { createLogger } from '../../shared/log/create-logger.js';
-import { createWebhookHandler, type WebhookHandler } from './create-webhook-handler.js';
+import type { WebhookHandler } from './create-webhook-handler.js';
+import { refuseForgedDelivery } from './refuse-forged-delivery.js';
 
-// Built on the first request, not at import: functions/index.ts loads every function, and a cold start stays light.
-let handler: WebhookHandler | undefined;
-
-function createHandler(): WebhookHandler {
-  const config = loadConfig();
-  const logger = createLogger({ fields: { component: 'webhook' }, minSeverity: config.logLevel });
-  const queue = createPubSubReleaseQueue({ projectId: config.projectId, topic: config.releasesTopic });
-  return createWebhookHandler({ config, queue, logger });
-}
+// Built on the first signed request, not at import: a forged delivery is refused without loading the validation stack or any cloud client.
+let handler: Promise<WebhookHandler> | undefined;
+const logger = createLogger({ fields: { component: 'webhook' } });
 
 http('webhook', async (req, res) => {
+  const delivery = req.headers['x-github-delivery'];
+  const event = req.headers['x-github-event'];
+  if (!handler && refuseForgedDelivery(req, res, logger.child({ deliveryId: delivery, event }))) return;
+  let ready: WebhookHandler;
   try {
-    handler ??= createHandler();
+    handler ??= import('./build-webhook-handler.js').then((module) => module.buildWebhookHandler());
+    ready = await handler;
   } catch (error) {
-    createLogger({ fields: { component: 'webhook' } }).error('webhook is misconfigured', { error });
+    handler = undefined;
+    logger.error('webhook is misconfigured', { error });
     res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
     res.end(JSON.stringify({ status: 'error', reason: 'pkgrelay is misconfigured; see the function logs' }));
     return;
   }
-  await handler(req, res);
+  await ready(req, res);
 });

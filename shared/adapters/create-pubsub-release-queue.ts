@@ -18,8 +18,8 @@ export function createPubSubReleaseQueue(options: PubSubQueueOptions): ReleaseQu
       projectId: options.projectId,
       ...(options.apiEndpoint ? { apiEndpoint: options.apiEndpoint, emulatorMode: true } : {}),
     });
-    // Every publish is awaited by a waiting HTTP request: send at once instead of waiting to fill a batch.
-    return client.topic(options.topic, { batching: { maxMessages: 1, maxMilliseconds: 0 } });
+    // Publishes of one event-loop turn share an RPC (0 ms window): no added wait, and a 4× cheaper publish under load (bench/README.md).
+    return client.topic(options.topic, { batching: { maxMessages: 100, maxMilliseconds: 0 } });
   };
   return {
     async publish(request: ReleaseRequest, attributes: Record<string, string> = {}): Promise<string> {

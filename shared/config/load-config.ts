@@ -2,18 +2,14 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { repositoryKey } from '../contracts/repository-name.js';
+import { parseWebhookSecrets } from './read-webhook-secrets.js';
 import { RepositoriesFile, type RepositoryConfig } from './repository-config.js';
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((value) => ['true', '1', 'yes'].includes(value));
 
-const secretsList = z.string().transform((value) =>
-  value
-    .split(',')
-    .map((secret) => secret.trim())
-    .filter(Boolean),
-);
+const secretsList = z.string().transform(parseWebhookSecrets);
 
 /** Every environment variable pkgrelay reads; the README's table mirrors this. */
 const Environment = z.object({
