@@ -24,7 +24,7 @@ async function inTempDir<T>(use: (dir: string) => Promise<T>): Promise<T> {
 export async function benchStackStart({ quick }: BenchOptions): Promise<BenchResult> {
   const started = Date.now();
   const machine = describeMachine();
-  const repetitions = quick ? 1 : 5;
+  const repetitions = quick ? 1 : 3;
   const emulatorMs: number[] = [];
   const stackMs: number[] = [];
   const cliMs: number[] = [];

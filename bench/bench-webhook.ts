@@ -4,6 +4,7 @@ import type { BenchOptions } from './bench-options.js';
 import { BENCH_REPOSITORY, startWebhookFixture } from './start-webhook-fixture.js';
 import { createReleaseDelivery } from './create-release-delivery.js';
 import { judge } from './judge-target.js';
+import { readCpuTimeMs } from './read-cpu-time.js';
 import { describeMachine } from './machine-info.js';
 import { printTable } from './print-table.js';
 import { median, round } from './summarize-samples.js';
@@ -11,6 +12,8 @@ import type { BenchResult } from './write-results.js';
 
 interface LoadRun {
   requestsPerSecond: number;
+  /** CPU ms per request of each watched process: where the work goes, independent of the machine's load. */
+  cpuMsPerRequest: Record<string, number>;
   p50: number;
   p99: number;
   max: number;
@@ -28,6 +31,8 @@ interface LoadOptions {
   connections: number;
   seconds: number;
   overallRate?: number;
+  /** Processes whose CPU time per request is reported (the function, the emulator). */
+  pids?: Record<string, number>;
 }
 
 async function load({
@@ -37,7 +42,9 @@ async function load({
   connections,
   seconds,
   overallRate,
+  pids = {},
 }: LoadOptions): Promise<LoadRun> {
+  const cpuBefore = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, readCpuTimeMs(pid)]));
   const result = await autocannon({
     url,
     method: 'POST',
@@ -60,8 +67,15 @@ async function load({
   const statusCodes = Object.fromEntries(
     Object.entries(result.statusCodeStats ?? {}).map(([code, stat]) => [code, stat.count ?? 0]),
   );
+  const cpuMsPerRequest = Object.fromEntries(
+    Object.entries(pids).map(([name, pid]) => [
+      name,
+      round((readCpuTimeMs(pid) - (cpuBefore[name] ?? 0)) / Math.max(1, result.requests.total), 3),
+    ]),
+  );
   return {
     requestsPerSecond: round(result.requests.total / seconds, 0),
+    cpuMsPerRequest,
     p50: result.latency.p50,
     p99: result.latency.p99,
     max: result.latency.max,
@@ -102,9 +116,21 @@ export async function benchWebhook({ quick }: BenchOptions): Promise<BenchResult
     });
     if (first.status !== 202) throw new Error(`the webhook answered ${first.status}: ${await first.text()}`);
 
+    const pid = (fn: typeof webhook): number => fn.process.pid ?? -1;
+    const watched = { function: 0, emulator: fixture.emulator.pid, bench: process.pid };
     const targets = {
-      webhook: { url: webhook.url, body: delivery.body, headers: delivery.headers },
-      bare: { url: bare.url, body: delivery.body, headers: delivery.headers },
+      webhook: {
+        url: webhook.url,
+        body: delivery.body,
+        headers: delivery.headers,
+        pids: { ...watched, function: pid(webhook) },
+      },
+      bare: {
+        url: bare.url,
+        body: delivery.body,
+        headers: delivery.headers,
+        pids: { ...watched, function: pid(bare) },
+      },
     };
     for (const target of Object.values(targets)) {
       await load({ ...target, connections: settings.connections, seconds: settings.warmupSeconds });
@@ -141,6 +167,8 @@ export async function benchWebhook({ quick }: BenchOptions): Promise<BenchResult
     const p = (name: 'webhook' | 'bare', key: 'p50' | 'p99'): number =>
       median(saturated[name].map((run) => run[key]));
     const ratio = rps('webhook') / rps('bare');
+    const cpu = (name: 'webhook' | 'bare', process: string): number =>
+      round(median(saturated[name].map((run) => run.cpuMsPerRequest[process] ?? Number.NaN)), 3);
     const all = [...saturated.webhook, fixed.webhook];
     const not202 = all.reduce((sum, run) => sum + run.requests - (run.statusCodes['202'] ?? 0), 0);
     if (not202 > 0) notes.push(`${not202} webhook requests were not answered 202 (see statusCodes)`);
@@ -158,10 +186,22 @@ export async function benchWebhook({ quick }: BenchOptions): Promise<BenchResult
         'p99 ms',
         `p50 @${settings.fixedRate}/s`,
         `p99 @${settings.fixedRate}/s`,
+        'CPU ms/req fn',
+        'emulator',
         'ratio',
       ],
       [
-        ['bare 204', rps('bare'), p('bare', 'p50'), p('bare', 'p99'), fixed.bare.p50, fixed.bare.p99, 1],
+        [
+          'bare 204',
+          rps('bare'),
+          p('bare', 'p50'),
+          p('bare', 'p99'),
+          fixed.bare.p50,
+          fixed.bare.p99,
+          cpu('bare', 'function'),
+          cpu('bare', 'emulator'),
+          1,
+        ],
         [
           'webhook 202',
           rps('webhook'),
@@ -169,6 +209,8 @@ export async function benchWebhook({ quick }: BenchOptions): Promise<BenchResult
           p('webhook', 'p99'),
           fixed.webhook.p50,
           fixed.webhook.p99,
+          cpu('webhook', 'function'),
+          cpu('webhook', 'emulator'),
           round(ratio, 3),
         ],
       ],
