@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { findFreePort } from '../net/find-free-port.js';
 import { waitUntil } from '../net/wait-until.js';
+import { stopProcess } from '../net/stop-process.js';
 
 export interface PubSubEmulator {
   /** `127.0.0.1:PORT`, the value for `PUBSUB_EMULATOR_HOST`. */
@@ -67,14 +68,7 @@ export async function startPubSubEmulator({
     stream?.on('data', (chunk: string) => onOutput?.(chunk));
   }
   const host = `127.0.0.1:${chosen}`;
-  const stop = async (): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
-    await gone;
-    clearTimeout(timer);
-  };
+  const stop = (): Promise<void> => stopProcess(child);
   try {
     await waitUntil(
       `the Pub/Sub emulator on ${host}`,

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { findFreePort } from '../net/find-free-port.js';
 import { waitUntil } from '../net/wait-until.js';
+import { stopProcess } from '../net/stop-process.js';
 
 export interface FunctionSpec {
   /** The function's registered name (its `--target`). */
@@ -59,14 +60,7 @@ export async function startFunction(
       return true;
     });
   };
-  const stop = async (): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
-    await gone;
-    clearTimeout(timer);
-  };
+  const stop = (): Promise<void> => stopProcess(child);
   await launch();
   return {
     target: spec.target,
