@@ -1,4 +1,5 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Bucket } from '@google-cloud/storage';
@@ -11,6 +12,7 @@ import {
 import { sampleSetuptoolsProject } from '../../local/demo/sample-project.js';
 import { releasePayload, sendDelivery } from '../../local/github/send-delivery.js';
 import { startStack, type Stack } from '../../local/stack/start-stack.js';
+import { createLogger } from '../../shared/log/create-logger.js';
 import type { JobStatus } from '../../shared/status/job-status.js';
 
 export interface FaultStackOptions {
@@ -70,8 +72,12 @@ export async function startFaultStack(options: FaultStackOptions): Promise<Fault
   const configPath = join(root, 'repositories.json');
   await writeFile(configPath, JSON.stringify({ repositories: [{ repository: options.repository }] }));
   await createUpstreamRepository(join(root, 'upstreams'), options.repository, options.releases);
+  // The stand-ins' request log (with each write's precondition) is what explains a failed run.
+  await mkdir(join(root, 'logs'), { recursive: true });
+  const stackLog = createWriteStream(join(root, 'logs', 'stack.log'));
   const stack = await startStack({
     rootDir: root,
+    logger: createLogger({ write: (line) => stackLog.write(line) }),
     configPath,
     // reconcile is left out: it would repair what the tests must show needs no repair.
     functions: ['webhook', 'worker', 'buildEvents', 'deadLetter'],
@@ -126,6 +132,9 @@ export async function startFaultStack(options: FaultStackOptions): Promise<Fault
       const page = (await response.json()) as { files: Array<{ filename: string }> };
       return page.files.map((file) => file.filename);
     },
-    stop: () => stack.stop(),
+    stop: async () => {
+      await stack.stop();
+      stackLog.end();
+    },
   };
 }

@@ -49,7 +49,6 @@ describe('the status bucket failing one write in five with 412 or 503', () => {
     );
     const settings = (await (await fetch(faultControl())).json()) as { injected: number };
     expect(settings.injected, 'the faults must have fired').toBeGreaterThan(3);
-    await fetch(faultControl(), { method: 'DELETE' });
 
     for (const { job, seen } of jobs) {
       expectHistoryEnds(job, 'published');
@@ -62,13 +61,38 @@ describe('the status bucket failing one write in five with 412 or 503', () => {
       expect(job.artifacts.map((artifact) => artifact.uploaded)).toEqual([true, true]);
     }
 
-    // The repository index (also written by compare-and-swap under the same faults) lost no entry.
-    const index = await readRepositoryIndex(faults.bucket, REPOSITORY);
-    expect(index?.jobs.map((entry) => [entry.tag, entry.state]).sort(), JSON.stringify(index)).toEqual(
-      tags.map((tag) => [tag, 'published']).sort(),
-    );
-    const [badge] = await faults.bucket.file(badgeObjectPath(REPOSITORY)).download();
-    expect(JSON.parse(badge.toString())).toMatchObject({ message: `v1.${TAGS - 1}.0` });
+    // The repository index and badge (also written by compare-and-swap under the same faults) lost no
+    // update. They are written after the job document, so they may lag it by a write and its client
+    // retries (seconds): wait for them, bounded, and fail if they never catch up.
+    const expected = tags.map((tag) => [tag, 'published']).sort();
+    // Faults stay on meanwhile: the index and badge must catch up through them, not once they stop.
+    const settled = await settleIndex(faults, expected, 30_000);
+    await fetch(faultControl(), { method: 'DELETE' });
+    expect(settled.entries, settled.seen).toEqual(expected);
+    expect(settled.badge).toMatchObject({ message: `v1.${TAGS - 1}.0` });
     expect((await faults.servedFiles()).length).toBe(TAGS * 2);
   });
 });
+
+/** Polls the repository index and badge until they match `expected` or `timeoutMs` passes; returns what it saw last. */
+async function settleIndex(
+  faults: FaultStack,
+  expected: string[][],
+  timeoutMs: number,
+): Promise<{ entries: string[][]; badge: unknown; seen: string }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const index = await readRepositoryIndex(faults.bucket, REPOSITORY);
+    const entries = (index?.jobs ?? []).map((entry) => [entry.tag, entry.state]).sort();
+    const [text] = await faults.bucket
+      .file(badgeObjectPath(REPOSITORY))
+      .download()
+      .catch(() => [Buffer.from('null')]);
+    const badge: unknown = JSON.parse(text.toString());
+    const done =
+      JSON.stringify(entries) === JSON.stringify(expected) &&
+      (badge as { message?: string } | null)?.message === `v1.${TAGS - 1}.0`;
+    if (done || Date.now() > deadline) return { entries, badge, seen: JSON.stringify(index) };
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}

@@ -76,4 +76,28 @@ describe('repository index under concurrency', () => {
     const index = RepositoryIndex.parse((await store.read(indexObjectPath(REPO)))?.data);
     expect(index.jobs[0]?.state).toBe('published');
   });
+
+  it('repairs a badge whose write failed after its index write, on the next update of the job', async () => {
+    const store = createMemoryDocumentStore();
+    const id = { repository: REPO, tag: 'v1.0.0' };
+    const now = () => new Date();
+    const badgePath = 'repos/octo-org/widgets/badge.json';
+    const write = store.write.bind(store);
+    let failBadge = true;
+    store.write = async (path, data, options) => {
+      if (path === badgePath && failBadge) {
+        failBadge = false;
+        throw new Error('503 backend error');
+      }
+      return write(path, data, options);
+    };
+    await updateJob(store, id, () => ({ write: newJob('v1.0.0', now()) }), now);
+    await expect(
+      updateJob(store, id, (current) => ({ write: transitionJob(current!, 'published', now()) }), now),
+    ).rejects.toThrow('503');
+    expect(await store.read(badgePath)).toBeUndefined();
+    // The redelivered notification finds the job published and keeps it; the badge still follows.
+    await updateJob(store, id, () => ({ keep: true }), now);
+    expect((await store.read(badgePath))?.data).toMatchObject({ message: 'v1.0.0' });
+  });
 });
