@@ -1,11 +1,10 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PubSub } from '@google-cloud/pubsub';
 import type { Bucket } from '@google-cloud/storage';
+import { openStackBucket, publishReleaseRequests } from './stack-clients.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { followJob } from '../../cli/follow-job.js';
-import { openStatusBucket } from '../../cli/read-status.js';
 import {
   createUpstreamRepository,
   type UpstreamRelease,
@@ -68,22 +67,13 @@ describe('every build backend, offline on the local stack', () => {
       ),
     );
     stack = await startStack({ rootDir: root, configPath });
-    bucket = await openStatusBucket(stack.info.storage.bucket, {
-      apiEndpoint: stack.info.storage.host,
-      projectId: stack.info.projectId,
-    });
-    const pubsub = new PubSub({
-      projectId: stack.info.projectId,
-      apiEndpoint: stack.info.pubsub.host,
-      emulatorMode: true,
-    });
-    try {
-      const topic = pubsub.topic(stack.info.pubsub.topic);
-      for (const [repository, releases] of Object.entries(UPSTREAMS))
-        for (const { tag } of releases) await topic.publishMessage({ json: { repository, tag } });
-    } finally {
-      await pubsub.close();
-    }
+    bucket = await openStackBucket(stack.info);
+    await publishReleaseRequests(
+      stack.info,
+      Object.entries(UPSTREAMS).flatMap(([repository, releases]) =>
+        releases.map(({ tag }) => ({ repository, tag })),
+      ),
+    );
   });
   afterAll(async () => stack?.stop());
 

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PubSub } from '@google-cloud/pubsub';
 import type { Bucket } from '@google-cloud/storage';
+import { openStackBucket } from './stack-clients.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { followJob } from '../../cli/follow-job.js';
-import { openStatusBucket, readRepositoryIndex } from '../../cli/read-status.js';
+import { readRepositoryIndex } from '../../cli/read-status.js';
 import { createUpstreamRepository, addUpstreamRelease } from '../../local/demo/create-upstream-repository.js';
 import { sampleSetuptoolsProject } from '../../local/demo/sample-project.js';
 import { releasePayload, sendDelivery } from '../../local/github/send-delivery.js';
@@ -30,10 +31,7 @@ describe('the whole pipeline on the local stack', () => {
       },
     ]);
     stack = await startStack({ rootDir: root, configPath });
-    bucket = await openStatusBucket(stack.info.storage.bucket, {
-      apiEndpoint: stack.info.storage.host,
-      projectId: stack.info.projectId,
-    });
+    bucket = await openStackBucket(stack.info);
   });
   afterAll(async () => stack?.stop());
 

@@ -4,11 +4,10 @@ import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
-import { PubSub } from '@google-cloud/pubsub';
 import type { Bucket } from '@google-cloud/storage';
+import { openStackBucket, publishReleaseRequests } from './stack-clients.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { followJob } from '../../cli/follow-job.js';
-import { openStatusBucket } from '../../cli/read-status.js';
 import { createUpstreamRepository } from '../../local/demo/create-upstream-repository.js';
 import { sampleSetuptoolsProject } from '../../local/demo/sample-project.js';
 import { startGitHttpServer, type GitHttpServer } from '../../local/git/start-git-http-server.js';
@@ -60,22 +59,11 @@ describe('a private upstream behind a token', () => {
       }),
     );
     stack = await startStack({ rootDir: root, configPath, upstreamBase: git.url });
-    bucket = await openStatusBucket(stack.info.storage.bucket, {
-      apiEndpoint: stack.info.storage.host,
-      projectId: stack.info.projectId,
-    });
-    const pubsub = new PubSub({
-      projectId: stack.info.projectId,
-      apiEndpoint: stack.info.pubsub.host,
-      emulatorMode: true,
-    });
-    try {
-      const topic = pubsub.topic(stack.info.pubsub.topic);
-      await topic.publishMessage({ json: { repository: 'secret-org/private-lib', tag: 'v2.0.0' } });
-      await topic.publishMessage({ json: { repository: 'secret-org/stale-lib', tag: 'v2.0.0' } });
-    } finally {
-      await pubsub.close();
-    }
+    bucket = await openStackBucket(stack.info);
+    await publishReleaseRequests(stack.info, [
+      { repository: 'secret-org/private-lib', tag: 'v2.0.0' },
+      { repository: 'secret-org/stale-lib', tag: 'v2.0.0' },
+    ]);
   });
   afterAll(async () => {
     await stack?.stop();

@@ -3,11 +3,10 @@ import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { PubSub } from '@google-cloud/pubsub';
 import type { Bucket } from '@google-cloud/storage';
+import { openStackBucket, publishReleaseRequests } from './stack-clients.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { followJob } from '../../cli/follow-job.js';
-import { openStatusBucket } from '../../cli/read-status.js';
 import {
   createUpstreamRepository,
   type UpstreamRelease,
@@ -82,22 +81,13 @@ describe('repackaging on the local stack: monorepos, versions from tags, renames
       ),
     );
     stack = await startStack({ rootDir: root, configPath });
-    bucket = await openStatusBucket(stack.info.storage.bucket, {
-      apiEndpoint: stack.info.storage.host,
-      projectId: stack.info.projectId,
-    });
-    const pubsub = new PubSub({
-      projectId: stack.info.projectId,
-      apiEndpoint: stack.info.pubsub.host,
-      emulatorMode: true,
-    });
-    try {
-      const topic = pubsub.topic(stack.info.pubsub.topic);
-      for (const [repository, { releases }] of Object.entries(UPSTREAMS))
-        for (const { tag } of releases) await topic.publishMessage({ json: { repository, tag } });
-    } finally {
-      await pubsub.close();
-    }
+    bucket = await openStackBucket(stack.info);
+    await publishReleaseRequests(
+      stack.info,
+      Object.entries(UPSTREAMS).flatMap(([repository, { releases }]) =>
+        releases.map(({ tag }) => ({ repository, tag })),
+      ),
+    );
   });
   afterAll(async () => stack?.stop());
 

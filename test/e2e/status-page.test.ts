@@ -1,9 +1,9 @@
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PubSub } from '@google-cloud/pubsub';
 import type { Bucket } from '@google-cloud/storage';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { publishReleaseRequests } from './stack-clients.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { followJob } from '../../cli/follow-job.js';
 import { openStatusBucket } from '../../cli/read-status.js';
@@ -87,18 +87,10 @@ describe('the status page on the local stack, in headless Chromium', () => {
     bucket = await openStatusBucket(name, { apiEndpoint: host, projectId: stack.info.projectId });
     store = createGcsDocumentStore({ bucket: name, projectId: stack.info.projectId, apiEndpoint: host });
 
-    const pubsub = new PubSub({
-      projectId: stack.info.projectId,
-      apiEndpoint: stack.info.pubsub.host,
-      emulatorMode: true,
-    });
-    try {
-      const topic = pubsub.topic(stack.info.pubsub.topic);
-      await topic.publishMessage({ json: { repository: 'octo-org/widgets', tag: 'v0.1.0' } });
-      await topic.publishMessage({ json: { repository: 'octo-org/notes', tag: 'v1.0.0' } });
-    } finally {
-      await pubsub.close();
-    }
+    await publishReleaseRequests(stack.info, [
+      { repository: 'octo-org/widgets', tag: 'v0.1.0' },
+      { repository: 'octo-org/notes', tag: 'v1.0.0' },
+    ]);
     [published, failed] = await Promise.all([
       followJob(bucket, { repository: 'octo-org/widgets', tag: 'v0.1.0' }, { timeoutMs: 60_000 }),
       followJob(bucket, { repository: 'octo-org/notes', tag: 'v1.0.0' }, { timeoutMs: 60_000 }),
