@@ -40,6 +40,9 @@ export interface WorkerDeps {
   clock?: () => Date;
   /** Names this instance in the leases it takes. */
   holder?: string;
+  /** A live lease that ends within this many milliseconds is waited out in the request, once. */
+  maxLeaseWaitMs?: number;
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export type WorkerOutcome =
@@ -68,6 +71,8 @@ export function createWorkerHandler({
   logger,
   clock = () => new Date(),
   holder = `worker-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+  maxLeaseWaitMs = 15_000,
+  sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 }: WorkerDeps): (event: { id?: string; data?: unknown }) => Promise<WorkerOutcome> {
   return async (event) => {
     const message = readPubSubEvent(event);
@@ -118,16 +123,27 @@ export function createWorkerHandler({
     const version = decision.version.normalized;
 
     let claim = { action: 'leave', reason: 'not decided' } as ClaimDecision;
-    const claimed = await updateJob(
-      store,
-      id,
-      (current) => {
-        claim = decideClaim(current, { force: request.force ?? false, messageId }, clock());
-        if (claim.action !== 'claim') return { keep: true };
-        return { write: claimedJob(current, request, messageId, repo, version, claim) };
-      },
-      clock,
-    );
+    const tryClaim = () =>
+      updateJob(
+        store,
+        id,
+        (current) => {
+          claim = decideClaim(current, { force: request.force ?? false, messageId }, clock());
+          if (claim.action !== 'claim') return { keep: true };
+          return { write: claimedJob(current, request, messageId, repo, version, claim) };
+        },
+        clock,
+      );
+    let claimed = await tryClaim();
+    const left = claim.action === 'wait' ? Date.parse(claim.expiresAt) - clock().getTime() : Infinity;
+    if (left <= maxLeaseWaitMs) {
+      // A dead worker's lease about to run out is waited out here rather than spending a delivery attempt on it.
+      log.info('waiting out the lease of another worker', {
+        reason: claim.action === 'wait' ? claim.reason : '',
+      });
+      await sleep(Math.max(left, 0) + 50);
+      claimed = await tryClaim();
+    }
     if (claim.action === 'wait') throw new TransientError('The job is in flight elsewhere', claim.reason);
     if (claim.action === 'leave' || !claimed.job) {
       const reason = claim.action === 'leave' ? claim.reason : 'the job document vanished after the claim';

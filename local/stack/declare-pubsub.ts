@@ -6,7 +6,8 @@ export interface PushSubscription {
   /** The function's URL; the push path names the topic, as Eventarc-made subscriptions do. */
   pushEndpoint: string;
   ackDeadlineSeconds: number;
-  retry: { minimumBackoffSeconds: number; maximumBackoffSeconds: number };
+  /** Unset: the emulator redelivers a failed push after about 1 s. */
+  retry?: { minimumBackoffSeconds: number; maximumBackoffSeconds: number };
   deadLetter?: { topic: string; maxDeliveryAttempts: number };
 }
 
@@ -26,7 +27,9 @@ export interface DeclarationInput {
 /** The topics and subscriptions of pkgrelay, declared once for the local stack (deploy mirrors them in Google Cloud). */
 export function declarePubSub(input: DeclarationInput): PubSubDeclaration {
   const deadLetterTopic = `${input.releasesTopic}-dead-letter`;
-  const retry = { minimumBackoffSeconds: 1, maximumBackoffSeconds: 10 };
+  // No retry policy here: the emulator (0.8.20) keeps postponing messages whose pushes failed together
+  // (a killed function, a burst of 500s) while a retry policy is set, for minutes; without one it
+  // redelivers a failed push after about 1 s. Google's subscriptions keep theirs (see deploy/).
   const push = (url: string, topic: string): string => `${url}/projects/${input.projectId}/topics/${topic}`;
   const subscriptions: PushSubscription[] = [];
   const { worker, buildEvents, deadLetter } = input.functionUrls;
@@ -36,7 +39,6 @@ export function declarePubSub(input: DeclarationInput): PubSubDeclaration {
       topic: input.releasesTopic,
       pushEndpoint: push(worker, input.releasesTopic),
       ackDeadlineSeconds: 60,
-      retry,
       deadLetter: { topic: deadLetterTopic, maxDeliveryAttempts: input.maxDeliveryAttempts },
     });
   }
@@ -46,7 +48,6 @@ export function declarePubSub(input: DeclarationInput): PubSubDeclaration {
       topic: input.buildEventsTopic,
       pushEndpoint: push(buildEvents, input.buildEventsTopic),
       ackDeadlineSeconds: 60,
-      retry,
     });
   }
   if (deadLetter) {
@@ -55,7 +56,6 @@ export function declarePubSub(input: DeclarationInput): PubSubDeclaration {
       topic: deadLetterTopic,
       pushEndpoint: push(deadLetter, deadLetterTopic),
       ackDeadlineSeconds: 60,
-      retry,
     });
   }
   return { topics: [input.releasesTopic, deadLetterTopic, input.buildEventsTopic], subscriptions };
@@ -70,10 +70,14 @@ export async function applyPubSubDeclaration(pubsub: PubSub, declaration: PubSub
         pubsub.topic(sub.topic).createSubscription(sub.name, {
           pushConfig: { pushEndpoint: sub.pushEndpoint },
           ackDeadlineSeconds: sub.ackDeadlineSeconds,
-          retryPolicy: {
-            minimumBackoff: { seconds: sub.retry.minimumBackoffSeconds },
-            maximumBackoff: { seconds: sub.retry.maximumBackoffSeconds },
-          },
+          ...(sub.retry
+            ? {
+                retryPolicy: {
+                  minimumBackoff: { seconds: sub.retry.minimumBackoffSeconds },
+                  maximumBackoff: { seconds: sub.retry.maximumBackoffSeconds },
+                },
+              }
+            : {}),
           ...(sub.deadLetter
             ? {
                 deadLetterPolicy: {

@@ -4,7 +4,7 @@ import { isFinal } from './job-status.js';
 export type ClaimDecision =
   | { action: 'claim'; attempt: number; takeover: boolean; note: string }
   | { action: 'leave'; reason: string }
-  | { action: 'wait'; reason: string };
+  | { action: 'wait'; reason: string; expiresAt: string };
 
 export interface ClaimRequest {
   force: boolean;
@@ -44,6 +44,7 @@ export function decideClaim(
     return {
       action: 'wait',
       reason: `claimed by ${current.lease?.holder} until ${current.lease?.expiresAt}`,
+      expiresAt: current.lease?.expiresAt ?? now.toISOString(),
     };
   }
   return {

@@ -65,6 +65,9 @@ describe('functions killed and restarted during a burst', () => {
       ).toEqual([[job.build?.id, 'SUCCESS']]);
       expect(job.artifacts.map((artifact) => artifact.uploaded)).toEqual([true, true]);
     }
+    // No redelivery ran out of attempts while a dead worker's lease was live: nothing was dead-lettered.
+    const [deadLetters] = await faults.bucket.getFiles({ prefix: 'dead-letters/' });
+    expect(deadLetters.map((file) => file.name)).toEqual([]);
     const files = await faults.servedFiles();
     expect(files.length, files.join(', ')).toBe(TAGS * 2);
     expect(new Set(files).size).toBe(files.length);

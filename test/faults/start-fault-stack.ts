@@ -85,6 +85,10 @@ export async function startFaultStack(options: FaultStackOptions): Promise<Fault
     ...(options.buildConcurrency ? { buildConcurrency: options.buildConcurrency } : {}),
     ...(options.maxDeliveryAttempts ? { maxDeliveryAttempts: options.maxDeliveryAttempts } : {}),
   });
+  // What the emulator says about its pushes (failures, retries) explains a delivery that never came.
+  const pubsubLog = createWriteStream(join(root, 'logs', 'pubsub.log'));
+  for (const stream of [stack.emulator.process.stdout, stack.emulator.process.stderr])
+    stream?.on('data', (chunk: string | Buffer) => pubsubLog.write(chunk));
   const bucket = await openStatusBucket(stack.info.storage.bucket, {
     apiEndpoint: stack.info.storage.host,
     projectId: stack.info.projectId,
@@ -135,6 +139,7 @@ export async function startFaultStack(options: FaultStackOptions): Promise<Fault
     stop: async () => {
       await stack.stop();
       stackLog.end();
+      pubsubLog.end();
     },
   };
 }

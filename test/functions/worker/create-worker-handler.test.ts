@@ -106,6 +106,84 @@ describe('worker claims', () => {
     expect(builds.builds).toHaveLength(1);
   });
 
+  it('waits out, in the request, a live lease that ends within the bound, then takes over', async () => {
+    const { store, builds, clock } = setup();
+    const dead = createFakeRegistry();
+    dead.list = forever;
+    const slept: number[] = [];
+    const make = (holder: string, registry = createFakeRegistry()) =>
+      createWorkerHandler({
+        config,
+        store,
+        builds,
+        registry,
+        logger: silentLogger,
+        clock: clock.now,
+        holder,
+        maxLeaseWaitMs: 15_000,
+        sleep: async (ms) => {
+          slept.push(ms);
+          clock.advance(ms);
+        },
+      });
+    void make('dead', dead)(request());
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    // 50 s into a 60 s lease: 10 s are left, inside the bound, so no delivery attempt is spent on it.
+    clock.advance(50_000);
+    expect(await make('b')(request({}, 'm-2'))).toEqual({ outcome: 'started', buildId: 'build-1' });
+    expect(slept).toHaveLength(1);
+    expect(slept[0]).toBeGreaterThan(10_000 - 100);
+    expect(slept[0]).toBeLessThan(10_000 + 100);
+    expect((await readJob(store)).history.map((entry) => entry.note)).toEqual([
+      'claimed',
+      'lease of dead expired; taken over',
+    ]);
+    expect(builds.builds).toHaveLength(1);
+  });
+
+  it('waits out a lease once only: one renewed meanwhile is left to a redelivery', async () => {
+    const { store, builds, clock } = setup();
+    const dead = createFakeRegistry();
+    dead.list = forever;
+    void createWorkerHandler({
+      config,
+      store,
+      builds,
+      registry: dead,
+      logger: silentLogger,
+      clock: clock.now,
+      holder: 'a',
+    })(request());
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    clock.advance(50_000);
+    let sleeps = 0;
+    const waiting = createWorkerHandler({
+      config,
+      store,
+      builds,
+      registry: createFakeRegistry(),
+      logger: silentLogger,
+      clock: clock.now,
+      holder: 'b',
+      sleep: async (ms) => {
+        sleeps++;
+        // While b waits, the holder renews its lease (it is alive after all).
+        const current = await readJob(store);
+        const renewed = {
+          ...current,
+          lease: { holder: 'a', expiresAt: new Date(clock.now().getTime() + 60_000).toISOString() },
+        };
+        await store.write(jobObjectPath(JOB), renewed, {
+          ifGenerationMatch: (await store.read(jobObjectPath(JOB)))!.generation,
+        });
+        clock.advance(ms);
+      },
+    });
+    await expect(waiting(request({}, 'm-2'))).rejects.toThrow(/in flight elsewhere.*claimed by a/);
+    expect(sleeps).toBe(1);
+    expect(builds.builds).toHaveLength(0);
+  });
+
   it('adopts the build of a worker that died between creating it and recording it', async () => {
     const { store, builds, clock, worker } = setup();
     builds.afterCreate = forever;
