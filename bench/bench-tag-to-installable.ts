@@ -12,7 +12,8 @@ import { judge } from './judge-target.js';
 import { describeMachine } from './machine-info.js';
 import { printTable } from './print-table.js';
 import { runFloorRelease } from './run-floor-release.js';
-import { round, summarize } from './summarize-samples.js';
+import { readStepDurations } from './read-step-durations.js';
+import { median, round, summarize } from './summarize-samples.js';
 import { waitForJob } from './wait-for-job.js';
 import type { BenchResult } from './write-results.js';
 
@@ -47,7 +48,9 @@ export async function benchTagToInstallable({ quick }: BenchOptions): Promise<Be
     });
     const pipelineMs: number[] = [];
     const floorMs: number[] = [];
+    const floorStepMs: Array<Record<string, number>> = [];
     const phases: Array<Record<string, number>> = [];
+    const stepMs: Array<Record<string, number>> = [];
     for (const [i, { pipeline, floor }] of rounds.entries()) {
       const timePipeline = async (): Promise<void> => {
         const t0 = performance.now();
@@ -69,6 +72,9 @@ export async function benchTagToInstallable({ quick }: BenchOptions): Promise<Be
         phases.push(
           Object.fromEntries(job.history.map((entry) => [entry.state, Date.parse(entry.at) - wall0])),
         );
+        stepMs.push(
+          await readStepDurations(stack.info.cloudbuild.host, stack.info.projectId, job.build?.id ?? ''),
+        );
       };
       const timeFloor = async (): Promise<void> => {
         const ms = await runFloorRelease(
@@ -77,7 +83,9 @@ export async function benchTagToInstallable({ quick }: BenchOptions): Promise<Be
           floor.version,
           stack.info.registry.url,
         );
-        if (i > 0) floorMs.push(ms);
+        if (i === 0) return;
+        floorMs.push(ms.total);
+        floorStepMs.push(ms.steps);
       };
       // Alternate which side goes first, so a trend in the machine's load does not favour one.
       if (i % 2) {
@@ -92,6 +100,13 @@ export async function benchTagToInstallable({ quick }: BenchOptions): Promise<Be
     const floor = summarize(floorMs);
     const ratio = pipeline.median / floor.median;
     const checks = [judge('tag → published / floor (medians)', ratio, '<=', 1.2)];
+    const medians = (list: Array<Record<string, number>>): Record<string, number> =>
+      Object.fromEntries(
+        Object.keys(list[0] ?? {}).map((key) => [
+          key,
+          round(median(list.map((entry) => entry[key] ?? 0)), 0),
+        ]),
+      );
     const phase = (state: string): number | undefined => {
       const values = phases.map((entry) => entry[state]).filter((v): v is number => v !== undefined);
       return values.length ? summarize(values).median : undefined;
@@ -108,9 +123,11 @@ export async function benchTagToInstallable({ quick }: BenchOptions): Promise<Be
           pipeline.max,
           round(ratio, 3),
         ],
+        [`  floor steps: ${JSON.stringify(medians(floorStepMs))}`],
         [
-          `  of which: queued at ${phase('queued')}, building at ${phase('building')}, published at ${phase('published')}`,
+          `  pipeline: queued at ${phase('queued')}, building at ${phase('building')}, published at ${phase('published')}`,
         ],
+        [`  build steps: ${JSON.stringify(medians(stepMs))}`],
       ],
       checks,
     );
@@ -135,6 +152,8 @@ export async function benchTagToInstallable({ quick }: BenchOptions): Promise<Be
           building: phase('building'),
           published: phase('published'),
         },
+        medianBuildStepMs: medians(stepMs),
+        medianFloorStepMs: medians(floorStepMs),
       },
       checks,
       notes: [],

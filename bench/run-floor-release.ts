@@ -20,16 +20,23 @@ with zipfile.ZipFile(whl) as z:
 sys.exit(0 if meta["Version"] == sys.argv[1] else "version mismatch")
 `;
 
-/** The floor: the build plan's steps by hand (fetch the tag, build, verify, twine check, twine upload); returns ms. */
+/** The floor: the build plan's steps by hand (fetch the tag, build, verify, twine check, twine upload); returns ms in all and per step. */
 export async function runFloorRelease(
   upstreamUrl: string,
   tag: string,
   version: string,
   registryUrl: string,
-): Promise<number> {
+): Promise<{ total: number; steps: Record<string, number> }> {
   const work = await mkdtemp(join(tmpdir(), 'pkgrelay-floor-'));
   const inWork = { cwd: work, env: ENV };
   const started = performance.now();
+  const steps: Record<string, number> = {};
+  let mark = started;
+  const lap = (step: string): void => {
+    const now = performance.now();
+    steps[step] = Math.round(now - mark);
+    mark = now;
+  };
   try {
     const ref = `refs/tags/${tag}`;
     await run('git', ['init', '-q', 'src'], inWork);
@@ -40,14 +47,18 @@ export async function runFloorRelease(
       inWork,
     );
     await run('git', ['-C', 'src', '-c', 'advice.detachedHead=false', 'checkout', '-q', ref], inWork);
+    lap('fetch');
     await run(
       PYTHON,
       ['-m', 'build', '--no-isolation', '--skip-dependency-check', '--outdir', 'dist', 'src'],
       inWork,
     );
+    lap('build');
     await run(PYTHON, ['-c', VERIFY, version], inWork);
+    lap('verify');
     const files = (await readdir(join(work, 'dist'))).map((name) => join('dist', name));
     await run(PYTHON, ['-m', 'twine', 'check', '--strict', ...files], inWork);
+    lap('check');
     await run(
       PYTHON,
       [
@@ -62,7 +73,8 @@ export async function runFloorRelease(
       ],
       { ...inWork, env: { ...ENV, TWINE_USERNAME: 'pkgrelay', TWINE_PASSWORD: 'pkgrelay' } },
     );
-    return performance.now() - started;
+    lap('upload');
+    return { total: performance.now() - started, steps };
   } finally {
     await rm(work, { recursive: true, force: true });
   }
