@@ -97,26 +97,32 @@ export async function bundleFunctions({
       entryBytes: entryOutput?.[1].bytes ?? 0,
       chunks: outputs.filter(([, output]) => !output.entryPoint).map(([path]) => path),
       dependencies,
-      ...importsOf(entryOutput?.[1]),
+      ...importsOf(metafile, entryOutput?.[0]),
     });
   }
   return bundled;
 }
 
+// Walks the chunks from the entry: a package is loaded at start only if static imports alone reach it.
 function importsOf(
-  output: Metafile['outputs'][string] | undefined,
+  metafile: Metafile,
+  entry: string | undefined,
 ): Pick<BundledFunction, 'staticImports' | 'dynamicImports'> {
-  const external = (output?.imports ?? []).filter(
-    (imported) => imported.external && !imported.path.startsWith('node:'),
-  );
-  return {
-    staticImports: external
-      .filter((imported) => imported.kind === 'import-statement')
-      .map((imported) => imported.path),
-    dynamicImports: external
-      .filter((imported) => imported.kind === 'dynamic-import')
-      .map((imported) => imported.path),
+  const eager = new Set<string>();
+  const lazy = new Set<string>();
+  const seen = new Set<string>();
+  const visit = (path: string, atStart: boolean): void => {
+    const key = `${atStart}:${path}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    for (const imported of metafile.outputs[path]?.imports ?? []) {
+      const staticHere = atStart && imported.kind === 'import-statement';
+      if (!imported.external) visit(imported.path, staticHere);
+      else if (!imported.path.startsWith('node:')) (staticHere ? eager : lazy).add(imported.path);
+    }
   };
+  if (entry) visit(entry, true);
+  return { staticImports: [...eager], dynamicImports: [...lazy].filter((path) => !eager.has(path)) };
 }
 
 // The packages the bundle imports but does not contain, at the versions the repository itself depends on.
