@@ -124,8 +124,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       PKGRELAY_CLOUDBUILD_ENDPOINT: cloudbuild.url,
       PKGRELAY_BUILD_ISOLATION: 'false',
       PKGRELAY_REGISTRY_AUTH: 'none',
-      // Shorter than the local retry window (backoff 1–10 s over 5 attempts), so a dead worker's job is
-      // taken over by a redelivery before the message runs out of attempts.
+      // Short, so a dead worker's job is taken over soon; a redelivery that meets a lease ending within
+      // 15 s waits it out in the worker instead of spending its delivery attempts.
       PKGRELAY_LEASE_SECONDS: '10',
       PUBSUB_EMULATOR_HOST: emulator.host,
       STORAGE_EMULATOR_HOST: storage.url,
@@ -166,7 +166,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         releasesTopic,
         buildEventsTopic: 'cloud-builds',
         functionUrls: urls,
-        maxDeliveryAttempts: options.maxDeliveryAttempts ?? 5,
+        // Local pushes to a dead function come back about once a second: 10 attempts outlast a restart.
+        maxDeliveryAttempts: options.maxDeliveryAttempts ?? 10,
       }),
     );
     ready('pubsub topics and subscriptions');
