@@ -29,7 +29,7 @@ describe('a Pub/Sub outage in the middle of a burst of deliveries', () => {
     const tags = sampleReleases('outage', TAGS).map((release) => release.tag);
     const started = Date.now();
     // The first delivery warms the webhook up: loading the Pub/Sub client on a cold, CPU-starved instance
-    // blocks its event loop for seconds, a cold-start cost this test does not measure (see GUARANTEES.md).
+    // blocks its event loop for seconds, a cold-start cost this test does not measure (see "Guarantees under faults" in the README).
     const first = await faults.deliver(tags[0] ?? '');
     expect(first.status).toBe(202);
     const freeze = (async () => {
