@@ -52,7 +52,8 @@ export function createWebhookHandler({
   config,
   queue,
   logger,
-  publishBudgetMs = 8_000,
+  // GitHub waits 10 s; a cold instance may first spend a second or two loading zod and the Pub/Sub client.
+  publishBudgetMs = 6_000,
   firstRetryDelayMs = 100,
   maxRetryDelayMs = 2_000,
   now = () => Date.now(),
