@@ -64,9 +64,14 @@ async function writeBadge(
     message: `v${latest.version}`,
     color: 'blue',
   };
-  await updateDocument(store, badgeObjectPath(index.repository), Badge, (current): Change<Badge> =>
-    current?.message === badge.message && current.label === badge.label ? { keep: true } : { write: badge },
-  );
+  // A published version stays published, so the badge only moves forward: a writer holding an older
+  // view of the index must not put back a version that a concurrent job has already passed.
+  await updateDocument(store, badgeObjectPath(index.repository), Badge, (current): Change<Badge> => {
+    if (current?.label !== badge.label) return { write: badge };
+    return compareVersions(current.message.replace(/^v/, ''), latest.version) >= 0
+      ? { keep: true }
+      : { write: badge };
+  });
 }
 
 function sameEntry(a: IndexEntry, b: IndexEntry): boolean {

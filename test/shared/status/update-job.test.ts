@@ -100,4 +100,31 @@ describe('repository index under concurrency', () => {
     await updateJob(store, id, () => ({ keep: true }), now);
     expect((await store.read(badgePath))?.data).toMatchObject({ message: 'v1.0.0' });
   });
+
+  it('never moves the badge back to an older version than one already published', async () => {
+    const store = createMemoryDocumentStore();
+    const now = () => new Date();
+    const badgePath = 'repos/octo-org/widgets/badge.json';
+    const publish = async (tag: string) => {
+      const id = { repository: REPO, tag };
+      await updateJob(store, id, () => ({ write: newJob(tag, now()) }), now);
+      await updateJob(store, id, (current) => ({ write: transitionJob(current!, 'published', now()) }), now);
+    };
+    await publish('v1.2.0');
+    // A writer that read the index before v1.2.0 was in it publishes v1.1.0 last, as under storage faults.
+    const write = store.write.bind(store);
+    const read = store.read.bind(store);
+    store.read = async (path) => {
+      const stored = await read(path);
+      if (path !== indexObjectPath(REPO) || !stored) return stored;
+      const index = RepositoryIndex.parse(stored.data);
+      return { ...stored, data: { ...index, jobs: index.jobs.filter((entry) => entry.tag !== 'v1.2.0') } };
+    };
+    store.write = async (path, data, options) =>
+      path === indexObjectPath(REPO)
+        ? { written: true, generation: options.ifGenerationMatch }
+        : write(path, data, options);
+    await publish('v1.1.0');
+    expect((await store.read(badgePath))?.data).toMatchObject({ message: 'v1.2.0' });
+  });
 });
