@@ -4,6 +4,7 @@ import type { Logger } from '../../shared/log/create-logger.js';
 import type { DocumentStore } from '../../shared/ports/document-store.js';
 import { readPubSubEvent } from '../../shared/pubsub/read-pubsub-event.js';
 import { isFinal, type JobStatus } from '../../shared/status/job-status.js';
+import { blankJob } from '../../shared/status/blank-job.js';
 import { transitionJob } from '../../shared/status/transition-job.js';
 import { updateJob } from '../../shared/status/update-job.js';
 
@@ -93,18 +94,7 @@ export function createDeadLetterHandler({
     cause: string,
   ): JobStatus {
     const now = clock();
-    const base: JobStatus = current ?? {
-      schemaVersion: 1,
-      repository: job.repository,
-      tag: job.tag,
-      version: '',
-      state: 'failed',
-      attempt: 1,
-      createdAt: now.toISOString(),
-      updatedAt: now.toISOString(),
-      artifacts: [],
-      history: [],
-    };
+    const base = current ?? blankJob(job, now, { state: 'failed' });
     const { lease: _lease, ...rest } = base;
     const message = `${cause}; fix the cause, then publish the request again with "force": true (message ${messageId})`;
     return transitionJob(rest, 'failed', now, { error: { code: 'DEAD_LETTERED', message } }, message);

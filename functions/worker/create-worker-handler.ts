@@ -14,6 +14,7 @@ import { readPubSubEvent, type PubSubMessage } from '../../shared/pubsub/read-pu
 import { applyBuildOutcome } from '../../shared/status/apply-build-outcome.js';
 import { decideClaim, type ClaimDecision } from '../../shared/status/decide-claim.js';
 import { isFinal, type JobStatus } from '../../shared/status/job-status.js';
+import { blankJob } from '../../shared/status/blank-job.js';
 import { transitionJob } from '../../shared/status/transition-job.js';
 import { updateJob } from '../../shared/status/update-job.js';
 import { versionFromTag } from '../../shared/versions/version-from-tag.js';
@@ -289,19 +290,12 @@ export function createWorkerHandler({
     if (current && claim.takeover) {
       return transitionJob(current, 'queued', now, { lease: leaseFrom(now) }, claim.note);
     }
-    const base: JobStatus = {
-      schemaVersion: 1,
-      repository: repo.repository,
-      tag: request.tag,
+    const base = blankJob({ repository: repo.repository, tag: request.tag }, now, {
       version,
-      state: 'queued',
       attempt: claim.attempt,
-      createdAt: current?.createdAt ?? now.toISOString(),
-      updatedAt: now.toISOString(),
-      artifacts: [],
-      history: current?.history ?? [],
+      ...(current ? { createdAt: current.createdAt, history: current.history } : {}),
       ...(request.source ? { source: request.source } : {}),
-    };
+    });
     return transitionJob(
       base,
       'queued',
@@ -325,19 +319,9 @@ export function createWorkerHandler({
         if (current && (current.state !== 'failed' || current.error?.message === message))
           return { keep: true };
         const now = clock();
-        const base: JobStatus = current ?? {
-          schemaVersion: 1,
-          repository: request.repository,
-          tag: request.tag,
-          version: '',
-          state: 'failed',
-          attempt: 1,
-          createdAt: now.toISOString(),
-          updatedAt: now.toISOString(),
-          artifacts: [],
-          history: [],
-          ...(request.source ? { source: request.source } : {}),
-        };
+        const base =
+          current ??
+          blankJob(request, now, { state: 'failed', ...(request.source ? { source: request.source } : {}) });
         return { write: transitionJob(base, 'failed', now, { error: { code, message } }, message) };
       },
       clock,
