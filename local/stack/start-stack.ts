@@ -67,6 +67,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   if (!existsSync(configPath))
     await writeFile(configPath, JSON.stringify({ repositories: [] }, null, 2) + '\n');
   const webhookSecret = options.webhookSecret ?? (await readOrCreateSecret(join(rootDir, 'webhook-secret')));
+  // gcloud asks for credentials even when its Pub/Sub endpoint is the emulator; any token will do there.
+  await writeFile(join(rootDir, 'gcloud-access-token'), 'local-emulator\n');
 
   const cleanups: Array<() => Promise<void>> = [];
   const stop = async (): Promise<void> => {

@@ -1,7 +1,8 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { PubSub } from '@google-cloud/pubsub';
+import { execFile } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import type { Bucket } from '@google-cloud/storage';
 import { openStackBucket } from './stack-clients.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +14,8 @@ import { releasePayload, sendDelivery } from '../../local/github/send-delivery.j
 import { installFromIndex, runPython } from '../../local/python/install-from-index.js';
 import { startStack, type Stack } from '../../local/stack/start-stack.js';
 import { createHash } from 'node:crypto';
+
+const run = promisify(execFile);
 
 describe('the whole pipeline on the local stack', () => {
   let stack: Stack;
@@ -95,23 +98,32 @@ describe('the whole pipeline on the local stack', () => {
     expect(JSON.parse(badge.toString())).toMatchObject({ schemaVersion: 1, message: 'v0.1.0' });
   });
 
-  it('publishes a tag from a manual Pub/Sub message as well', async () => {
+  it('publishes a tag from a manual Pub/Sub message sent with gcloud, as the README shows', async () => {
     await addUpstreamRelease(upstream, {
       files: sampleSetuptoolsProject('octo-widgets', 'octo_widgets', '0.2.0'),
       tag: 'v0.2.0',
     });
-    const pubsub = new PubSub({
-      projectId: stack.info.projectId,
-      apiEndpoint: stack.info.pubsub.host,
-      emulatorMode: true,
-    });
-    try {
-      await pubsub
-        .topic(stack.info.pubsub.topic)
-        .publishMessage({ json: { repository: 'octo-org/widgets', tag: 'v0.2.0' } });
-    } finally {
-      await pubsub.close();
-    }
+    // Exactly the command the README shows for a manual trigger, against the emulator.
+    const { stdout } = await run(
+      'gcloud',
+      [
+        'pubsub',
+        'topics',
+        'publish',
+        stack.info.pubsub.topic,
+        `--project=${stack.info.projectId}`,
+        '--message={"repository":"octo-org/widgets","tag":"v0.2.0"}',
+      ],
+      {
+        env: {
+          ...process.env,
+          CLOUDSDK_API_ENDPOINT_OVERRIDES_PUBSUB: `http://${stack.info.pubsub.host}/`,
+          CLOUDSDK_AUTH_ACCESS_TOKEN_FILE: join(dirname(stack.info.dataDir), 'gcloud-access-token'),
+          CLOUDSDK_CORE_DISABLE_PROMPTS: '1',
+        },
+      },
+    );
+    expect(stdout).toMatch(/messageIds/);
     const job = await followJob(
       bucket,
       { repository: 'octo-org/widgets', tag: 'v0.2.0' },
