@@ -22,26 +22,23 @@ export function createGcsDocumentStore(options: GcsStoreOptions): DocumentStore 
     ));
   return {
     async read(path: string): Promise<StoredDocument | undefined> {
-      const bucket = await connect();
-      // download() does not report the generation: read it first, then download exactly that generation.
-      for (let attempt = 0; attempt < 5; attempt++) {
-        let generation: string;
-        try {
-          const [metadata] = await bucket.file(path).getMetadata();
-          generation = String(metadata.generation ?? '');
-        } catch (error) {
-          if (statusOf(error) === 404) return undefined;
-          throw error;
-        }
-        try {
-          const [contents] = await bucket.file(path, { generation: Number(generation) }).download();
-          return { data: JSON.parse(contents.toString('utf8')), generation };
-        } catch (error) {
-          // 404 here: a newer generation replaced the one just seen; look again.
-          if (statusOf(error) !== 404) throw error;
-        }
+      const file = (await connect()).file(path);
+      // One request: the media download carries the generation it served in x-goog-generation.
+      let generation = '';
+      const chunks: Buffer[] = [];
+      try {
+        const stream = file
+          .createReadStream()
+          .on('response', (response: { headers?: Record<string, unknown> }) => {
+            generation = String(response.headers?.['x-goog-generation'] ?? '');
+          });
+        for await (const chunk of stream) chunks.push(chunk as Buffer);
+      } catch (error) {
+        if (statusOf(error) === 404) return undefined;
+        throw error;
       }
-      throw new Error(`${path} kept changing while it was read`);
+      if (!generation) throw new Error(`${path} was downloaded without its generation (x-goog-generation)`);
+      return { data: JSON.parse(Buffer.concat(chunks).toString('utf8')), generation };
     },
     async write(
       path,

@@ -1,0 +1,45 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Storage } from '@google-cloud/storage';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStorageServer } from '../../../local/storage/start-storage-server.js';
+import { createGcsDocumentStore } from '../../../shared/adapters/create-gcs-document-store.js';
+import type { DocumentStore } from '../../../shared/ports/document-store.js';
+
+describe('the status store on Cloud Storage, through @google-cloud/storage', () => {
+  let server: Awaited<ReturnType<typeof startStorageServer>>;
+  let store: DocumentStore;
+  let storage: Storage;
+
+  beforeAll(async () => {
+    server = await startStorageServer({ dataDir: await mkdtemp(join(tmpdir(), 'pkgrelay-gcs-store-')) });
+    storage = new Storage({ apiEndpoint: server.url, projectId: 'p' });
+    await storage.createBucket('status');
+    store = createGcsDocumentStore({ bucket: 'status', projectId: 'p', apiEndpoint: server.url });
+  });
+  afterAll(async () => server?.close());
+
+  it('reads nothing where no object is', async () => {
+    expect(await store.read('jobs/none.json')).toBeUndefined();
+  });
+
+  it('reads a document with the generation a compare-and-swap needs, and refuses a stale one', async () => {
+    const created = await store.write('jobs/a.json', { n: 1 }, { ifGenerationMatch: '0' });
+    expect(created.written).toBe(true);
+    const first = await store.read('jobs/a.json');
+    const [metadata] = await storage.bucket('status').file('jobs/a.json').getMetadata();
+    expect(first).toEqual({ data: { n: 1 }, generation: String(metadata.generation) });
+
+    const swapped = await store.write('jobs/a.json', { n: 2 }, { ifGenerationMatch: first!.generation });
+    expect(swapped.written).toBe(true);
+    const stale = await store.write('jobs/a.json', { n: 3 }, { ifGenerationMatch: first!.generation });
+    expect(stale).toEqual({ written: false, reason: 'conflict' });
+    expect((await store.read('jobs/a.json'))?.data).toEqual({ n: 2 });
+  });
+
+  it('lists documents under a prefix', async () => {
+    await store.write('repos/o/n/index.json', {}, { ifGenerationMatch: '0' });
+    expect(await store.list('repos/')).toEqual(['repos/o/n/index.json']);
+  });
+});
