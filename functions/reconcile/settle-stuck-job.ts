@@ -1,10 +1,10 @@
 import { describeBuildOutcome, type BuildOutcome } from '../../shared/build/describe-build-outcome.js';
-import { readBuildNotification } from '../../shared/build/read-build-notification.js';
+import { readBuildNotification, type BuildStatus } from '../../shared/build/read-build-notification.js';
 import type { JobId } from '../../shared/contracts/job-id.js';
 import type { BuildService } from '../../shared/ports/build-service.js';
 import type { DocumentStore } from '../../shared/ports/document-store.js';
 import { isFinal, type JobStatus } from '../../shared/status/job-status.js';
-import { transitionJob } from '../../shared/status/transition-job.js';
+import { applyBuildOutcome } from '../../shared/status/apply-build-outcome.js';
 import { updateJob } from '../../shared/status/update-job.js';
 import type { SettledJob } from './reconcile-report.js';
 import { toBuildJson } from './to-build-json.js';
@@ -37,41 +37,8 @@ export async function settleStuckJob(
       // Never backwards: a final job stays final, a building one is not "re-started".
       if (isFinal(current.state)) return { keep: true };
       if (target.state === 'building' && current.state === 'building') return { keep: true };
-      const { lease: _lease, ...rest } = current;
-      const build = {
-        id: seen.buildId,
-        ...(outcome.status ? { status: outcome.status } : {}),
-        ...((outcome.logUrl ?? current.build.logUrl)
-          ? { logUrl: outcome.logUrl ?? current.build.logUrl }
-          : {}),
-      };
-      const note = 'settled by reconcile';
-      const now = clock();
-      switch (target.state) {
-        case 'building':
-          return { write: transitionJob(rest, 'building', now, { build }, note) };
-        case 'published':
-        case 'skipped':
-          return {
-            write: transitionJob(
-              rest,
-              target.state,
-              now,
-              { build, artifacts: target.artifacts, ...(target.reason ? { reason: target.reason } : {}) },
-              `${note}${target.reason ? `: ${target.reason}` : ''}`,
-            ),
-          };
-        case 'failed':
-          return {
-            write: transitionJob(
-              rest,
-              'failed',
-              now,
-              { build, error: target.error },
-              `${note}: ${target.error.message}`,
-            ),
-          };
-      }
+      const build = { buildId: seen.buildId, status: outcome.status, logUrl: outcome.logUrl };
+      return { write: applyBuildOutcome(current, build, target, clock(), 'settled by reconcile') };
     },
     clock,
   );
@@ -91,7 +58,7 @@ async function outcomeOf(
   builds: Pick<BuildService, 'get'>,
   buildId: string,
   buildTimeoutSeconds: number,
-): Promise<{ result: BuildOutcome; status?: string; logUrl?: string }> {
+): Promise<{ result: BuildOutcome; status?: BuildStatus; logUrl?: string }> {
   const build = await builds.get(buildId);
   if (build === undefined) {
     return {

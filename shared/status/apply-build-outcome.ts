@@ -9,19 +9,22 @@ import { transitionJob } from './transition-job.js';
  */
 export function applyBuildOutcome(
   current: JobStatus,
-  build: Pick<BuildNotification, 'buildId' | 'status' | 'logUrl'>,
+  build: Pick<BuildNotification, 'buildId' | 'logUrl'> & { status?: BuildNotification['status'] | undefined },
   outcome: Exclude<BuildOutcome, { state: 'unknown' }>,
   now: Date,
+  /** Who moved the job, written before the history note (e.g. "settled by reconcile"). */
+  by?: string,
 ): JobStatus {
   const { lease: _lease, ...job } = current;
+  const note = (text?: string): string | undefined => (by ? (text ? `${by}: ${text}` : by) : text);
   const buildInfo = {
     id: build.buildId,
-    status: build.status,
+    ...(build.status ? { status: build.status } : {}),
     ...(build.logUrl ? { logUrl: build.logUrl } : job.build?.logUrl ? { logUrl: job.build.logUrl } : {}),
   };
   switch (outcome.state) {
     case 'building':
-      return transitionJob(job, 'building', now, { build: buildInfo });
+      return transitionJob(job, 'building', now, { build: buildInfo }, note());
     case 'published':
     case 'skipped':
       return transitionJob(
@@ -33,7 +36,7 @@ export function applyBuildOutcome(
           artifacts: outcome.artifacts,
           ...(outcome.reason ? { reason: outcome.reason } : {}),
         },
-        outcome.reason,
+        note(outcome.reason),
       );
     case 'failed':
       return transitionJob(
@@ -41,7 +44,7 @@ export function applyBuildOutcome(
         'failed',
         now,
         { build: buildInfo, error: outcome.error },
-        outcome.error.message,
+        note(outcome.error.message),
       );
   }
 }
