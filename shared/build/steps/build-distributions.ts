@@ -19,7 +19,7 @@ if os.path.isfile(pyproject):
         requires = tomllib.load(fh).get("build-system", {}).get("requires", requires)
 if isolated:
     run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "build", "twine"], check=True)
-    args = [sys.executable, "-m", "build", "--outdir", out, project]
+    args = ["--outdir", out, project]
 else:
     # Offline there is no isolated environment: the backend must already be here, in a version the project accepts.
     from importlib.metadata import version, PackageNotFoundError
@@ -39,12 +39,16 @@ else:
     if missing:
         fail("BACKEND_TOO_OLD", "the project needs " + ", ".join(missing) + ", which this builder cannot provide offline: "
              + "build it with isolation on (PKGRELAY_BUILD_ISOLATION=true, as in Cloud Build) or install the newer backend on the builder")
-    args = [sys.executable, "-m", "build", "--no-isolation", "--skip-dependency-check", "--outdir", out, project]
-build_env = dict(env)
+    args = ["--no-isolation", "--skip-dependency-check", "--outdir", out, project]
+build_env = {}
 if env.get("PKGRELAY_VERSION_POLICY") == "from-tag":
     # Backends that compute the version from git take the tag's, so generated version files agree with the metadata.
     build_env["SETUPTOOLS_SCM_PRETEND_VERSION"] = env["PKGRELAY_VERSION"]
-result = run(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=build_env)
+if isolated:
+    # A second interpreter: build was installed after this one started.
+    result = run([sys.executable, "-m", "build", *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**env, **build_env})
+else:
+    result = run_module("build", args, build_env)
 print(result.stdout, end="")
 if result.returncode != 0:
     tail = "\n".join(result.stdout.strip().splitlines()[-15:])

@@ -5,7 +5,7 @@ export const CHECK_DISTRIBUTIONS =
   PRELUDE +
   String.raw`
 files = [os.path.join("dist", name) for name in sorted(os.listdir("dist"))]
-result = run([sys.executable, "-m", "twine", "check", "--strict", *files], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+result = run_module("twine", ["check", "--strict", *files])
 print(result.stdout, end="")
 if result.returncode != 0:
     fail("METADATA_INVALID", "twine check rejected the built files: " + last_lines(result.stdout))

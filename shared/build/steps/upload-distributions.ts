@@ -6,16 +6,15 @@ export const UPLOAD_DISTRIBUTIONS =
   String.raw`
 import hashlib
 files = [os.path.join("dist", name) for name in sorted(os.listdir("dist"))]
-twine_env = dict(env)
+args = ["upload", "--non-interactive", "--skip-existing", "--disable-progress-bar", "--repository-url", env["PKGRELAY_REGISTRY_URL"], *files]
 if env.get("PKGRELAY_REGISTRY_AUTH") == "google":
     # Artifact Registry's keyring backend authenticates twine as the build's service account: no stored key.
     run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "keyrings.google-artifactregistry-auth"], check=True)
+    # A second interpreter, so keyring finds the backend installed after this one started.
+    result = run([sys.executable, "-m", "twine", *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 else:
-    twine_env.setdefault("TWINE_USERNAME", "pkgrelay")
-    twine_env.setdefault("TWINE_PASSWORD", "pkgrelay")
-result = run([sys.executable, "-m", "twine", "upload", "--non-interactive", "--skip-existing", "--disable-progress-bar",
-              "--repository-url", env["PKGRELAY_REGISTRY_URL"], *files],
-             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=twine_env)
+    result = run_module("twine", args, {"TWINE_USERNAME": env.get("TWINE_USERNAME", "pkgrelay"),
+                                        "TWINE_PASSWORD": env.get("TWINE_PASSWORD", "pkgrelay")})
 print(result.stdout, end="")
 if result.returncode != 0:
     fail("UPLOAD_REJECTED", "the registry refused the upload: " + last_lines(result.stdout)
