@@ -5,7 +5,7 @@
  * The Metadata-Version stays as the backend wrote it, so the tools that read the original read the copy.
  */
 export const REWRITE_DISTRIBUTIONS = String.raw`
-import base64, csv, gzip, hashlib, io, re, tarfile, zipfile
+import io, re, tarfile, zipfile
 
 def file_name(name):
     return re.sub(r"[-_.]+", "_", name).lower()
@@ -38,9 +38,11 @@ def set_fields(data, sections, fields, quote):
     return "\n".join(out).encode("utf-8")
 
 def sha256_field(data):
+    import base64, hashlib  # here, not above: a verify step that rewrites nothing does not pay for the imports
     return "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
 
 def rewrite_wheel(path, name, version):
+    import csv
     parts = os.path.basename(path)[:-len(".whl")].split("-")
     prefix = file_name(name) + "-" + version
     new_path = os.path.join(os.path.dirname(path), "-".join([prefix] + parts[2:]) + ".whl")
@@ -80,6 +82,7 @@ def rewrite_wheel(path, name, version):
     return new_path
 
 def rewrite_sdist(path, name, version, renamed, reversioned):
+    import gzip
     top = file_name(name) + "-" + version
     new_path = os.path.join(os.path.dirname(path), top + ".tar.gz")
     project_fields = {**({"name": name} if renamed else {}), **({"version": version} if reversioned else {})}

@@ -10,8 +10,11 @@ export const VERIFY_DISTRIBUTIONS =
   REWRITE_DISTRIBUTIONS +
   String.raw`
 import email.parser
-from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
+
+def canonicalize_name(name):
+    # PEP 503, as packaging.utils has it; that module would also import packaging.tags (logging, sysconfig).
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 def wheel_metadata(path):
     with zipfile.ZipFile(path) as whl:
