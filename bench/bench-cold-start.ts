@@ -61,10 +61,12 @@ export async function benchColdStart({ quick }: BenchOptions): Promise<BenchResu
     );
     const bare = summaries['bare 204']?.median ?? Number.NaN;
     const ratio = (name: string): number => (summaries[name]?.median ?? Number.NaN) / bare;
-    const checks: TargetCheck[] = builds.flatMap(({ label }) => [
-      judge(`${label}: first 401 / bare`, ratio(`${label} first 401`), '<=', 1.1),
-      judge(`${label}: first 202 / bare`, ratio(`${label} first 202`), '<=', 2.0),
-    ]);
+    // The targets are the deploy bundle's, which is what Cloud Functions runs; lib/ is shown beside it.
+    const judged = builds.at(-1)?.label ?? 'lib';
+    const checks: TargetCheck[] = [
+      judge(`${judged}: first 401 / bare`, ratio(`${judged} first 401`), '<=', 1.1),
+      judge(`${judged}: first 202 / bare`, ratio(`${judged} first 202`), '<=', 2.0),
+    ];
     const rows: Cell[][] = variants.map(({ name }) => {
       const s = summaries[name];
       return [name, s?.median, s?.min, s?.max, round(ratio(name), 3)];

@@ -4,6 +4,12 @@ import { builtinModules } from 'node:module';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
+import {
+  bundlePrecompiled,
+  precompiledImports,
+  precompiledInput,
+  type PrecompiledModule,
+} from './precompiled/bundle-precompiled.js';
 import { FUNCTION_DEPLOYMENTS, type FunctionDeployment } from './function-deployments.js';
 
 /**
@@ -33,6 +39,8 @@ export interface BundledFunction {
   staticImports: string[];
   /** Packages loaded only by `import()`, on the paths that need them. */
   dynamicImports: string[];
+  /** Files under `precompiled/`, each with a V8 code cache beside it (PRECOMPILED_MODULES). */
+  precompiled: string[];
 }
 
 /** Bundles every function that has a source folder into its own deployable folder: ESM, Node 22, one entry file. */
@@ -52,6 +60,7 @@ export async function bundleFunctions({
     // Chunk names carry content hashes: stale ones from an earlier build would be uploaded too.
     await rm(dir, { recursive: true, force: true });
     await mkdir(dir, { recursive: true });
+    const precompiled = new Map<string, PrecompiledModule>();
     const { metafile } = await build({
       absWorkingDir: rootDir,
       entryPoints: { index: entry },
@@ -63,6 +72,7 @@ export async function bundleFunctions({
       platform: 'node',
       target: 'node22',
       external: [...EXTERNAL_PACKAGES],
+      plugins: [precompiledImports(rootDir, precompiled)],
       minify: true,
       sourcemap: 'linked',
       sourcesContent: false,
@@ -74,6 +84,9 @@ export async function bundleFunctions({
       },
     });
     const dependencies = externalDependencies(metafile, rootPackage.dependencies ?? {});
+    const precompiledPackages = precompiled.size
+      ? await bundlePrecompiled(rootDir, dir, [...precompiled.values()])
+      : new Map<string, string[]>();
     await writeFile(
       join(dir, 'package.json'),
       JSON.stringify(
@@ -83,6 +96,8 @@ export async function bundleFunctions({
           type: 'module',
           main: 'index.js',
           engines: { node: '>=22' },
+          // Cloud Functions' build runs gcp-build under the runtime's Node: the code caches must be that V8's.
+          ...(precompiled.size ? { scripts: { 'gcp-build': 'node precompile.js' } } : {}),
           dependencies,
         },
         null,
@@ -97,7 +112,8 @@ export async function bundleFunctions({
       entryBytes: entryOutput?.[1].bytes ?? 0,
       chunks: outputs.filter(([, output]) => !output.entryPoint).map(([path]) => path),
       dependencies,
-      ...importsOf(metafile, entryOutput?.[0]),
+      ...importsOf(metafile, entryOutput?.[0], precompiledPackages),
+      precompiled: [...precompiledPackages.keys()].sort(),
     });
   }
   return bundled;
@@ -107,6 +123,7 @@ export async function bundleFunctions({
 function importsOf(
   metafile: Metafile,
   entry: string | undefined,
+  precompiled: ReadonlyMap<string, readonly string[]>,
 ): Pick<BundledFunction, 'staticImports' | 'dynamicImports'> {
   const eager = new Set<string>();
   const lazy = new Set<string>();
@@ -115,6 +132,10 @@ function importsOf(
     const key = `${atStart}:${path}`;
     if (seen.has(key)) return;
     seen.add(key);
+    // A precompiled module is loaded where the chunk holding its loader is, and brings its packages.
+    const inputs = metafile.outputs[path]?.inputs ?? {};
+    for (const [file, packages] of precompiled)
+      if (precompiledInput(file) in inputs) for (const name of packages) (atStart ? eager : lazy).add(name);
     for (const imported of metafile.outputs[path]?.imports ?? []) {
       const staticHere = atStart && imported.kind === 'import-statement';
       if (!imported.external) visit(imported.path, staticHere);
@@ -153,6 +174,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   for (const fn of bundled) {
     const kb = (fn.entryBytes / 1024).toFixed(0);
     const lazy = fn.dynamicImports.length ? `; loaded lazily: ${fn.dynamicImports.join(', ')}` : '';
-    process.stdout.write(`bundle ${fn.target}: ${kb} KB → ${fn.dir}${lazy}\n`);
+    const cached = fn.precompiled.length ? `; with code caches: ${fn.precompiled.join(', ')}` : '';
+    process.stdout.write(`bundle ${fn.target}: ${kb} KB → ${fn.dir}${lazy}${cached}\n`);
   }
 }

@@ -13,7 +13,8 @@ export interface PubSubQueueOptions {
 export function createPubSubReleaseQueue(options: PubSubQueueOptions): ReleaseQueue {
   let topic: Promise<Topic> | undefined;
   const connect = async (): Promise<Topic> => {
-    const { PubSub } = await import('@google-cloud/pubsub');
+    // CommonJS: `default` is its module.exports under Node and under a bundler alike.
+    const { PubSub } = (await import('@google-cloud/pubsub')).default;
     const client: PubSub = new PubSub({
       projectId: options.projectId,
       ...(options.apiEndpoint ? { apiEndpoint: options.apiEndpoint, emulatorMode: true } : {}),

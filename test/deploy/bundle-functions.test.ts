@@ -1,14 +1,16 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { PubSub, type Message } from '@google-cloud/pubsub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleFunctions, type BundledFunction } from '../../deploy/bundle-functions.js';
 import { FUNCTION_DEPLOYMENTS } from '../../deploy/function-deployments.js';
 import { findFreePort } from '../../local/net/find-free-port.js';
 import { waitUntil } from '../../local/net/wait-until.js';
-import { sendDelivery } from '../../local/github/send-delivery.js';
+import { releasePayload, sendDelivery } from '../../local/github/send-delivery.js';
+import { startPubSubEmulator, type PubSubEmulator } from '../../local/pubsub/start-pubsub-emulator.js';
 
 const rootDir = resolve(import.meta.dirname, '../..');
 const frameworkMain = join(
@@ -21,12 +23,24 @@ describe('the function bundles', () => {
   const folder = mkdtempSync(join(tmpdir(), 'pkgrelay-bundle-'));
   let bundled: BundledFunction[] = [];
 
+  let emulator: PubSubEmulator | undefined;
+
   beforeAll(async () => {
-    // The bundle's external packages resolve as they would after Cloud Functions installs them.
-    symlinkSync(join(rootDir, 'node_modules'), join(folder, 'node_modules'));
-    bundled = await bundleFunctions({ rootDir, outDir: join(folder, 'bundle') });
+    // Beside the bundles, only the framework is installed: all the webhook's package.json asks for.
+    mkdirSync(join(folder, 'node_modules', '@google-cloud'), { recursive: true });
+    symlinkSync(
+      join(rootDir, 'node_modules', '@google-cloud', 'functions-framework'),
+      join(folder, 'node_modules', '@google-cloud', 'functions-framework'),
+    );
+    [bundled, emulator] = await Promise.all([
+      bundleFunctions({ rootDir, outDir: join(folder, 'bundle') }),
+      startPubSubEmulator(),
+    ]);
   });
-  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+  afterAll(async () => {
+    await emulator?.stop();
+    rmSync(folder, { recursive: true, force: true });
+  });
 
   it('bundles every function that has a source folder, each with a production package.json', () => {
     expect(bundled.map((fn) => fn.target)).toEqual(
@@ -66,18 +80,40 @@ describe('the function bundles', () => {
     expect(byTarget.worker?.dynamicImports).toEqual(
       expect.arrayContaining(['@google-cloud/storage', '@google-cloud/cloudbuild']),
     );
+    // The webhook's handler and Pub/Sub client are precompiled files of the bundle, not packages to install.
     expect(byTarget.webhook?.dependencies).toEqual({
       '@google-cloud/functions-framework': expect.any(String),
-      '@google-cloud/pubsub': expect.any(String),
     });
+    expect(byTarget.webhook?.precompiled).toEqual(['google-cloud-pubsub.cjs', 'webhook-handler.cjs']);
   });
 
-  it('starts the webhook under functions-framework and refuses a forged delivery with 401', async () => {
+  it('ships each precompiled file with a V8 code cache, rebuilt by gcp-build on the runtime', () => {
+    const webhook = bundled.find((fn) => fn.target === 'webhook')!;
+    const manifest = JSON.parse(readFileSync(join(webhook.dir, 'package.json'), 'utf8')) as {
+      scripts?: Record<string, string>;
+    };
+    expect(manifest.scripts?.['gcp-build']).toBe('node precompile.js');
+    for (const file of webhook.precompiled) {
+      const cache = readFileSync(join(webhook.dir, 'precompiled', `${file}.v8cache`));
+      expect(cache.length, file).toBeGreaterThan(100_000);
+    }
+  });
+
+  it('starts the webhook under functions-framework: 401 for a forged delivery, 202 once published', async () => {
     const webhook = bundled.find((fn) => fn.target === 'webhook');
     expect(webhook).toBeDefined();
     writeFileSync(
       join(folder, 'repositories.json'),
       JSON.stringify({ repositories: [{ repository: 'acme/widgets' }] }),
+    );
+    const pubsub = new PubSub({ projectId: 'bundle-test', apiEndpoint: emulator!.host, emulatorMode: true });
+    const [topic] = await pubsub.createTopic('pkgrelay-releases');
+    const [subscription] = await topic.createSubscription('bundle-test');
+    const received = new Promise<Message>((resolve) =>
+      subscription.once('message', (message: Message) => {
+        message.ack();
+        resolve(message);
+      }),
     );
     const port = await findFreePort();
     const child = spawn(
@@ -97,6 +133,8 @@ describe('the function bundles', () => {
           PKGRELAY_PROJECT_ID: 'bundle-test',
           PKGRELAY_WEBHOOK_SECRETS: 'the-real-secret',
           PKGRELAY_LOG_LEVEL: 'ERROR',
+          PUBSUB_EMULATOR_HOST: emulator!.host,
+          METADATA_SERVER_DETECTION: 'none',
         },
         stdio: ['ignore', 'ignore', 'pipe'],
       },
@@ -124,7 +162,21 @@ describe('the function bundles', () => {
         payload: { hook_id: 1 },
       });
       expect(ping.status).toBe(200);
+      const published = await sendDelivery({
+        url,
+        secret: 'the-real-secret',
+        event: 'release',
+        payload: releasePayload('acme/widgets', 'v1.2.0'),
+      });
+      expect(published.status, stderr).toBe(202);
+      const message = await received;
+      expect(JSON.parse(message.data.toString('utf8'))).toMatchObject({
+        repository: 'acme/widgets',
+        tag: 'v1.2.0',
+      });
     } finally {
+      await subscription.close().catch(() => {});
+      await pubsub.close().catch(() => {});
       child.kill('SIGTERM');
       await new Promise((done) => (child.exitCode !== null ? done(undefined) : child.once('exit', done)));
     }
