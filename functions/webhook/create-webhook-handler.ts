@@ -1,5 +1,4 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { setTimeout as delay } from 'node:timers/promises';
 import type { Config } from '../../shared/config/load-config.js';
 import { ReleaseRequest, formatIssues } from '../../shared/contracts/release-request.js';
 import { ConfigError } from '../../shared/errors.js';
@@ -57,7 +56,7 @@ export function createWebhookHandler({
   firstRetryDelayMs = 100,
   maxRetryDelayMs = 2_000,
   now = () => Date.now(),
-  sleep = (ms, signal) => delay(ms, undefined, signal ? { signal } : {}),
+  sleep = sleepFor,
   maxBodyBytes = MAX_BODY_BYTES,
 }: WebhookHandlerDeps): WebhookHandler {
   if (config.webhookSecrets.length === 0) {
@@ -172,4 +171,23 @@ function header(headers: IncomingHttpHeaders, name: string): string | undefined 
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Resolves after `ms`, or as soon as `signal` aborts. Every publish races one of these as its
+ * timeout and aborts it when the publish wins: resolving, unlike `timers/promises`, which rejects
+ * with an AbortError, keeps an exception and its stack trace off every request.
+ */
+function sleepFor(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
 }
