@@ -1,7 +1,7 @@
 import type { Config } from '../../shared/config/load-config.js';
 import { findRepository } from '../../shared/config/find-repository.js';
 import type { RepositoryConfig } from '../../shared/config/repository-config.js';
-import type { JobId } from '../../shared/contracts/job-id.js';
+import { jobObjectPath, type JobId } from '../../shared/contracts/job-id.js';
 import { parseReleaseRequest, type ReleaseRequest } from '../../shared/contracts/release-request.js';
 import { createBuildPlan } from '../../shared/build/create-build-plan.js';
 import { describeBuildOutcome } from '../../shared/build/describe-build-outcome.js';
@@ -13,9 +13,10 @@ import type { PublishedFiles } from '../../shared/ports/published-files.js';
 import { readPubSubEvent, type PubSubMessage } from '../../shared/pubsub/read-pubsub-event.js';
 import { applyBuildOutcome } from '../../shared/status/apply-build-outcome.js';
 import { decideClaim, type ClaimDecision } from '../../shared/status/decide-claim.js';
-import { isFinal, type JobStatus } from '../../shared/status/job-status.js';
+import { isFinal, JobStatus } from '../../shared/status/job-status.js';
 import { blankJob } from '../../shared/status/blank-job.js';
 import { transitionJob } from '../../shared/status/transition-job.js';
+import { updateDocument } from '../../shared/status/update-document.js';
 import { updateJob } from '../../shared/status/update-job.js';
 import { versionFromTag } from '../../shared/versions/version-from-tag.js';
 import { findAttemptBuild } from './find-attempt-build.js';
@@ -206,8 +207,7 @@ export function createWorkerHandler({
     }
 
     // Renewed right before the build starts: a worker whose lease was taken over stops here.
-    if (!(await whileHeld(held, (current) => ({ ...current, lease: leaseFrom(clock()) }))))
-      return lost(held, log);
+    if (!(await renewLease(held))) return lost(held, log);
     const build = await builds.start(plan).catch((error: unknown) => {
       throw new TransientError('Unable to start the Cloud Build', error);
     });
@@ -248,6 +248,19 @@ export function createWorkerHandler({
       },
       clock,
     );
+    return held;
+  }
+
+  /**
+   * The fence before `builds.start`: a compare-and-swap of the job document alone. The lease is not
+   * in the repository index, so the index sync of `updateJob` (one more read) would only keep it.
+   */
+  async function renewLease({ id, attempt }: Claim): Promise<boolean> {
+    let held = false;
+    await updateDocument(store, jobObjectPath(id), JobStatus, (current) => {
+      held = isHeld(current, attempt);
+      return held && current ? { write: { ...current, lease: leaseFrom(clock()) } } : { keep: true };
+    });
     return held;
   }
 
