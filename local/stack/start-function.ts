@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { createRequire } from 'node:module';
+import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { findFreePort } from '../net/find-free-port.js';
 import { waitUntil } from '../net/wait-until.js';
@@ -56,7 +57,9 @@ export async function startFunction(
     child.once('exit', (code, signal) => (exited = `${signal ?? code}`));
     await waitUntil(`function ${spec.target} on ${url}`, async () => {
       if (exited) throw new Error(`function ${spec.target} exited with ${exited}; see ${logFile}`);
-      await fetch(url, { method: 'OPTIONS' });
+      // A connection, not a request: an HTTP request would reach the function, and a CloudEvent
+      // function's framework logs a TypeError for one that carries no event.
+      await acceptsConnections(chosen);
       return true;
     });
   };
@@ -75,4 +78,14 @@ export async function startFunction(
       await launch();
     },
   };
+}
+
+function acceptsConnections(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port }, () => {
+      socket.end();
+      resolve();
+    });
+    socket.once('error', reject);
+  });
 }
