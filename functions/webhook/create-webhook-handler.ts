@@ -8,7 +8,7 @@ import { readReleaseEvent } from '../../shared/github/read-release-event.js';
 import { SIGNATURE_HEADER, verifySignature } from '../../shared/github/verify-signature.js';
 import type { Logger } from '../../shared/log/create-logger.js';
 import type { ReleaseQueue } from '../../shared/ports/release-queue.js';
-import { publishWithRetry } from './publish-with-retry.js';
+import { publishWithRetry, type SleepCancel } from './publish-with-retry.js';
 import { answer, type WebhookAnswer } from './webhook-answer.js';
 
 /** GitHub's own payload cap. */
@@ -37,7 +37,7 @@ export interface WebhookHandlerDeps {
   firstRetryDelayMs?: number;
   maxRetryDelayMs?: number;
   now?: () => number;
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  sleep?: (ms: number, cancel?: SleepCancel) => Promise<void>;
   maxBodyBytes?: number;
 }
 
@@ -173,21 +173,14 @@ function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/**
- * Resolves after `ms`, or as soon as `signal` aborts. Every publish races one of these as its
- * timeout and aborts it when the publish wins: resolving, unlike `timers/promises`, which rejects
- * with an AbortError, keeps an exception and its stack trace off every request.
- */
-function sleepFor(ms: number, signal?: AbortSignal): Promise<void> {
+/** Resolves after `ms`, or as soon as `cancel` is aborted: a publish that wins its race ends its timeout at once. */
+function sleepFor(ms: number, cancel?: SleepCancel): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
+    if (cancel)
+      cancel.onAbort = () => {
         clearTimeout(timer);
         resolve();
-      },
-      { once: true },
-    );
+      };
   });
 }

@@ -403,7 +403,7 @@ describe('webhook handler over HTTP', () => {
         queue,
         logger,
         now: () => time.now(),
-        sleep: (ms, signal) => time.sleep(ms, signal),
+        sleep: (ms, cancel) => time.sleep(ms, cancel),
       }),
     );
   });

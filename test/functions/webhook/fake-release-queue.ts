@@ -37,7 +37,7 @@ export class FakeReleaseQueue implements ReleaseQueue {
 /** A clock that moves only when the handler sleeps, so backoff runs instantly and is recorded. */
 export function createFakeTime(start = 1_000_000): {
   now: () => number;
-  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  sleep: (ms: number, cancel?: { aborted: boolean }) => Promise<void>;
   sleeps: number[];
 } {
   let time = start;
@@ -46,10 +46,10 @@ export function createFakeTime(start = 1_000_000): {
     now: () => time,
     sleeps,
     // Settles after pending microtasks (a fake publish wins the race) and advances time unless aborted.
-    sleep: (ms, signal) =>
+    sleep: (ms, cancel) =>
       new Promise((resolve) =>
         setImmediate(() => {
-          if (!signal?.aborted) {
+          if (!cancel?.aborted) {
             time += ms;
             sleeps.push(ms);
           }
