@@ -18,7 +18,10 @@ if os.path.isfile(pyproject):
     with open(pyproject, "rb") as fh:
         requires = tomllib.load(fh).get("build-system", {}).get("requires", requires)
 if isolated:
-    run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "build", "twine"], check=True)
+    # Into the workspace, not the image: the verify, check and upload steps run in containers of their own.
+    run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--target", TOOLS,
+         "build", "twine", "packaging"], check=True)
+    use_tools()
     args = ["--outdir", out, project]
 else:
     # Offline there is no isolated environment: the backend must already be here, in a version the project accepts.
@@ -44,11 +47,7 @@ build_env = {}
 if env.get("PKGRELAY_VERSION_POLICY") == "from-tag":
     # Backends that compute the version from git take the tag's, so generated version files agree with the metadata.
     build_env["SETUPTOOLS_SCM_PRETEND_VERSION"] = env["PKGRELAY_VERSION"]
-if isolated:
-    # A second interpreter: build was installed after this one started.
-    result = run([sys.executable, "-m", "build", *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**env, **build_env})
-else:
-    result = run_module("build", args, build_env)
+result = run_module("build", args, build_env)
 print(result.stdout, end="")
 if result.returncode != 0:
     tail = "\n".join(result.stdout.strip().splitlines()[-15:])

@@ -67,4 +67,17 @@ def last_lines(text, count=4):
     return " | ".join([line.strip() for line in text.splitlines() if line.strip()][-count:])[-1500:]
 
 env = os.environ
+
+# Cloud Build runs every step in a fresh container of the image and keeps only /workspace: the tools
+# an isolated build installs (build, twine, packaging) go there, for every later step to import.
+TOOLS = os.path.abspath(".pkgrelay-tools")
+
+def use_tools():
+    import importlib
+    if TOOLS not in sys.path:
+        sys.path.insert(0, TOOLS)
+    importlib.invalidate_caches()
+
+if os.path.isdir(TOOLS):
+    use_tools()
 `;

@@ -11,7 +11,8 @@ if env.get("PKGRELAY_REGISTRY_AUTH") == "google":
     # Artifact Registry's keyring backend authenticates twine as the build's service account: no stored key.
     run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "keyrings.google-artifactregistry-auth"], check=True)
     # A second interpreter, so keyring finds the backend installed after this one started.
-    result = run([sys.executable, "-m", "twine", *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    tools = {"PYTHONPATH": TOOLS} if os.path.isdir(TOOLS) else {}
+    result = run([sys.executable, "-m", "twine", *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**env, **tools})
 else:
     result = run_module("twine", args, {"TWINE_USERNAME": env.get("TWINE_USERNAME", "pkgrelay"),
                                         "TWINE_PASSWORD": env.get("TWINE_PASSWORD", "pkgrelay")})
