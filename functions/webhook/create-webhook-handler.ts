@@ -20,6 +20,8 @@ export interface WebhookRequest {
   headers: IncomingHttpHeaders;
   /** The exact bytes received, kept by functions-framework's body parser. */
   rawBody?: Buffer | undefined;
+  /** The body as functions-framework parsed it (an object for JSON). */
+  body?: unknown;
 }
 
 /** The parts of an HTTP response the handler writes; node's (and so Express's) response has them. */
@@ -93,7 +95,7 @@ export function createWebhookHandler({
     if (event.length > 100 || deliveryId.length > 200) {
       return answer(400, 'rejected', 'the X-GitHub-Event or X-GitHub-Delivery header is too long');
     }
-    const payload = decodePayload(raw, header(req.headers, 'content-type'));
+    const payload = decodePayload(raw, header(req.headers, 'content-type'), req.body);
     if (!payload.success) return answer(payload.unsupportedType ? 415 : 400, 'rejected', payload.error);
 
     const read = readReleaseEvent(event, payload.data);

@@ -27,4 +27,36 @@ describe('decodePayload', () => {
     if (!decoded.success) expect(decoded.error).toMatch(error);
     expect(Boolean(decoded.unsupportedType)).toBe(unsupported);
   });
+
+  it('takes the body functions-framework parsed for JSON in UTF-8, without parsing it again', () => {
+    const parsed = { a: 1 };
+    const decoded = decodePayload(bytes('{"a":1}'), 'application/json; charset=utf-8', parsed);
+    expect(decoded).toEqual({ success: true, data: parsed });
+    if (decoded.success) expect(decoded.data).toBe(parsed);
+  });
+
+  it.each([
+    [
+      'bytes that are not UTF-8',
+      'application/json',
+      Buffer.from([0x7b, 0xff, 0x7d]),
+      { a: 1 },
+      /not valid UTF-8/,
+    ],
+    ['another charset', 'application/json; charset=latin1', bytes('{"a":2}'), { a: 1 }, { a: 2 }],
+    [
+      'a form',
+      'application/x-www-form-urlencoded',
+      bytes(`payload=${encodeURIComponent('{"a":2}')}`),
+      { payload: '{"a":1}' },
+      { a: 2 },
+    ],
+    ['no parsed object', 'application/json', bytes('{"a":2}'), '{"a":1}', { a: 2 }],
+  ])('reads the bytes themselves for %s', (_name, type, body, parsed, expected) => {
+    const decoded = decodePayload(body, type, parsed);
+    if (expected instanceof RegExp) {
+      expect(decoded.success).toBe(false);
+      if (!decoded.success) expect(decoded.error).toMatch(expected);
+    } else expect(decoded).toEqual({ success: true, data: expected });
+  });
 });
