@@ -24,7 +24,7 @@ export async function benchColdStart({ quick }: BenchOptions): Promise<BenchResu
   const started = Date.now();
   const machine = describeMachine();
   const root = findPackageRoot();
-  const repetitions = quick ? 3 : 10;
+  const repetitions = quick ? 3 : 20;
   const fixture = await startWebhookFixture();
   const notes: string[] = [];
   try {
