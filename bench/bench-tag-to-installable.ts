@@ -62,12 +62,20 @@ export async function benchTagToInstallable({ quick }: BenchOptions): Promise<Be
           payload: releasePayload(REPOSITORY, pipeline.tag),
         });
         if (answer.status !== 202) throw new Error(`the webhook answered ${answer.status}`);
-        const job = await waitForJob(bucket, { repository: REPOSITORY, tag: pipeline.tag });
-        const ms = performance.now() - t0;
+        // Polled slowly: the time comes from the document, and each poll is work for the storage stand-in.
+        const job = await waitForJob(
+          bucket,
+          { repository: REPOSITORY, tag: pipeline.tag },
+          { intervalMs: 250 },
+        );
+        const seenMs = performance.now() - t0;
         if (job.state !== 'published')
           throw new Error(`job ${pipeline.tag} ended ${job.state}: ${JSON.stringify(job.error)}`);
         if (i === 0) return;
-        pipelineMs.push(ms);
+        // The moment the status says published, by the build-events function's clock (this machine's):
+        // the polling that finds it would add time the floor, timed to its last exit, does not.
+        const published = job.history.findLast((entry) => entry.state === 'published');
+        pipelineMs.push(published ? Date.parse(published.at) - wall0 : seenMs);
         // Where the time went, from the status document's own clock (ms after the webhook was sent).
         phases.push(
           Object.fromEntries(job.history.map((entry) => [entry.state, Date.parse(entry.at) - wall0])),
