@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { followJob } from '../cli/follow-job.js';
 import { openStatusBucket } from '../cli/read-status.js';
 import { createUpstreamRepository, type UpstreamRelease } from '../local/demo/create-upstream-repository.js';
 import { sampleSetuptoolsProject } from '../local/demo/sample-project.js';
@@ -14,10 +15,10 @@ import { printTable } from './print-table.js';
 import { runFloorRelease } from './run-floor-release.js';
 import { readStepDurations } from './read-step-durations.js';
 import { median, round, summarize } from './summarize-samples.js';
-import { waitForJob } from './wait-for-job.js';
 import type { BenchResult } from './write-results.js';
 
 const REPOSITORY = 'bench-org/tag-to-installable';
+const STATUS_POLL_MS = 250;
 
 /** Benchmark 3: signed webhook → status `published` on the local stack, vs the same fetch, build and upload by hand. */
 export async function benchTagToInstallable({ quick }: BenchOptions): Promise<BenchResult> {
@@ -63,10 +64,10 @@ export async function benchTagToInstallable({ quick }: BenchOptions): Promise<Be
         });
         if (answer.status !== 202) throw new Error(`the webhook answered ${answer.status}`);
         // Polled slowly: the time comes from the document, and each poll is work for the storage stand-in.
-        const job = await waitForJob(
+        const job = await followJob(
           bucket,
           { repository: REPOSITORY, tag: pipeline.tag },
-          { intervalMs: 250 },
+          { intervalMs: STATUS_POLL_MS },
         );
         const seenMs = performance.now() - t0;
         if (job.state !== 'published')
@@ -146,7 +147,7 @@ export async function benchTagToInstallable({ quick }: BenchOptions): Promise<Be
       settings: {
         repetitions,
         warmupRounds: 1,
-        statusPollMs: 50,
+        statusPollMs: STATUS_POLL_MS,
         project: 'setuptools (sampleSetuptoolsProject)',
       },
       figures: {
