@@ -38,13 +38,16 @@ export async function startStackProcess(
     await waitUntil(
       `${script} to write ${STACK_FILE}`,
       async () => {
-        if (exited) throw new Error(`${script} exited with ${exited}: ${stderr}`);
         if (!existsSync(join(root, STACK_FILE))) return false;
         // The file may be seen half written: it counts once it parses.
         info = await readStackInfo(root);
         return true;
       },
-      { timeoutMs, intervalMs: 20 },
+      {
+        timeoutMs,
+        intervalMs: 20,
+        failIf: () => (exited ? new Error(`${script} exited with ${exited}: ${stderr}`) : undefined),
+      },
     );
     if (!info) throw new Error(`${STACK_FILE} was not read`);
     return { info, child, stop };

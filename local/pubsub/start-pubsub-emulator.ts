@@ -73,11 +73,14 @@ export async function startPubSubEmulator({
     await waitUntil(
       `the Pub/Sub emulator on ${host}`,
       async () => {
-        if (exited) throw new Error(`The Pub/Sub emulator ${exited}. ${INSTALL_HINT}`);
         const response = await fetch(`http://${host}/`);
         return response.ok;
       },
-      { timeoutMs, intervalMs: 100 },
+      {
+        timeoutMs,
+        intervalMs: 100,
+        failIf: () => (exited ? new Error(`The Pub/Sub emulator ${exited}. ${INSTALL_HINT}`) : undefined),
+      },
     );
   } catch (error) {
     await stop();

@@ -55,13 +55,19 @@ export async function startFunction(
     child.stderr?.pipe(log, { end: false });
     let exited = '';
     child.once('exit', (code, signal) => (exited = `${signal ?? code}`));
-    await waitUntil(`function ${spec.target} on ${url}`, async () => {
-      if (exited) throw new Error(`function ${spec.target} exited with ${exited}; see ${logFile}`);
-      // A connection, not a request: an HTTP request would reach the function, and a CloudEvent
-      // function's framework logs a TypeError for one that carries no event.
-      await acceptsConnections(chosen);
-      return true;
-    });
+    // A connection, not a request: an HTTP request would reach the function, and a CloudEvent
+    // function's framework logs a TypeError for one that carries no event.
+    await waitUntil(
+      `function ${spec.target} on ${url}`,
+      async () => {
+        await acceptsConnections(chosen);
+        return true;
+      },
+      {
+        failIf: () =>
+          exited ? new Error(`function ${spec.target} exited with ${exited}; see ${logFile}`) : undefined,
+      },
+    );
   };
   const stop = (): Promise<void> => stopProcess(child);
   await launch();

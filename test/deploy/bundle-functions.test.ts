@@ -143,11 +143,17 @@ describe('the function bundles', () => {
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     try {
       const url = `http://127.0.0.1:${port}/`;
-      await waitUntil(`the bundled webhook on ${url}`, async () => {
-        if (child.exitCode !== null) throw new Error(`the bundled webhook exited: ${stderr}`);
-        await fetch(url, { method: 'OPTIONS' });
-        return true;
-      });
+      await waitUntil(
+        `the bundled webhook on ${url}`,
+        async () => {
+          await fetch(url, { method: 'OPTIONS' });
+          return true;
+        },
+        {
+          failIf: () =>
+            child.exitCode !== null ? new Error(`the bundled webhook exited: ${stderr}`) : undefined,
+        },
+      );
       const release = {
         action: 'published',
         release: { tag_name: 'v1.0.0', draft: false, prerelease: false },
