@@ -1,5 +1,6 @@
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createKeyLock } from '../net/create-key-lock.js';
 import type { Build } from './build-types.js';
 
 export interface BuildStore {
@@ -24,8 +25,8 @@ export async function createBuildStore(dataDir: string): Promise<BuildStore> {
       // A folder without a readable build.json is a build that crashed before its first write.
     }
   }
-  // Writes of one build are chained so an older state never lands after a newer one.
-  const writes = new Map<string, Promise<void>>();
+  // Writes of one build run one at a time, so an older state never lands after a newer one.
+  const writes = createKeyLock();
   return {
     get: (id) => builds.get(id),
     list: (projectId) =>
@@ -36,15 +37,12 @@ export async function createBuildStore(dataDir: string): Promise<BuildStore> {
       builds.set(build.id, build);
       const json = JSON.stringify(build, null, 2);
       const dir = join(root, build.id);
-      const previous = writes.get(build.id) ?? Promise.resolve();
-      const next = previous.then(async () => {
+      await writes.run(build.id, async () => {
         await mkdir(dir, { recursive: true });
         const temporary = join(dir, 'build.json.tmp');
         await writeFile(temporary, json);
         await rename(temporary, join(dir, 'build.json'));
       });
-      writes.set(build.id, next);
-      await next;
     },
     directoryOf: (id) => join(root, id),
   };

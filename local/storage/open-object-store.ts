@@ -4,7 +4,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { compareObjectNames } from './compare-object-names.js';
 import { createGenerationClock } from './create-generation-clock.js';
-import { createKeyLock } from './create-key-lock.js';
+import { createKeyLock } from '../net/create-key-lock.js';
 import type { ContentHashes } from './hash-content.js';
 import type { BucketRecord, ObjectRecord, ObjectWriteFields } from './storage-records.js';
 import { writeFileAtomically } from './write-file-atomically.js';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Preconditions } from './check-preconditions.js';
-import { createKeyLock } from './create-key-lock.js';
+import { createKeyLock } from '../net/create-key-lock.js';
 import type { ObjectRecord, ObjectWriteFields } from './storage-records.js';
 import { writeFileAtomically } from './write-file-atomically.js';
 
