@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { RepositoriesFile } from '../../shared/config/repository-config.js';
+import { readRepositories } from '../../shared/config/load-config.js';
 import { findPackageRoot } from '../../local/stack/find-package-root.js';
 import { createDeployPlan } from '../../deploy/create-deploy-plan.js';
 import { FUNCTION_DEPLOYMENTS, FunctionTarget } from '../../deploy/function-deployments.js';
@@ -106,10 +106,7 @@ function readTokenSecrets(configPath: string, dryRun: boolean): string[] {
     process.stderr.write(`warning: ${configPath} does not exist; the plan assumes no private repositories\n`);
     return [];
   }
-  const parsed = RepositoriesFile.safeParse(JSON.parse(readFileSync(configPath, 'utf8')));
-  if (!parsed.success)
-    throw new Error(`${configPath} is not a valid repositories file: ${parsed.error.message}`);
-  const secrets = parsed.data.repositories.flatMap((repo) =>
+  const secrets = readRepositories(configPath).flatMap((repo) =>
     repo.private && repo.tokenSecret ? [repo.tokenSecret] : [],
   );
   return [...new Set(secrets)];

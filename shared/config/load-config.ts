@@ -97,7 +97,11 @@ export function required<T>(value: T | undefined, variable: string): T {
   return value;
 }
 
-function readRepositories(path: string, readFile: (path: string) => string): RepositoryConfig[] {
+/** The repositories file, checked as every function checks it at start (duplicates included). */
+export function readRepositories(
+  path: string,
+  readFile: (path: string) => string = (file) => readFileSync(file, 'utf8'),
+): RepositoryConfig[] {
   let text: string;
   try {
     text = readFile(path);
