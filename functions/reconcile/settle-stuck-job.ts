@@ -1,5 +1,5 @@
 import { describeBuildOutcome, type BuildOutcome } from '../../shared/build/describe-build-outcome.js';
-import { readBuildNotification, type BuildStatus } from '../../shared/build/read-build-notification.js';
+import { readBuild, type BuildStatus } from '../../shared/build/read-build-notification.js';
 import type { JobId } from '../../shared/contracts/job-id.js';
 import type { BuildService } from '../../shared/ports/build-service.js';
 import type { DocumentStore } from '../../shared/ports/document-store.js';
@@ -71,7 +71,7 @@ async function outcomeOf(
       },
     };
   }
-  const notification = readBuildNotification(Buffer.from(JSON.stringify(toBuildJson(build))));
+  const notification = readBuild(toBuildJson(build));
   if (!notification) throw new Error(`Cloud Build answered build ${buildId} in a shape pkgrelay cannot read`);
   return {
     result: describeBuildOutcome(notification, buildTimeoutSeconds),

@@ -1,6 +1,6 @@
 /**
  * The Build as Cloud Build's REST JSON, whatever shape the client returned: protobuf messages,
- * Buffers for step outputs, Longs for durations. `readBuildNotification` reads that JSON.
+ * Buffers for step outputs, Longs for durations. `readBuild` reads that JSON.
  */
 export function toBuildJson(value: unknown): unknown {
   if (value === null || value === undefined) return value;

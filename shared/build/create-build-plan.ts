@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { RepositoryConfig } from '../config/repository-config.js';
 import { jobKey } from '../contracts/job-id.js';
+import { upstreamUrl } from '../upstream/upstream-url.js';
 import { FETCH_SOURCE } from './steps/fetch-source.js';
 import { BUILD_DISTRIBUTIONS } from './steps/build-distributions.js';
 import { VERIFY_DISTRIBUTIONS } from './steps/verify-distributions.js';
@@ -64,7 +65,7 @@ export function createBuildPlan(input: BuildPlanInput): BuildPlan {
     [JobSubstitution.tag]: input.tag,
     [JobSubstitution.attempt]: String(input.attempt),
     _PKGRELAY_VERSION: input.version,
-    _PKGRELAY_UPSTREAM_URL: `${input.upstreamBase}/${input.repository}.git`,
+    _PKGRELAY_UPSTREAM_URL: upstreamUrl(input.upstreamBase, input.repository),
     _PKGRELAY_SUBDIR: input.repo.subdirectory,
     _PKGRELAY_VERSION_POLICY: input.repo.versionPolicy,
     _PKGRELAY_DISTRIBUTION_NAME: input.repo.distributionName ?? '',
