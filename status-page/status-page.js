@@ -117,7 +117,6 @@ function render(repositories) {
       view.announcer.append(Object.assign(document.createElement('p'), { textContent: message }));
     while (view.announcer.childElementCount > 5) view.announcer.firstElementChild.remove();
   }
-  refreshTimes(view.repositories);
   return changed;
 }
 

@@ -33,16 +33,7 @@ export async function createUpstreamRepository(
     run('git', ['-C', work, ...args], { env: { ...process.env, ...GIT_ENV } });
   try {
     await git('init', '-q', '-b', 'main');
-    for (const release of releases) {
-      for (const [path, content] of Object.entries(release.files)) {
-        await mkdir(dirname(join(work, path)), { recursive: true });
-        await writeFile(join(work, path), content);
-      }
-      await git('add', '-A');
-      await git('commit', '-q', '--allow-empty', '-m', `release ${release.tag}`);
-      if (release.annotated) await git('tag', '-a', '-m', `release ${release.tag}`, '--', release.tag);
-      else await git('tag', '--', release.tag);
-    }
+    for (const release of releases) await commitRelease(work, git, release);
     await mkdir(dirname(bare), { recursive: true });
     await rm(bare, { recursive: true, force: true });
     await run('git', ['clone', '-q', '--bare', work, bare]);
@@ -59,15 +50,25 @@ export async function addUpstreamRelease(bare: string, release: UpstreamRelease)
     run('git', ['-C', work, ...args], { env: { ...process.env, ...GIT_ENV } });
   try {
     await run('git', ['clone', '-q', bare, work]);
-    for (const [path, content] of Object.entries(release.files)) {
-      await mkdir(dirname(join(work, path)), { recursive: true });
-      await writeFile(join(work, path), content);
-    }
-    await git('add', '-A');
-    await git('commit', '-q', '--allow-empty', '-m', `release ${release.tag}`);
-    await git('tag', '--', release.tag);
+    await commitRelease(work, git, release);
     await git('push', '-q', 'origin', 'HEAD:main', `refs/tags/${release.tag}`);
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+// Writes the release's files over the work tree, commits them and tags the commit (annotated if asked).
+async function commitRelease(
+  work: string,
+  git: (...args: string[]) => Promise<unknown>,
+  release: UpstreamRelease,
+): Promise<void> {
+  for (const [path, content] of Object.entries(release.files)) {
+    await mkdir(dirname(join(work, path)), { recursive: true });
+    await writeFile(join(work, path), content);
+  }
+  await git('add', '-A');
+  await git('commit', '-q', '--allow-empty', '-m', `release ${release.tag}`);
+  if (release.annotated) await git('tag', '-a', '-m', `release ${release.tag}`, '--', release.tag);
+  else await git('tag', '--', release.tag);
 }

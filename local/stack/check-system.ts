@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { SYSTEM_PYTHON } from '../python/install-from-index.js';
 
 interface Requirement {
   what: string;
@@ -15,12 +16,12 @@ const REQUIREMENTS: Requirement[] = [
   { what: 'git', probe: ['git', ['--version']], install: 'apt-get install git' },
   {
     what: "Python's build module",
-    probe: ['/usr/bin/python3', ['-m', 'build', '--version']],
+    probe: [SYSTEM_PYTHON, ['-m', 'build', '--version']],
     install: 'apt-get install python3-build python3-venv',
   },
   {
     what: 'twine',
-    probe: ['/usr/bin/python3', ['-m', 'twine', '--version']],
+    probe: [SYSTEM_PYTHON, ['-m', 'twine', '--version']],
     install: 'apt-get install twine',
   },
 ];

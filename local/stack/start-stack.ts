@@ -7,6 +7,7 @@ import { startPubSubEmulator, type PubSubEmulator } from '../pubsub/start-pubsub
 import { startStorageServer } from '../storage/start-storage-server.js';
 import { startRegistryServer } from '../registry/start-registry-server.js';
 import { startCloudBuildServer } from '../cloudbuild/start-cloud-build-server.js';
+import { NotificationTopic } from '../cloudbuild/create-build-notifier.js';
 import { applyPubSubDeclaration, declarePubSub } from './declare-pubsub.js';
 import { findPackageRoot } from './find-package-root.js';
 import { uploadStatusPage } from '../../shared/status-page/upload-status-page.js';
@@ -166,7 +167,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       declarePubSub({
         projectId,
         releasesTopic,
-        buildEventsTopic: 'cloud-builds',
+        buildEventsTopic: NotificationTopic,
         functionUrls: urls,
         // Local pushes to a dead function come back about once a second: 10 attempts outlast a restart.
         maxDeliveryAttempts: options.maxDeliveryAttempts ?? 10,
@@ -180,7 +181,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         host: emulator.host,
         topic: releasesTopic,
         deadLetterTopic: `${releasesTopic}-dead-letter`,
-        buildEventsTopic: 'cloud-builds',
+        buildEventsTopic: NotificationTopic,
       },
       storage: { host: storage.url, bucket },
       statusPage: { url: statusPage.url },

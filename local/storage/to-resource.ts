@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { BucketRecord, ObjectRecord } from './storage-records.js';
+import { projectNumberOf } from '../cloudbuild/project-number-of.js';
 
 /** The object resource as the JSON API returns it: numbers that may exceed 2^53 are strings. */
 export function toObjectResource(record: ObjectRecord, origin: string): Record<string, unknown> {
@@ -54,7 +54,7 @@ export function toBucketResource(record: BucketRecord, origin: string): Record<s
     selfLink: `${origin}/storage/v1/b/${encodeURIComponent(record.name)}`,
     id: record.name,
     name: record.name,
-    projectNumber: projectNumber(record.projectId),
+    projectNumber: projectNumberOf(record.projectId),
     metageneration: String(record.metageneration),
     location: record.location,
     storageClass: record.storageClass,
@@ -68,10 +68,4 @@ export function toBucketResource(record: BucketRecord, origin: string): Record<s
       publicAccessPrevention: 'inherited',
     },
   };
-}
-
-// Projects have a number as well as an id; a stable number derived from the id keeps answers deterministic.
-function projectNumber(projectId: string): string {
-  const digest = createHash('sha256').update(projectId).digest();
-  return String(digest.readUIntBE(0, 5)).padStart(12, '1');
 }
