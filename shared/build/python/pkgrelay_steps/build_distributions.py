@@ -83,12 +83,13 @@ def main():
     print(result.stdout, end="")
     if result.returncode != 0:
         needs = backend_too_old(result.stdout, isolated)
-        if needs and not isolated:
-            fail(
-                "BACKEND_TOO_OLD",
-                "the project needs " + needs + ", which this builder's backend is older than: " + OFFLINE_ADVICE,
-                logTail=log_tail(result.stdout),
+        if needs:
+            advice = (
+                "its build-system.requires admits an older backend than its own metadata needs: raise the minimum"
+                if isolated
+                else "this builder's backend is older: " + OFFLINE_ADVICE
             )
+            fail("BACKEND_TOO_OLD", "the project needs " + needs + "; " + advice, logTail=log_tail(result.stdout))
         fail(
             "BUILD_FAILED",
             "python -m build failed for " + where + "; its last lines follow",
