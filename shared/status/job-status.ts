@@ -22,6 +22,10 @@ export const JobStatus = z.object({
   tag: z.string(),
   version: z.string().describe('PEP 440 version taken from the tag'),
   distribution: z.string().optional().describe('Name published under, when configured'),
+  package: z
+    .string()
+    .optional()
+    .describe('The package of a repository that lists several ("packages" in the repositories file)'),
   state: z.enum(JobState),
   attempt: z
     .number()

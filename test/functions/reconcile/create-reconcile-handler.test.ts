@@ -87,6 +87,27 @@ async function setup({
 }
 
 describe('reconcile: tags without a job', () => {
+  it('enqueues the missing tags of every package of a repository, naming each package', async () => {
+    const { handle, queue } = await setup({
+      tags: ['client-v0.3.0', 'api-v1.2.0', 'docs-v1', 'v1.0.0'],
+      jobs: [job('api-v1.2.0', 'published', '2024-05-01T10:00:00.000Z')],
+      repositories: [
+        repo({
+          packages: [
+            { name: 'api', subdirectory: 'api', tagPrefix: 'api-v' },
+            { name: 'client', subdirectory: 'client', tagPrefix: 'client-v' },
+          ],
+        }),
+      ],
+    });
+    const report = await handle();
+    expect(report.errors).toEqual([]);
+    expect(report.enqueued).toEqual([
+      expect.objectContaining({ tag: 'client-v0.3.0', version: '0.3.0', package: 'client' }),
+    ]);
+    expect(queue.published.map((message) => message.request.tag)).toEqual(['client-v0.3.0']);
+  });
+
   it('enqueues every accepted tag that has no job, oldest first, and nothing else', async () => {
     const { handle, queue } = await setup({
       tags: ['v1.1.0', 'v1.0.0', 'v2.0.0rc1', 'docs', 'v0.9.0'],
