@@ -202,6 +202,13 @@ describe('the status page on the local stack, in headless Chromium', () => {
       'Octo-Org/Widgets 0.2.0: building → published.',
     );
     expect(await widgets.getByRole('img', { name: 'Widgets: v0.2.0' }).isVisible()).toBe(true);
+    // Its build's warning: a marker beside the state, the message with the outcome, a word for screen readers.
+    const warned = row(widgets, 'v0.2.0');
+    expect(await warned.locator('.warning-marker').textContent()).toBe('1 warning');
+    expect(await warned.locator('.warning-code').textContent()).toBe(HeldWarning.code);
+    expect(await warned.locator('.warning-message').textContent()).toBe(HeldWarning.message);
+    expect(await warned.locator('.warning-message').isVisible()).toBe(true);
+    expect(await page.locator('#announcer').textContent()).toContain('building → published. 1 warning.');
     // The untouched row kept its open log tail; focus in the rebuilt row moved to the same link in the new one.
     expect(await failure.locator('details.log-tail').getAttribute('open')).toBe('');
     expect(
@@ -278,6 +285,12 @@ function heldBuild(): JobStatus {
   };
 }
 
+const HeldWarning = {
+  code: 'LONG_DESCRIPTION_MISSING',
+  message: 'octo-widgets-0.2.0.tar.gz has no long description: add readme = "README.md" to [project]',
+  file: 'octo-widgets-0.2.0.tar.gz',
+};
+
 function finishHeldBuild(current: JobStatus | undefined): { write: JobStatus } {
   if (!current) throw new Error('The held build vanished');
   const at = new Date().toISOString();
@@ -303,6 +316,7 @@ function finishHeldBuild(current: JobStatus | undefined): { write: JobStatus } {
           uploaded: true,
         },
       ],
+      warnings: [HeldWarning],
       history: [...current.history, { state: 'published', at, attempt: 1 }],
     },
   };
