@@ -70,7 +70,11 @@ describe('the status page on the local stack, in headless Chromium', () => {
       }),
     );
     await createUpstreamRepository(join(root, 'upstreams'), 'Octo-Org/Widgets', [
-      { files: sampleSetuptoolsProject('octo-widgets', 'octo_widgets', '0.1.0'), tag: 'v0.1.0' },
+      // No README: the check step publishes it with a LONG_DESCRIPTION_MISSING warning.
+      {
+        files: withoutReadme(sampleSetuptoolsProject('octo-widgets', 'octo_widgets', '0.1.0')),
+        tag: 'v0.1.0',
+      },
     ]);
     // A project whose setup.py fails: its build fails with BUILD_FAILED and the last lines of the build's output.
     await createUpstreamRepository(join(root, 'upstreams'), 'octo-org/notes', [
@@ -155,6 +159,12 @@ describe('the status page on the local stack, in headless Chromium', () => {
     }
     const log = row(widgets, 'v0.1.0').getByRole('link', { name: 'Build log for v0.1.0' });
     expect(await log.getAttribute('href')).toBe(published.build?.logUrl);
+    // The check step's warning, beside the state and with the outcome.
+    expect(published.warnings?.map((warning) => warning.code)).toEqual(['LONG_DESCRIPTION_MISSING']);
+    expect(await row(widgets, 'v0.1.0').locator('.warning-marker').textContent()).toBe('1 warning');
+    expect(await row(widgets, 'v0.1.0').locator('.warning-message').textContent()).toBe(
+      published.warnings?.[0]?.message,
+    );
     // The badge, drawn from badge.json and read as one phrase.
     expect(await widgets.getByRole('img', { name: 'Widgets: v0.1.0' }).isVisible()).toBe(true);
 
@@ -255,6 +265,12 @@ describe('the status page on the local stack, in headless Chromium', () => {
 });
 
 const now = (): Date => new Date();
+
+function withoutReadme(files: Record<string, string>): Record<string, string> {
+  const { 'README.md': _readme, ...rest } = files;
+  const pyproject = (rest['pyproject.toml'] ?? '').replace(/^readme = .*\n/m, '');
+  return { ...rest, 'pyproject.toml': pyproject };
+}
 
 function brokenProject(): Record<string, string> {
   return {
