@@ -226,6 +226,22 @@ describe('reconcile: jobs whose build notification was lost', () => {
     expect(settled?.history.at(-1)?.note).toBe('settled by reconcile');
   });
 
+  it('carries the check step\u2019s warnings, cleaned, into the job it settles', async () => {
+    const build = restBuild('b-1', 'SUCCESS', 'v1.0.0');
+    const warning = { code: 'LONG_DESCRIPTION_INVALID', message: '\u001b[31mline 3: bad markup\u001b[0m' };
+    build.results.buildStepOutputs[3] = Buffer.from(JSON.stringify({ warnings: [warning] }));
+    const { handle, read } = await setup({
+      tags: [],
+      jobs: [job('v1.0.0', 'building', old, 'b-1')],
+      builds: { 'b-1': build },
+    });
+    await handle();
+    expect(await read('v1.0.0')).toMatchObject({
+      state: 'published',
+      warnings: [{ code: 'LONG_DESCRIPTION_INVALID', message: 'line 3: bad markup' }],
+    });
+  });
+
   it('fails a queued job with a build id whose build failed, naming the step', async () => {
     const { handle, read } = await setup({
       tags: [],
