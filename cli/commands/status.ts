@@ -4,6 +4,7 @@ import type { JobStatus } from '../../shared/status/job-status.js';
 import { RepositoryIndex } from '../../shared/status/repository-index.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { formatAge, formatTable } from '../format-table.js';
+import { formatWheelPlatform } from '../format-wheel-platform.js';
 import { openTargetBucket } from '../open-target.js';
 import { parseRepository, parseTag } from '../parse-arguments.js';
 import { readJobStatus, readRepositoryIndex } from '../read-status.js';
@@ -158,7 +159,7 @@ function describeJob(job: JobStatus): string {
         ['ARTIFACT', 'KIND', 'SIZE', 'UPLOADED', 'SHA256'],
         job.artifacts.map((a) => [
           a.filename,
-          a.kind,
+          a.kind + (formatWheelPlatform(a.tags) ? ` (${formatWheelPlatform(a.tags)})` : ''),
           String(a.size),
           a.uploaded ? 'yes' : 'no (already there)',
           a.sha256,

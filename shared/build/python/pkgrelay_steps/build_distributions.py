@@ -6,6 +6,7 @@ import sys
 from pkgrelay_steps.explain_build_failure import backend_too_old, log_tail
 from pkgrelay_steps.install_tools import install_tools
 from pkgrelay_steps.prelude import emit, env, fail, run_module
+from pkgrelay_steps.repair_wheels import repair_wheels
 
 OFFLINE_ADVICE = (
     "build it with isolation on (PKGRELAY_BUILD_ISOLATION=true, as in Cloud Build) "
@@ -99,6 +100,7 @@ def main():
         fail(
             "BUILD_FAILED", "the build made " + (", ".join(built) or "nothing") + " instead of one sdist and one wheel"
         )
+    built = repair_wheels(out, isolated)
     emit({"files": built})
 
 

@@ -7,6 +7,7 @@ import sys
 
 from pkgrelay_steps.install_tools import install_tools
 from pkgrelay_steps.prelude import TOOLS, emit, env, fail, last_lines, run, run_module, strip_controls
+from pkgrelay_steps.wheel_tags import wheel_tags
 
 
 def main():
@@ -63,6 +64,7 @@ def main():
                 "size": os.path.getsize(path),
                 "kind": "wheel" if name.endswith(".whl") else "sdist",
                 "uploaded": not skipped,
+                **({"tags": wheel_tags(name)} if name.endswith(".whl") else {}),
             }
         )
     emit({"artifacts": artifacts})
