@@ -3,6 +3,7 @@ import {
   formatBytes,
   formatDateTime,
   formatDuration,
+  formatPlatform,
   formatRelative,
   plural,
   safeHref,
@@ -252,6 +253,9 @@ function artifactList(artifacts) {
         { className: 'artifact' },
         element('span', { className: `artifact-kind artifact-kind--${artifact.kind}`, text: artifact.kind }),
         element('span', { className: 'artifact-name', text: artifact.filename }),
+        formatPlatform(artifact.tags)
+          ? element('span', { className: 'artifact-platform', text: formatPlatform(artifact.tags) })
+          : undefined,
         element('span', { className: 'artifact-size', text: formatBytes(artifact.size) }),
         artifact.uploaded === false
           ? element('span', { className: 'artifact-note', text: 'already in the registry' })

@@ -5,6 +5,7 @@ import { RepositoryIndex, type IndexEntry } from '../../shared/status/repository
 import { describeWarning } from '../describe-warning.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { formatAge, formatTable } from '../format-table.js';
+import { formatWheelPlatform } from '../format-wheel-platform.js';
 import { openTargetBucket } from '../open-target.js';
 import { parseRepository, parseTag } from '../parse-arguments.js';
 import { printJson, printText } from '../print-output.js';
@@ -165,7 +166,7 @@ function describeJob(job: JobStatus): string {
         ['ARTIFACT', 'KIND', 'SIZE', 'UPLOADED', 'SHA256'],
         job.artifacts.map((a) => [
           a.filename,
-          a.kind,
+          a.kind + (formatWheelPlatform(a.tags) ? ` (${formatWheelPlatform(a.tags)})` : ''),
           String(a.size),
           a.uploaded ? 'yes' : 'no (already there)',
           a.sha256,

@@ -64,6 +64,7 @@ const Artifacts = z.array(
     size: z.number(),
     kind: z.enum(['sdist', 'wheel']),
     uploaded: z.boolean(),
+    tags: z.array(z.string()).optional(),
   }),
 );
 

@@ -13,6 +13,10 @@ export const Artifact = z.object({
   kind: z.enum(['sdist', 'wheel']),
   /** False when the registry already held this file and the upload skipped it. */
   uploaded: z.boolean(),
+  tags: z
+    .array(z.string())
+    .optional()
+    .describe("A wheel's tags, interpreter-abi-platform, e.g. cp311-cp311-manylinux_2_17_x86_64"),
 });
 export type Artifact = z.infer<typeof Artifact>;
 

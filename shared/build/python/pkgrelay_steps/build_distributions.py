@@ -4,8 +4,10 @@ import os
 import sys
 
 from pkgrelay_steps.explain_build_failure import backend_too_old, log_tail
+from pkgrelay_steps.install_rust import ensure_rust
 from pkgrelay_steps.install_tools import install_tools
 from pkgrelay_steps.prelude import emit, env, fail, run_module
+from pkgrelay_steps.repair_wheels import repair_wheels
 
 OFFLINE_ADVICE = (
     "build it with isolation on (PKGRELAY_BUILD_ISOLATION=true, as in Cloud Build) "
@@ -79,6 +81,7 @@ def main():
     if env.get("PKGRELAY_VERSION_POLICY") == "from-tag":
         # Backends that compute the version from git take the tag's, so generated version files agree with the metadata.
         build_env["SETUPTOOLS_SCM_PRETEND_VERSION"] = env["PKGRELAY_VERSION"]
+    build_env.update(ensure_rust(declared_requirements(project)))
     result = run_module("build", args, build_env)
     print(result.stdout, end="")
     if result.returncode != 0:
@@ -100,6 +103,7 @@ def main():
         fail(
             "BUILD_FAILED", "the build made " + (", ".join(built) or "nothing") + " instead of one sdist and one wheel"
         )
+    built = repair_wheels(out, isolated)
     emit({"files": built})
 
 

@@ -13,6 +13,7 @@ import sys
 from pkgrelay_steps.install_tools import install_tools
 from pkgrelay_steps.prelude import TOOLS, emit, env, fail, last_lines, run, run_module, strip_controls
 from pkgrelay_steps.registry_files import registry_files
+from pkgrelay_steps.wheel_tags import wheel_tags
 
 
 def sha256_of(path):
@@ -104,6 +105,7 @@ def main():
                 "size": os.path.getsize(path),
                 "kind": "wheel" if filename.endswith(".whl") else "sdist",
                 "uploaded": path in missing,
+                **({"tags": wheel_tags(filename)} if filename.endswith(".whl") else {}),
             }
         )
     emit({"artifacts": artifacts})
