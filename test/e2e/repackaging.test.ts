@@ -236,7 +236,7 @@ describe('repackaging on the local stack: monorepos, versions from tags, renames
       const job = await finished(repository, 'v1.0.0');
       expect(job.state, JSON.stringify(job.error)).toBe('published');
       const target = await mkdtemp(join(root, 'from-source-'));
-      // The builder's own backends build it, as the stack's builds do: offline, no build isolation.
+      // Built from the sdist with this machine's own backends (Debian's flit_core 3.8, hatchling 1.12), offline.
       const installed = await run(
         SYSTEM_PYTHON,
         [
