@@ -34,7 +34,7 @@ export interface BuildServiceOptions {
   logger: Logger;
   secretsDir: string | undefined;
   concurrency: number;
-  pipCacheDir?: string | undefined;
+  cacheDir?: string | undefined;
   /** Where a build's `logUrl` points. */
   logUrlOf(id: string): string;
   clock?: () => Date;
@@ -66,7 +66,7 @@ export function createBuildService({
   logger,
   secretsDir,
   concurrency,
-  pipCacheDir,
+  cacheDir,
   logUrlOf,
   clock = () => new Date(),
 }: BuildServiceOptions): BuildService {
@@ -83,7 +83,7 @@ export function createBuildService({
         notifier,
         logger,
         secretsDir,
-        pipCacheDir,
+        cacheDir,
         clock,
         builtIns: {
           PROJECT_ID: build.projectId,

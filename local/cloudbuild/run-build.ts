@@ -19,7 +19,7 @@ export interface RunBuildDeps {
   notifier: BuildNotifier;
   logger: Logger;
   secretsDir: string | undefined;
-  pipCacheDir?: string | undefined;
+  cacheDir?: string | undefined;
   /** Built-in substitutions of this build (PROJECT_ID, BUILD_ID, PROJECT_NUMBER, LOCATION). */
   builtIns: Record<string, string>;
   clock: () => Date;
@@ -28,14 +28,14 @@ export interface RunBuildDeps {
 const ContainerPath = '/usr/local/bin:/usr/bin:/bin';
 
 // What a step's container starts with: no pip configuration of the host's (a container has none), and
-// the stand-in's shared pip cache where one is set.
-function containerEnv(pipCacheDir: string | undefined): Record<string, string> {
+// the stand-in's shared pip and uv caches where a cache folder is set.
+function containerEnv(cacheDir: string | undefined): Record<string, string> {
   return {
     PATH: ContainerPath,
     PIP_CONFIG_FILE: '/dev/null',
     PIP_DISABLE_PIP_VERSION_CHECK: '1',
     PIP_ROOT_USER_ACTION: 'ignore',
-    ...(pipCacheDir ? { PIP_CACHE_DIR: pipCacheDir } : {}),
+    ...(cacheDir ? { PIP_CACHE_DIR: join(cacheDir, 'pip'), UV_CACHE_DIR: join(cacheDir, 'uv') } : {}),
   };
 }
 const MaxOutputBytes = 4 * 1024;
@@ -93,7 +93,7 @@ export async function runBuild(build: Build, stop: AbortSignal, deps: RunBuildDe
         step.dir === undefined ? undefined : substitute(step.dir, values),
       );
       const env: Record<string, string> = {
-        ...containerEnv(deps.pipCacheDir),
+        ...containerEnv(deps.cacheDir),
         HOME: home,
         BUILDER_OUTPUT: outputDir,
       };

@@ -12,7 +12,7 @@ import { applyPubSubDeclaration, declarePubSub } from './declare-pubsub.js';
 import { findPackageRoot } from './find-package-root.js';
 import { uploadStatusPage } from '../../shared/status-page/upload-status-page.js';
 import { FUNCTION_SPECS } from './function-specs.js';
-import { SHARED_PIP_CACHE } from '../python/install-pinned-tools.js';
+import { SHARED_BUILD_CACHE } from '../python/install-pinned-tools.js';
 import { EPHEMERAL_PORTS, type StackPorts } from './read-ports.js';
 import { STACK_FILE, type StackInfo } from './stack-info.js';
 import { startFunction, type RunningFunction } from './start-function.js';
@@ -40,8 +40,8 @@ export interface StackOptions {
    * Cloud Build; false builds offline on the machine's own backends. Default true.
    */
   buildIsolation?: boolean;
-  /** pip's cache for every build's steps; default `~/.cache/pkgrelay/pip`, shared by every local stack. */
-  pipCacheDir?: string;
+  /** pip's and uv's caches for every build's steps; default `~/.cache/pkgrelay`, shared by every local stack. */
+  cacheDir?: string;
   logger?: Logger;
   /** Called as each service becomes ready, with the milliseconds since start. */
   onReady?: (service: string, ms: number) => void;
@@ -107,7 +107,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       pubsub: pubsubOptions,
       concurrency: options.buildConcurrency ?? 2,
       // Shared across stacks and tests on this machine, so a backend is downloaded once, not once per stack.
-      pipCacheDir: options.pipCacheDir ?? SHARED_PIP_CACHE,
+      cacheDir: options.cacheDir ?? SHARED_BUILD_CACHE,
       logger,
     });
     cleanups.push(cloudbuild.close);
