@@ -4,6 +4,7 @@ import { signPayload } from '../../../shared/github/verify-signature.js';
 import {
   readMemory,
   resetPeakMemory,
+  sendSigned,
   startWebhookProcess,
   streamBody,
   WEBHOOK_BUILDS,
@@ -32,21 +33,8 @@ describe.each(WEBHOOK_BUILDS)('the webhook front door ($label build)', ({ source
   let idle: number;
   let bomb: Buffer;
 
-  const ping = async (): Promise<number> => {
-    const body = JSON.stringify({ zen: 'Keep it logically awesome.', hook_id: 7 });
-    const response = await fetch(webhook.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-github-event': 'ping',
-        'x-github-delivery': 'ping-1',
-        'x-hub-signature-256': signPayload(body, webhook.secret),
-      },
-      body,
-    });
-    await response.text();
-    return response.status;
-  };
+  const ping = async (): Promise<number> =>
+    (await sendSigned(webhook, 'ping', { zen: 'Keep it logically awesome.', hook_id: 7 }, 'ping-1')).status;
 
   // Peak resident memory while `attack` runs, from a peak reset to what the process holds at rest.
   const peakDuring = async <T>(attack: () => Promise<T>): Promise<{ result: T; peak: number }> => {
@@ -68,6 +56,7 @@ describe.each(WEBHOOK_BUILDS)('the webhook front door ($label build)', ({ source
 
   it("answers a signed body that is not JSON itself: the framework's parsers never read it", async () => {
     const body = '{"zen":';
+    // Signed by hand: sendSigned would send JSON.
     const response = await fetch(webhook.url, {
       method: 'POST',
       headers: {

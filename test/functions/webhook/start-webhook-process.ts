@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { signPayload } from '../../../shared/github/verify-signature.js';
 import { findPackageRoot } from '../../../local/stack/find-package-root.js';
 import { FUNCTION_SPECS } from '../../../local/stack/function-specs.js';
 import { startFunction, type RunningFunction } from '../../../local/stack/start-function.js';
@@ -56,6 +57,33 @@ export async function startWebhookProcess(source: string, repositories: unknown[
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+// GitHub's deadline: a delivery not answered by then has failed, and is not sent again by itself.
+const GITHUB_TIMEOUT_MS = 10_000;
+
+/** Sends a delivery signed with the process's secret, as GitHub does; aborted at GitHub's 10 s. */
+export async function sendSigned(
+  webhook: WebhookProcess,
+  event: string,
+  payload: unknown,
+  deliveryId: string,
+): Promise<{ status: number; body: unknown; ms: number }> {
+  const body = JSON.stringify(payload);
+  const started = performance.now();
+  const response = await fetch(webhook.url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-github-event': event,
+      'x-github-delivery': deliveryId,
+      'x-hub-signature-256': signPayload(body, webhook.secret),
+    },
+    body,
+    signal: AbortSignal.timeout(GITHUB_TIMEOUT_MS),
+  });
+  const text = await response.text();
+  return { status: response.status, body: JSON.parse(text) as unknown, ms: performance.now() - started };
 }
 
 /** Resident memory of a process now (VmRSS) or at its peak since the last reset (VmHWM), in bytes. */
