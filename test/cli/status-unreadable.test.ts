@@ -1,12 +1,10 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { indexObjectPath, jobObjectPath } from '../../shared/contracts/job-id.js';
 import type { JobStatus } from '../../shared/status/job-status.js';
 import { indexEntryOf, type RepositoryIndex } from '../../shared/status/repository-index.js';
 import { startTestStorage, type TestStorage } from '../local/storage/start-test-storage.js';
 import { runCli } from './run-cli.js';
+import { writeBucketStack } from './write-bucket-stack.js';
 
 const AT = '2026-11-30T12:00:00.000Z';
 const GOOD = { repository: 'octo-org/widgets', tag: 'v1.0.0' };
@@ -41,19 +39,7 @@ describe('pkgrelay status on documents that fail their schema', () => {
     await bucket.file(indexObjectPath(GOOD.repository)).save(JSON.stringify(index));
     await bucket.file(jobObjectPath(HOSTILE)).save('{"state": "publ');
     await bucket.file(indexObjectPath(HOSTILE.repository)).save('{"__proto__": {"jobs": []}, "jobs": 7}');
-    stackDir = await mkdtemp(join(tmpdir(), 'pkgrelay-unreadable-stack-'));
-    await writeFile(
-      join(stackDir, 'stack.json'),
-      JSON.stringify({
-        projectId: 'pkgrelay-local',
-        pubsub: { host: '127.0.0.1:9', topic: 'pkgrelay-releases' },
-        storage: { host: storage.server.url, bucket: 'pkgrelay-status' },
-        webhook: { url: 'http://127.0.0.1:9', secret: 's' },
-        functions: {},
-        configPath: join(stackDir, 'repositories.json'),
-        upstreamBase: `file://${stackDir}`,
-      }),
-    );
+    stackDir = await writeBucketStack(storage.server.url);
   });
   afterAll(() => storage?.stop());
 
