@@ -1,0 +1,187 @@
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { Bucket } from '@google-cloud/storage';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { followJob } from '../../cli/follow-job.js';
+import { releasePayload, sendDelivery } from '../../local/github/send-delivery.js';
+import { installFromIndex, runPython } from '../../local/python/install-from-index.js';
+import { startStack, type Stack } from '../../local/stack/start-stack.js';
+import { createByHandBuilder } from '../support/build-by-hand.js';
+import { createFixtureUpstream } from '../support/create-fixture-upstream.js';
+import { downloadWheel, indexOnlyPipEnv } from '../support/download-from-index.js';
+import { listFixtures, readFixture, type Fixture, type FixtureRelease } from '../support/read-fixture.js';
+import { readWheelMetadata, type WheelDescription } from '../support/read-wheel-metadata.js';
+import { openStackBucket } from './stack-clients.js';
+
+const run = promisify(execFile);
+
+// Fixtures whose repositories-file entry this branch cannot read yet: left out of the stack's file.
+const PENDING: Record<string, string> = {
+  monorepo: '"packages" in the repositories file (branch multi-package)',
+};
+
+const fixtures = await Promise.all((await listFixtures()).map((name) => readFixture(name)));
+const active = fixtures.filter((fixture) => !(fixture.name in PENDING));
+
+// Bounds only: the whole corpus queues on two build slots of a two-core machine.
+const JOB_TIMEOUT_MS = 600_000;
+const TEST_TIMEOUT_MS = 900_000;
+
+describe('the fixture corpus, from a signed webhook to pip install, against by-hand builds', () => {
+  let stack: Stack;
+  let bucket: Bucket;
+  let root: string;
+  const bares = new Map<string, string>();
+  const byHand = new Map<string, Promise<{ dir: string; files: string[] }>>();
+  const savedEnv = process.env;
+
+  beforeAll(async () => {
+    // pip reads only the index it is given: no machine or user configuration, no find-links.
+    process.env = indexOnlyPipEnv(savedEnv);
+    root = await mkdtemp(join(tmpdir(), 'pkgrelay-corpus-'));
+    const configPath = join(root, 'repositories.json');
+    await writeFile(
+      configPath,
+      JSON.stringify({ repositories: active.map((fixture) => fixture.manifest.entry) }, null, 2),
+    );
+    for (const fixture of active)
+      bares.set(fixture.name, await createFixtureUpstream(join(root, 'upstreams'), fixture));
+    stack = await startStack({
+      rootDir: root,
+      configPath,
+      // Cloud Build's way, until it is the local stack's default too.
+      functionEnv: { PKGRELAY_BUILD_ISOLATION: 'true' },
+    });
+    bucket = await openStackBucket(stack.info);
+    for (const fixture of active)
+      for (const release of fixture.manifest.releases) {
+        const answer = await sendDelivery({
+          url: stack.info.webhook.url,
+          secret: stack.info.webhook.secret,
+          event: 'release',
+          payload: releasePayload(fixture.manifest.repository, release.tag),
+        });
+        if (answer.status !== 202)
+          throw new Error(
+            `${fixture.name} ${release.tag}: webhook answered ${answer.status} ${JSON.stringify(answer.body)}`,
+          );
+      }
+    // The by-hand builds queue behind one another while the stack builds: they overlap its builds.
+    const builder = await createByHandBuilder({
+      workDir: await mkdtemp(join(root, 'by-hand-')),
+      pipCacheDir: join(root, 'pip-cache'),
+    });
+    for (const fixture of active)
+      for (const release of fixture.manifest.releases) {
+        const built = builder.build(bares.get(fixture.name) ?? '', release.tag, release.subdirectory);
+        built.catch(() => {}); // Awaited by the fixture's own test, which reports the failure.
+        byHand.set(`${fixture.name} ${release.tag}`, built);
+      }
+  }, TEST_TIMEOUT_MS);
+  afterAll(async () => {
+    process.env = savedEnv;
+    await stack?.stop();
+  });
+
+  it.concurrent.each(active.map((fixture) => [fixture.name, fixture] as const))(
+    '%s: published, installed, imported, and the same wheel metadata as a by-hand build',
+    async (_name, fixture) => {
+      const jobs = await Promise.all(
+        fixture.manifest.releases.map((release) =>
+          followJob(
+            bucket,
+            { repository: fixture.manifest.repository, tag: release.tag },
+            { timeoutMs: JOB_TIMEOUT_MS },
+          ),
+        ),
+      );
+      for (const job of jobs) expect(job.state, `${job.tag}: ${JSON.stringify(job.error)}`).toBe('published');
+      for (const [index, release] of fixture.manifest.releases.entries()) {
+        const reference = await byHand.get(`${fixture.name} ${release.tag}`);
+        if (!reference) throw new Error(`no by-hand build of ${release.tag}`);
+        const published = jobs[index]?.artifacts.map((artifact) => artifact.filename) ?? [];
+        // The sdist is named as the by-hand one; a platform wheel may carry a repaired tag.
+        expect(published.filter((file) => file.endsWith('.tar.gz'))).toEqual(
+          reference.files.filter((file) => file.endsWith('.tar.gz')),
+        );
+        await expectSameWheel(fixture, release, reference);
+      }
+      // After every release is published: a fixture's packages may depend on each other.
+      for (const release of fixture.manifest.releases) await expectInstalls(release);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it.todo.each(Object.entries(PENDING))('%s: waits for %s', () => {});
+
+  const expectSameWheel = async (
+    fixture: Fixture,
+    release: FixtureRelease,
+    reference: { dir: string; files: string[] },
+  ) => {
+    const downloads = join(root, 'downloads', fixture.name);
+    await mkdir(downloads, { recursive: true });
+    const served = await readWheelMetadata(
+      await downloadWheel(stack.info.index.url, `${release.distribution}==${release.version}`, downloads),
+    );
+    const wheel = reference.files.find((file) => file.endsWith('.whl'));
+    if (!wheel)
+      throw new Error(`the by-hand build of ${release.tag} made no wheel: ${reference.files.join(', ')}`);
+    const expected = await readWheelMetadata(join(reference.dir, wheel));
+    expect(served.metadata['Name']).toEqual([release.distribution]);
+    expect(served.metadata['Version']).toEqual([release.version]);
+    expect(comparable(served)).toEqual(comparable(expected));
+    expect(served.rootIsPurelib).toEqual(expected.rootIsPurelib);
+    if (expected.tags.every((tag) => tag.endsWith('-any'))) expect(served.tags).toEqual(expected.tags);
+    else {
+      // A platform wheel is repaired to a manylinux tag for the same interpreter and ABI.
+      expect(new Set(served.tags.map(interpreterAndAbi))).toEqual(
+        new Set(expected.tags.map(interpreterAndAbi)),
+      );
+      for (const tag of served.tags) expect(tag).toMatch(/-manylinux_\d+_\d+_\w+$|-manylinux\d+_\w+$/);
+    }
+  };
+
+  const expectInstalls = async (release: FixtureRelease) => {
+    const { python } = await installFromIndex(
+      stack.info.index.url,
+      `${release.distribution}==${release.version}`,
+    );
+    const version = await runPython(
+      python,
+      `import importlib.metadata as m; print(m.version(${JSON.stringify(release.distribution)}))`,
+    );
+    expect(version).toBe(release.version);
+    if (release.import) {
+      const code = `import ${release.import}; print(${release.probe?.code ?? `${release.import}.__name__`})`;
+      expect(await runPython(python, code)).toBe(release.probe?.prints ?? release.import);
+    }
+    if (release.script) {
+      const { stdout } = await run(join(dirname(python), release.script.name), release.script.args);
+      expect(stdout.trim()).toBe(release.script.prints);
+    }
+  };
+});
+
+// Everything a wheel says about its project: the parts a repair may rewrite (tags, RECORD) aside.
+function comparable({ metadata, description, entryPoints, files }: WheelDescription) {
+  return {
+    name: metadata['Name'],
+    version: metadata['Version'],
+    requiresDist: metadata['Requires-Dist'],
+    license: metadata['License'],
+    licenseExpression: metadata['License-Expression'],
+    licenseFiles: metadata['License-File'],
+    entryPoints,
+    metadata,
+    description,
+    files,
+  };
+}
+
+function interpreterAndAbi(tag: string): string {
+  return tag.split('-').slice(0, 2).join('-');
+}

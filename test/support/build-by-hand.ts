@@ -1,0 +1,88 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { delimiter, dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { findPackageRoot } from '../../local/stack/find-package-root.js';
+import { SYSTEM_PYTHON } from '../../local/python/install-from-index.js';
+
+const run = promisify(execFile);
+
+/** The build plan's pinned tools, once the lead's file lands; until then the pin the brief names. */
+export const TOOL_REQUIREMENTS = join(findPackageRoot(), 'shared', 'build', 'steps', 'tool-requirements.txt');
+const FALLBACK_REQUIREMENTS = 'build==1.3.0\n';
+
+export interface ByHandBuilder {
+  /** Clones `tag` of the bare repository and runs `python -m build` (isolated) on its project folder; returns the files made. */
+  build(bare: string, tag: string, subdirectory: string): Promise<{ dir: string; files: string[] }>;
+}
+
+export interface ByHandOptions {
+  workDir: string;
+  /** Shared by every build, so each backend downloads once. */
+  pipCacheDir: string;
+}
+
+/**
+ * A developer's by-hand build with the pipeline's tool versions: a venv of Debian's python with the
+ * pinned requirements, then `python -m build --outdir X` in an isolated environment per project.
+ * Builds run one at a time so they do not starve the stack's builds on a small machine.
+ */
+export async function createByHandBuilder({ workDir, pipCacheDir }: ByHandOptions): Promise<ByHandBuilder> {
+  await mkdir(pipCacheDir, { recursive: true });
+  const home = join(workDir, 'home');
+  await mkdir(home, { recursive: true });
+  const env = byHandEnv(home, pipCacheDir);
+  const venv = join(workDir, 'tools');
+  await run(SYSTEM_PYTHON, ['-m', 'venv', venv], { env });
+  const python = join(venv, 'bin', 'python');
+  let requirements = TOOL_REQUIREMENTS;
+  if (!existsSync(requirements)) {
+    requirements = join(workDir, 'tool-requirements.txt');
+    await writeFile(requirements, FALLBACK_REQUIREMENTS);
+  }
+  await run(python, ['-m', 'pip', 'install', '--quiet', '-r', requirements], { env });
+
+  let queue: Promise<unknown> = Promise.resolve();
+  const buildOne = async (bare: string, tag: string, subdirectory: string) => {
+    const checkout = await mkdtemp(join(workDir, 'src-'));
+    await run('git', ['clone', '--quiet', '--branch', tag, bare, checkout], { env });
+    const dir = join(workDir, `dist-${tag.replaceAll('/', '_')}-${checkout.slice(-6)}`);
+    try {
+      await run(python, ['-m', 'build', '--outdir', dir, join(checkout, subdirectory)], {
+        env,
+        maxBuffer: 16 * 1024 * 1024,
+      });
+    } catch (error) {
+      const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+      const tail = (stdout + stderr).trim().split('\n').slice(-20).join('\n');
+      throw new Error(`by-hand build of ${tag} failed:\n${tail}`, {
+        cause: error,
+      });
+    }
+    return { dir, files: (await readdir(dir)).sort() };
+  };
+  return {
+    build(bare, tag, subdirectory) {
+      const result = queue.then(() => buildOne(bare, tag, subdirectory));
+      queue = result.catch(() => {});
+      return result;
+    },
+  };
+}
+
+// The build steps' PATH and a fresh HOME (no user pip configuration), plus the Rust toolchain a developer has.
+function byHandEnv(home: string, pipCacheDir: string): Record<string, string> {
+  const cargo = (process.env['PATH'] ?? '')
+    .split(delimiter)
+    .find((dir) => dir && existsSync(join(dir, 'cargo')));
+  const userHome = process.env['HOME'] ?? '/root';
+  return {
+    PATH: [...(cargo ? [cargo] : []), '/usr/local/bin', '/usr/bin', '/bin'].join(delimiter),
+    HOME: home,
+    PIP_CACHE_DIR: pipCacheDir,
+    PIP_DISABLE_PIP_VERSION_CHECK: '1',
+    RUSTUP_HOME: process.env['RUSTUP_HOME'] ?? join(userHome, '.rustup'),
+    CARGO_HOME: process.env['CARGO_HOME'] ?? (cargo ? dirname(cargo) : join(userHome, '.cargo')),
+  };
+}
