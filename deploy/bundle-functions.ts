@@ -11,6 +11,7 @@ import {
   type PrecompiledModule,
 } from './precompiled/bundle-precompiled.js';
 import { FUNCTION_DEPLOYMENTS, type FunctionDeployment } from './function-deployments.js';
+import { embedStepFiles } from './embed-step-files.js';
 
 /**
  * Kept out of the bundle and installed by Cloud Functions' build from the bundle's package.json: the framework must
@@ -72,7 +73,7 @@ export async function bundleFunctions({
       platform: 'node',
       target: 'node22',
       external: [...EXTERNAL_PACKAGES],
-      plugins: [precompiledImports(rootDir, precompiled)],
+      plugins: [precompiledImports(rootDir, precompiled), embedStepFiles()],
       minify: true,
       sourcemap: 'linked',
       sourcesContent: false,

@@ -2,15 +2,20 @@ import { createHash } from 'node:crypto';
 import type { RepositoryConfig } from '../config/repository-config.js';
 import { jobKey } from '../contracts/job-id.js';
 import { upstreamUrl } from '../upstream/upstream-url.js';
-import { FETCH_SOURCE } from './steps/fetch-source.js';
-import { BUILD_DISTRIBUTIONS } from './steps/build-distributions.js';
-import { VERIFY_DISTRIBUTIONS } from './steps/verify-distributions.js';
-import { CHECK_DISTRIBUTIONS } from './steps/check-distributions.js';
-import { UPLOAD_DISTRIBUTIONS } from './steps/upload-distributions.js';
+import { composeStepProgram } from './steps/compose-step-program.js';
 
 /** Step ids are fixed: the id of a failed step names its error code. */
 export const StepId = ['fetch', 'build', 'verify', 'check', 'upload'] as const;
 export type StepId = (typeof StepId)[number];
+
+/** The Python module (under `shared/build/python/`) each step runs. */
+export const StepModule: Record<StepId, string> = {
+  fetch: 'pkgrelay_steps.fetch_source',
+  build: 'pkgrelay_steps.build_distributions',
+  verify: 'pkgrelay_steps.verify_distributions',
+  check: 'pkgrelay_steps.check_distributions',
+  upload: 'pkgrelay_steps.upload_distributions',
+};
 
 export interface BuildStep {
   id: StepId;
@@ -75,24 +80,24 @@ export function createBuildPlan(input: BuildPlanInput): BuildPlan {
   };
   const env = Object.keys(substitutions).map((key) => `${key.slice(1)}=\${${key}}`);
   const image = `python:${input.repo.pythonVersion}`;
-  const step = (id: StepId, script: string, extra: Partial<BuildStep> = {}): BuildStep => ({
+  const step = (id: StepId, extra: Partial<BuildStep> = {}): BuildStep => ({
     id,
     name: image,
     entrypoint: 'python3',
-    // `$$` is Cloud Build's escape for a literal `$`: the scripts must reach Python unchanged.
+    // `$$` is Cloud Build's escape for a literal `$`: the programs must reach Python unchanged.
     // (A function replacer: in a replacement string, '$$' itself means one '$'.)
-    args: ['-c', script.replaceAll('$', () => '$$')],
+    args: ['-c', composeStepProgram(StepModule[id]).replaceAll('$', () => '$$')],
     env,
     ...extra,
   });
   const secretName = input.repo.private ? input.repo.tokenSecret : undefined;
   return {
     steps: [
-      step('fetch', FETCH_SOURCE, secretName ? { secretEnv: ['PKGRELAY_UPSTREAM_TOKEN'] } : {}),
-      step('build', BUILD_DISTRIBUTIONS),
-      step('verify', VERIFY_DISTRIBUTIONS),
-      step('check', CHECK_DISTRIBUTIONS),
-      step('upload', UPLOAD_DISTRIBUTIONS),
+      step('fetch', secretName ? { secretEnv: ['PKGRELAY_UPSTREAM_TOKEN'] } : {}),
+      step('build'),
+      step('verify'),
+      step('check'),
+      step('upload'),
     ],
     substitutions,
     // Build tags cannot hold `/`: a digest of the job identity lets a person filter builds by job.

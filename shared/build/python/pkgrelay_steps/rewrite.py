@@ -1,14 +1,23 @@
-/**
- * Python that rewrites a built wheel and sdist under another name and/or version, backend-independently:
- * metadata headers, the `.dist-info`/`.data` folders, a fresh `RECORD`, the sdist's top folder, its
- * PKG-INFO files and static name/version in its project files, and both filenames (PEP 427/625 names).
- * The Metadata-Version stays as the backend wrote it, so the tools that read the original read the copy.
- */
-export const REWRITE_DISTRIBUTIONS = String.raw`
-import io, re, tarfile, zipfile
+"""Rewrites a built wheel and sdist under another name and/or version, backend-independently.
+
+Metadata headers, the `.dist-info`/`.data` folders, a fresh `RECORD`, the sdist's top folder, its PKG-INFO
+files and static name/version in its project files, and both filenames (PEP 427/625 names). The
+Metadata-Version stays as the backend wrote it, so the tools that read the original read the copy.
+"""
+
+import io
+import json
+import os
+import re
+import tarfile
+import zipfile
+
+from pkgrelay_steps.prelude import fail
+
 
 def file_name(name):
     return re.sub(r"[-_.]+", "_", name).lower()
+
 
 def set_headers(data, name, version):
     # Only the header block changes; the description body below the blank line stays byte for byte.
@@ -19,6 +28,7 @@ def set_headers(data, name, version):
         key = line.split(":", 1)[0].strip().lower() if not line[:1].isspace() else ""
         lines.append("Name: " + name if key == "name" else "Version: " + version if key == "version" else line)
     return ("\n".join(lines) + sep + body).encode("utf-8")
+
 
 def set_fields(data, sections, fields, quote):
     # Line-based, so comments and layout survive; only keys directly inside the given tables change.
@@ -37,13 +47,18 @@ def set_fields(data, sections, fields, quote):
         out.append(line)
     return "\n".join(out).encode("utf-8")
 
+
 def sha256_field(data):
-    import base64, hashlib  # here, not above: a verify step that rewrites nothing does not pay for the imports
+    import base64
+    import hashlib  # here, not above: a verify step that rewrites nothing does not pay for the imports
+
     return "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+
 
 def rewrite_wheel(path, name, version):
     import csv
-    parts = os.path.basename(path)[:-len(".whl")].split("-")
+
+    parts = os.path.basename(path)[: -len(".whl")].split("-")
     prefix = file_name(name) + "-" + version
     new_path = os.path.join(os.path.dirname(path), "-".join([prefix] + parts[2:]) + ".whl")
     new_info, new_data = prefix + ".dist-info", prefix + ".data"
@@ -51,12 +66,18 @@ def rewrite_wheel(path, name, version):
     with zipfile.ZipFile(path) as src:
         infos = [info for info in src.infolist() if not info.is_dir()]
         old_info = next(i.filename.split("/")[0] for i in infos if re.match(r"^[^/]+\.dist-info/METADATA$", i.filename))
-        old_data = old_info[:-len(".dist-info")] + ".data"
+        old_data = old_info[: -len(".dist-info")] + ".data"
         for info in infos:
             top, _, rest = info.filename.partition("/")
             if top == old_info and rest in ("RECORD", "RECORD.jws", "RECORD.p7s"):
                 continue  # rebuilt below; a signature over the old RECORD would be a lie
-            target = new_info + "/" + rest if top == old_info else new_data + "/" + rest if top == old_data else info.filename
+            target = (
+                new_info + "/" + rest
+                if top == old_info
+                else new_data + "/" + rest
+                if top == old_data
+                else info.filename
+            )
             data = src.read(info)
             if target == new_info + "/METADATA":
                 data = set_headers(data, name, version)
@@ -81,8 +102,10 @@ def rewrite_wheel(path, name, version):
     os.replace(tmp, new_path)
     return new_path
 
+
 def rewrite_sdist(path, name, version, renamed, reversioned):
     import gzip
+
     top = file_name(name) + "-" + version
     new_path = os.path.join(os.path.dirname(path), top + ".tar.gz")
     project_fields = {**({"name": name} if renamed else {}), **({"version": version} if reversioned else {})}
@@ -91,7 +114,10 @@ def rewrite_sdist(path, name, version, renamed, reversioned):
         members = src.getmembers()
         old_top = next(m.name.split("/")[0] for m in members if m.name.count("/") == 1 and m.name.endswith("/PKG-INFO"))
         # mtime 0 keeps the gzip header reproducible; the tar format is pax, which every reader knows.
-        with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as zipped, tarfile.open(fileobj=zipped, mode="w", format=tarfile.PAX_FORMAT) as dst:
+        with (
+            gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as zipped,
+            tarfile.open(fileobj=zipped, mode="w", format=tarfile.PAX_FORMAT) as dst,
+        ):
             for member in members:
                 first, sep, rest = member.name.partition("/")
                 if first != old_top:
@@ -101,7 +127,11 @@ def rewrite_sdist(path, name, version, renamed, reversioned):
                 copy.type, copy.mode, copy.mtime = member.type, member.mode, member.mtime
                 copy.uid, copy.gid, copy.uname, copy.gname = member.uid, member.gid, member.uname, member.gname
                 if member.islnk():
-                    copy.linkname = top + member.linkname[len(old_top):] if member.linkname.startswith(old_top + "/") else member.linkname
+                    copy.linkname = (
+                        top + member.linkname[len(old_top) :]
+                        if member.linkname.startswith(old_top + "/")
+                        else member.linkname
+                    )
                 elif member.issym():
                     copy.linkname = member.linkname
                 if not member.isfile():
@@ -119,4 +149,3 @@ def rewrite_sdist(path, name, version, renamed, reversioned):
     os.remove(path)
     os.replace(tmp, new_path)
     return new_path
-`;

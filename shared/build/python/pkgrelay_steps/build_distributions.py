@@ -1,0 +1,106 @@
+"""Step `build`: sdist and wheel with PEP 517 `build`, isolated as in Cloud Build, or on the builder's backends."""
+
+import os
+import sys
+
+from pkgrelay_steps.explain_build_failure import backend_too_old, log_tail
+from pkgrelay_steps.install_tools import install_tools
+from pkgrelay_steps.prelude import emit, env, fail, run_module
+
+OFFLINE_ADVICE = (
+    "build it with isolation on (PKGRELAY_BUILD_ISOLATION=true, as in Cloud Build) "
+    "or install the newer backend on the builder"
+)
+
+
+def declared_requirements(project):
+    import tomllib
+
+    requires = ["setuptools>=40.8.0"]
+    pyproject = os.path.join(project, "pyproject.toml")
+    if os.path.isfile(pyproject):
+        with open(pyproject, "rb") as fh:
+            requires = tomllib.load(fh).get("build-system", {}).get("requires", requires)
+    return requires
+
+
+def missing_offline(requires):
+    """The declared build requirements the builder's own environment does not satisfy."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from packaging.requirements import Requirement
+
+    missing = []
+    for text in requires:
+        req = Requirement(text)
+        if req.marker is not None and not req.marker.evaluate():
+            continue
+        try:
+            have = version(req.name)
+        except PackageNotFoundError:
+            missing.append(text + " (not installed)")
+            continue
+        if req.specifier and not req.specifier.contains(have, prereleases=True):
+            missing.append(text + " (this builder has " + have + ")")
+    return missing
+
+
+def main():
+    out = os.path.abspath("dist")
+    project = os.path.normpath(os.path.join("src", env.get("PKGRELAY_SUBDIR", "")))
+    where = env.get("PKGRELAY_SUBDIR") or "the repository root"
+    if not any(os.path.isfile(os.path.join(project, name)) for name in ("pyproject.toml", "setup.py")):
+        fail(
+            "NOT_A_PYTHON_PROJECT",
+            "no pyproject.toml or setup.py in "
+            + where
+            + " at tag "
+            + env["PKGRELAY_TAG"]
+            + ': set "subdirectory" in the repository\'s configuration if the project lives in a folder',
+        )
+    isolated = env.get("PKGRELAY_ISOLATION", "true") == "true"
+    if isolated:
+        # Into the workspace, not the image: the verify, check and upload steps run in containers of their own.
+        install_tools()
+        args = ["--outdir", out, project]
+    else:
+        # Offline there is no isolated environment: the backend must already be here, in a version the project accepts.
+        missing = missing_offline(declared_requirements(project))
+        if missing:
+            fail(
+                "BACKEND_TOO_OLD",
+                "the project needs "
+                + ", ".join(missing)
+                + ", which this builder cannot provide offline: "
+                + OFFLINE_ADVICE,
+            )
+        args = ["--no-isolation", "--skip-dependency-check", "--outdir", out, project]
+    build_env = {}
+    if env.get("PKGRELAY_VERSION_POLICY") == "from-tag":
+        # Backends that compute the version from git take the tag's, so generated version files agree with the metadata.
+        build_env["SETUPTOOLS_SCM_PRETEND_VERSION"] = env["PKGRELAY_VERSION"]
+    result = run_module("build", args, build_env)
+    print(result.stdout, end="")
+    if result.returncode != 0:
+        needs = backend_too_old(result.stdout, isolated)
+        if needs and not isolated:
+            fail(
+                "BACKEND_TOO_OLD",
+                "the project needs " + needs + ", which this builder's backend is older than: " + OFFLINE_ADVICE,
+                logTail=log_tail(result.stdout),
+            )
+        fail(
+            "BUILD_FAILED",
+            "python -m build failed for " + where + "; its last lines follow",
+            logTail=log_tail(result.stdout),
+        )
+    built = sorted(os.listdir(out))
+    if not any(name.endswith(".whl") for name in built) or not any(name.endswith(".tar.gz") for name in built):
+        fail(
+            "BUILD_FAILED", "the build made " + (", ".join(built) or "nothing") + " instead of one sdist and one wheel"
+        )
+    emit({"files": built})
+
+
+if __name__ == "__main__":
+    sys.exit(main())
