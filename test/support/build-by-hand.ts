@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir } from 'node:fs/promises';
 import { delimiter, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { findPackageRoot } from '../../local/stack/find-package-root.js';
@@ -8,9 +8,15 @@ import { SYSTEM_PYTHON } from '../../local/python/install-from-index.js';
 
 const run = promisify(execFile);
 
-/** The build plan's pinned tools, once the lead's file lands; until then the pin the brief names. */
-export const TOOL_REQUIREMENTS = join(findPackageRoot(), 'shared', 'build', 'steps', 'tool-requirements.txt');
-const FALLBACK_REQUIREMENTS = 'build==1.3.0\n';
+/** The build steps' pinned tools: the by-hand build installs exactly what Cloud Build and the stand-in do. */
+export const TOOL_REQUIREMENTS = join(
+  findPackageRoot(),
+  'shared',
+  'build',
+  'python',
+  'pkgrelay_steps',
+  'tool-requirements.txt',
+);
 
 export interface ByHandBuilder {
   /** Clones `tag` of the bare repository and runs `python -m build` (isolated) on its project folder; returns the files made. */
@@ -36,12 +42,7 @@ export async function createByHandBuilder({ workDir, pipCacheDir }: ByHandOption
   const venv = join(workDir, 'tools');
   await run(SYSTEM_PYTHON, ['-m', 'venv', venv], { env });
   const python = join(venv, 'bin', 'python');
-  let requirements = TOOL_REQUIREMENTS;
-  if (!existsSync(requirements)) {
-    requirements = join(workDir, 'tool-requirements.txt');
-    await writeFile(requirements, FALLBACK_REQUIREMENTS);
-  }
-  await run(python, ['-m', 'pip', 'install', '--quiet', '-r', requirements], { env });
+  await run(python, ['-m', 'pip', 'install', '--quiet', '-r', TOOL_REQUIREMENTS], { env });
 
   let queue: Promise<unknown> = Promise.resolve();
   const buildOne = async (bare: string, tag: string, subdirectory: string) => {
