@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir } from 'node:fs/promises';
-import { delimiter, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { findPackageRoot } from '../../local/stack/find-package-root.js';
 import { SYSTEM_PYTHON } from '../../local/python/install-from-index.js';
@@ -72,18 +71,12 @@ export async function createByHandBuilder({ workDir, pipCacheDir }: ByHandOption
   };
 }
 
-// The build steps' PATH and a fresh HOME (no user pip configuration), plus the Rust toolchain a developer has.
+// The build steps' own PATH (Debian's python and cargo) and a fresh HOME, so no user pip configuration applies.
 function byHandEnv(home: string, pipCacheDir: string): Record<string, string> {
-  const cargo = (process.env['PATH'] ?? '')
-    .split(delimiter)
-    .find((dir) => dir && existsSync(join(dir, 'cargo')));
-  const userHome = process.env['HOME'] ?? '/root';
   return {
-    PATH: [...(cargo ? [cargo] : []), '/usr/local/bin', '/usr/bin', '/bin'].join(delimiter),
+    PATH: '/usr/local/bin:/usr/bin:/bin',
     HOME: home,
     PIP_CACHE_DIR: pipCacheDir,
     PIP_DISABLE_PIP_VERSION_CHECK: '1',
-    RUSTUP_HOME: process.env['RUSTUP_HOME'] ?? join(userHome, '.rustup'),
-    CARGO_HOME: process.env['CARGO_HOME'] ?? (cargo ? dirname(cargo) : join(userHome, '.cargo')),
   };
 }
