@@ -4,31 +4,28 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
+import { installPinnedTools } from '../local/python/install-pinned-tools.js';
 
 const run = promisify(execFile);
 const PYTHON = '/usr/bin/python3';
-// The Cloud Build stand-in's container-like PATH, so both sides run the same tools.
-const ENV = { ...process.env, PATH: '/usr/local/bin:/usr/bin:/bin', GIT_TERMINAL_PROMPT: '0' };
 
-// Reads the wheel's METADATA and checks the version, as the plan's verify step does (without its rewrite path).
-const VERIFY = String.raw`
-import sys, zipfile, email.parser, glob
-whl = glob.glob("dist/*.whl")[0]
-with zipfile.ZipFile(whl) as z:
-    name = next(n for n in z.namelist() if n.count("/") == 1 and n.endswith(".dist-info/METADATA"))
-    meta = email.parser.Parser().parsestr(z.read(name).decode())
-sys.exit(0 if meta["Version"] == sys.argv[1] else "version mismatch")
-`;
-
-/** The floor: the build plan's steps by hand (fetch the tag, build, verify, twine check, twine upload); returns ms in all and per step. */
+/**
+ * The floor: what a person does by hand for one tag, isolated with the build plan's pinned tools: fetch
+ * the tag, install the tools, `python -m build` (PEP 517 isolation), twine check, twine upload. Returns ms
+ * in all and per step; `pipCacheDir` is the cache the stack's builds share.
+ */
 export async function runFloorRelease(
   upstreamUrl: string,
   tag: string,
-  version: string,
   registryUrl: string,
+  pipCacheDir: string,
 ): Promise<{ total: number; steps: Record<string, number> }> {
   const work = await mkdtemp(join(tmpdir(), 'pkgrelay-floor-'));
-  const inWork = { cwd: work, env: ENV };
+  const tools = join(work, 'tools');
+  const inWork = {
+    cwd: work,
+    env: { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: work, GIT_TERMINAL_PROMPT: '0' },
+  };
   const started = performance.now();
   const steps: Record<string, number> = {};
   let mark = started;
@@ -48,16 +45,12 @@ export async function runFloorRelease(
     );
     await run('git', ['-C', 'src', '-c', 'advice.detachedHead=false', 'checkout', '-q', ref], inWork);
     lap('fetch');
-    await run(
-      PYTHON,
-      ['-m', 'build', '--no-isolation', '--skip-dependency-check', '--outdir', 'dist', 'src'],
-      inWork,
-    );
+    const env = await installPinnedTools(tools, pipCacheDir);
+    const withTools = { cwd: work, env };
+    await run(PYTHON, ['-m', 'build', '--outdir', 'dist', 'src'], withTools);
     lap('build');
-    await run(PYTHON, ['-c', VERIFY, version], inWork);
-    lap('verify');
     const files = (await readdir(join(work, 'dist'))).map((name) => join('dist', name));
-    await run(PYTHON, ['-m', 'twine', 'check', '--strict', ...files], inWork);
+    await run(PYTHON, ['-m', 'twine', 'check', ...files], withTools);
     lap('check');
     await run(
       PYTHON,
@@ -71,7 +64,7 @@ export async function runFloorRelease(
         registryUrl,
         ...files,
       ],
-      { ...inWork, env: { ...ENV, TWINE_USERNAME: 'pkgrelay', TWINE_PASSWORD: 'pkgrelay' } },
+      { ...withTools, env: { ...env, TWINE_USERNAME: 'pkgrelay', TWINE_PASSWORD: 'pkgrelay' } },
     );
     lap('upload');
     return { total: performance.now() - started, steps };

@@ -1,4 +1,5 @@
 import type { JobStatus } from '../shared/status/job-status.js';
+import { stripTerminalControls } from '../shared/text/strip-terminal-controls.js';
 import { elapsed } from './print-progress.js';
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
@@ -28,7 +29,10 @@ export function createJobProgress(
   return {
     change(job) {
       const build = job.build ? ` build ${job.build.id}` : '';
-      current = `${job.state}${job.attempt > 1 ? ` (attempt ${job.attempt})` : ''}${build}`;
+      // The build id comes from the bucket: only this function's own sequences may reach the terminal.
+      current = stripTerminalControls(
+        `${job.state}${job.attempt > 1 ? ` (attempt ${job.attempt})` : ''}${build}`,
+      );
       if (interactive) stream.write(`\r\x1b[2K✓ ${current} at ${elapsed(start)}\n`);
       else stream.write(`[${elapsed(start)}] ${current}\n`);
     },

@@ -1,6 +1,11 @@
-/** A line of progress on stderr, so stdout stays clean for `--json` output that scripts read. */
+import { stripTerminalControls } from '../shared/text/strip-terminal-controls.js';
+
+/**
+ * A line of progress on stderr, so stdout stays clean for `--json` output that scripts read. Messages
+ * quote job documents and errors, so terminal controls are removed.
+ */
 export function progress(message: string): void {
-  process.stderr.write(`${message}\n`);
+  process.stderr.write(`${stripTerminalControls(message)}\n`);
 }
 
 /** Seconds since `start`, for progress lines. */

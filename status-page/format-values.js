@@ -64,3 +64,11 @@ export function safeHref(url) {
 export function plural(count, noun, nouns = `${noun}s`) {
   return `${count} ${count === 1 ? noun : nouns}`;
 }
+
+/** The platforms a wheel's tags name (e.g. `manylinux_2_17_x86_64`); undefined for pure wheels and sdists. */
+export function formatPlatform(tags) {
+  const platforms = [...new Set((tags ?? []).map((tag) => tag.split('-')[2] ?? 'any'))].filter(
+    (p) => p !== 'any',
+  );
+  return platforms.length ? platforms.join(', ') : undefined;
+}

@@ -3,6 +3,7 @@ import {
   formatBytes,
   formatDateTime,
   formatDuration,
+  formatPlatform,
   formatRelative,
   plural,
   safeHref,
@@ -25,6 +26,7 @@ const IconPaths = {
   skipped: ['M2.5 8h8', 'M7.5 4.5 11 8l-3.5 3.5', 'M13.5 4v8'],
   building: ['M8 2.5a5.5 5.5 0 1 1-5.5 5.5'],
   queued: ['M8 2.5a5.5 5.5 0 1 1 0 11a5.5 5.5 0 1 1 0-11', 'M8 5.5V8l2 1.5'],
+  warning: ['M8 2.25 14.25 13.25H1.75z', 'M8 6.5v3', 'M8 11.5v.01'],
 };
 
 /** The state a job is in: its own document when loaded (it is written first), else its index entry. */
@@ -34,6 +36,11 @@ export function stateOf(item) {
 
 export function isFinalState(state) {
   return FinalStates.has(state);
+}
+
+/** How many warnings a job's build reported: its document's list when loaded, else its index entry's count. */
+export function warningCount(item) {
+  return item.job?.warnings?.length ?? item.entry.warnings ?? 0;
 }
 
 function element(tag, props = {}, ...children) {
@@ -114,7 +121,45 @@ function stateCell(item) {
     'td',
     { role: 'cell', 'data-label': 'State' },
     stateChip(state),
+    warningMarker(warningCount(item)),
     attempt > 1 ? element('span', { className: 'attempt', text: `attempt ${attempt}` }) : undefined,
+  );
+}
+
+// Beside the state, in words and a shape: the job ended, but something in it wants fixing.
+function warningMarker(count) {
+  if (count === 0) return undefined;
+  return element(
+    'span',
+    { className: 'warning-marker' },
+    stateIcon('warning'),
+    element('span', { text: plural(count, 'warning') }),
+  );
+}
+
+function warningList(warnings, tag) {
+  return element(
+    'div',
+    { className: 'warnings' },
+    element('p', {
+      className: 'warnings-what',
+      text: `${plural(warnings.length, 'warning')} from the build`,
+    }),
+    element(
+      'ul',
+      { 'aria-label': `Warnings of ${tag}` },
+      ...warnings.map((warning) =>
+        element(
+          'li',
+          { className: 'warning' },
+          element('code', { className: 'warning-code', text: warning.code }),
+          warning.file
+            ? element('span', { className: 'warning-file', text: ` in ${warning.file}` })
+            : undefined,
+          element('p', { className: 'warning-message', text: warning.message }),
+        ),
+      ),
+    ),
   );
 }
 
@@ -208,6 +253,9 @@ function artifactList(artifacts) {
         { className: 'artifact' },
         element('span', { className: `artifact-kind artifact-kind--${artifact.kind}`, text: artifact.kind }),
         element('span', { className: 'artifact-name', text: artifact.filename }),
+        formatPlatform(artifact.tags)
+          ? element('span', { className: 'artifact-platform', text: formatPlatform(artifact.tags) })
+          : undefined,
         element('span', { className: 'artifact-size', text: formatBytes(artifact.size) }),
         artifact.uploaded === false
           ? element('span', { className: 'artifact-note', text: 'already in the registry' })
@@ -266,6 +314,7 @@ function outcomeCell(item) {
   const cell = element('td', { role: 'cell', 'data-label': 'Outcome' });
   if (job?.error && state === 'failed') cell.append(failureBlock(job.error, item.entry.tag));
   if (job?.reason) cell.append(element('p', { className: 'reason', text: job.reason }));
+  if (job?.warnings?.length) cell.append(warningList(job.warnings, item.entry.tag));
   if (job?.artifacts?.length) cell.append(artifactList(job.artifacts));
   if (!cell.hasChildNodes()) {
     const waiting = {
@@ -283,7 +332,13 @@ function buildRow(item, repository) {
   const state = stateOf(item);
   return element(
     'tr',
-    { className: `job job--${state}`, role: 'row', 'data-key': item.entry.tag, 'data-state': state },
+    {
+      className: `job job--${state}`,
+      role: 'row',
+      'data-key': item.entry.tag,
+      'data-state': state,
+      'data-warnings': warningCount(item) || undefined,
+    },
     versionCell(item, repository),
     stateCell(item),
     timesCell(item),
@@ -337,6 +392,8 @@ function updateSection(section, repo) {
   const parts = [plural(repo.jobs.length, 'version')];
   for (const state of ['building', 'queued', 'failed'])
     if (counts[state]) parts.push(`${counts[state]} ${state}`);
+  const warned = repo.jobs.filter((item) => warningCount(item) > 0).length;
+  if (warned) parts.push(`${warned} with warnings`);
   section.querySelector('.repository-summary').textContent = parts.join(' · ');
 
   const tbody = section.querySelector('tbody');

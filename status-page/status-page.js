@@ -9,6 +9,7 @@ import {
   renderRepositories,
   renderTotals,
   stateOf,
+  warningCount,
 } from './render-status.js';
 
 // Fast while something changes, slower while it does not; `?poll=<ms>` sets the first step (demos, tests).
@@ -105,7 +106,10 @@ function render(repositories) {
       if (known && before !== state) {
         const version = item.job?.version ?? item.entry.version;
         const label = (StateLabels[state] ?? state).toLowerCase();
-        messages.push(`${repo.repository} ${version}: ${before ? `${before} → ` : 'new, '}${label}.`);
+        const warnings = warningCount(item);
+        messages.push(
+          `${repo.repository} ${version}: ${before ? `${before} → ` : 'new, '}${label}.${warnings ? ` ${plural(warnings, 'warning')}.` : ''}`,
+        );
       }
     }
   }

@@ -26,6 +26,8 @@ interface BackfillOptions extends TargetOptions {
 interface BackfillTag {
   tag: string;
   version: string;
+  /** The package of a repository with several. */
+  package?: string;
   messageId?: string;
   state?: JobStatus['state'];
   error?: string;
@@ -71,9 +73,10 @@ export function createBackfillCommand(): Command {
         const comparison = findMissingTags(repo, tags, new Set(index?.jobs.map((job) => job.tag)));
         const chosen: BackfillTag[] = [];
         const queue = openTargetQueue(target);
-        for (const { tag, version } of comparison.missing) {
+        for (const { tag, version, package: pkg } of comparison.missing) {
+          const of = pkg === undefined ? {} : { package: pkg };
           if (options.dryRun) {
-            chosen.push({ tag, version });
+            chosen.push({ tag, version, ...of });
             continue;
           }
           // The index may lag a job document; never enqueue a tag that has a job.
@@ -86,7 +89,7 @@ export function createBackfillCommand(): Command {
             tag,
             source: { kind: 'manual', event: 'backfill' },
           });
-          chosen.push({ tag, version, messageId });
+          chosen.push({ tag, version, ...of, messageId });
           progress(`enqueued ${tag} (${version}), message ${messageId}`);
         }
         let failed = 0;

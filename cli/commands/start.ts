@@ -20,6 +20,10 @@ export function createStartCommand(): Command {
       'the repositories file (default: $PKGRELAY_CONFIG, else <root>/repositories.json)',
     )
     .option('--ephemeral-ports', 'use free ports instead of those in firebase.json')
+    .option(
+      '--offline-builds',
+      "build on the machine's own backends instead of installing them from PyPI (default: $PKGRELAY_BUILD_ISOLATION=false)",
+    )
     .option('--json', 'print stack.json on stdout once ready')
     .option(
       '--reconcile-every <seconds>',
@@ -34,6 +38,8 @@ export function createStartCommand(): Command {
         return;
       }
       const configPath = options.config ?? process.env['PKGRELAY_CONFIG'];
+      const upstreamBase = process.env['PKGRELAY_UPSTREAM_BASE'];
+      const offline = options.offlineBuilds ?? process.env['PKGRELAY_BUILD_ISOLATION'] === 'false';
       progress('Starting the local stack…');
       // Loaded here, not at the top: the stand-ins would slow every other command's start.
       const { startStack } = await import('../../local/stack/start-stack.js');
@@ -41,6 +47,8 @@ export function createStartCommand(): Command {
         rootDir: options.root,
         ports: options.ephemeralPorts ? EPHEMERAL_PORTS : readPorts(join(findPackageRoot(), 'firebase.json')),
         ...(configPath ? { configPath } : {}),
+        ...(upstreamBase ? { upstreamBase } : {}),
+        buildIsolation: !offline,
         onReady: (service, ms) => progress(`  ✓ ${service} ready (${(ms / 1000).toFixed(1)} s)`),
       });
       if (options.json) process.stdout.write(JSON.stringify(stack.info, null, 2) + '\n');
@@ -64,6 +72,7 @@ interface StartOptions {
   root: string;
   config?: string;
   ephemeralPorts?: boolean;
+  offlineBuilds?: boolean;
   json?: boolean;
   reconcileEvery?: number;
 }

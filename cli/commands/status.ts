@@ -1,11 +1,14 @@
 import { Argument, Command } from 'commander';
 import type { Bucket } from '@google-cloud/storage';
 import type { JobStatus } from '../../shared/status/job-status.js';
-import { RepositoryIndex } from '../../shared/status/repository-index.js';
+import { RepositoryIndex, type IndexEntry } from '../../shared/status/repository-index.js';
+import { describeWarning } from '../describe-warning.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { formatAge, formatTable } from '../format-table.js';
+import { formatWheelPlatform } from '../format-wheel-platform.js';
 import { openTargetBucket } from '../open-target.js';
 import { parseRepository, parseTag } from '../parse-arguments.js';
+import { printJson, printText } from '../print-output.js';
 import { readJobStatus, readRepositoryIndex } from '../read-status.js';
 import { addTargetOptions, resolveTarget, type TargetOptions } from '../resolve-target.js';
 import { runAction } from '../run-action.js';
@@ -42,7 +45,8 @@ export function createStatusCommand(): Command {
       runAction(async (repository: string | undefined, tag: string | undefined, options: StatusOptions) => {
         const bucket = await openTargetBucket(await resolveTarget(options));
         const print = (json: unknown, text: string): void => {
-          process.stdout.write(options.json ? JSON.stringify(json, null, 2) + '\n' : text + '\n');
+          if (options.json) printJson(json);
+          else printText(text);
         };
         if (repository && tag) {
           const job = await readJobStatus(bucket, { repository, tag });
@@ -114,7 +118,7 @@ function describeIndex(index: RepositoryIndex): string {
     index.jobs.map((job) => [
       job.tag,
       job.version || '-',
-      job.state,
+      stateWithWarnings(job),
       String(job.attempt),
       formatAge(job.updatedAt),
       job.buildId ?? '-',
@@ -151,6 +155,10 @@ function describeJob(job: JobStatus): string {
   const lines = fields
     .filter(([, value]) => value !== undefined)
     .map(([name, value]) => `${`${name}:`.padEnd(14)}${value}`);
+  if (job.warnings?.length) {
+    lines.push('', `Warnings (${job.warnings.length}):`);
+    lines.push(...job.warnings.map((warning) => `  ${describeWarning(warning, '    ')}`));
+  }
   if (job.artifacts.length) {
     lines.push(
       '',
@@ -158,7 +166,7 @@ function describeJob(job: JobStatus): string {
         ['ARTIFACT', 'KIND', 'SIZE', 'UPLOADED', 'SHA256'],
         job.artifacts.map((a) => [
           a.filename,
-          a.kind,
+          a.kind + (formatWheelPlatform(a.tags) ? ` (${formatWheelPlatform(a.tags)})` : ''),
           String(a.size),
           a.uploaded ? 'yes' : 'no (already there)',
           a.sha256,
@@ -175,4 +183,9 @@ function describeJob(job: JobStatus): string {
   );
   if (job.error?.logTail) lines.push('', 'Log tail:', job.error.logTail);
   return lines.join('\n');
+}
+
+function stateWithWarnings(entry: IndexEntry): string {
+  if (!entry.warnings) return entry.state;
+  return `${entry.state} (${entry.warnings} warning${entry.warnings === 1 ? '' : 's'})`;
 }

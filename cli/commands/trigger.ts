@@ -2,10 +2,12 @@ import { Argument, Command } from 'commander';
 import type { ReleaseRequest } from '../../shared/contracts/release-request.js';
 import { isFinal, type JobStatus } from '../../shared/status/job-status.js';
 import { createJobProgress } from '../create-job-progress.js';
+import { describeWarning } from '../describe-warning.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { followJob } from '../follow-job.js';
 import { openTargetBucket, openTargetQueue } from '../open-target.js';
 import { parseRepository, parseSeconds, parseTag } from '../parse-arguments.js';
+import { printJson } from '../print-output.js';
 import { elapsed, progress } from '../print-progress.js';
 import { readJobStatus } from '../read-status.js';
 import { addTargetOptions, resolveTarget, type TargetOptions } from '../resolve-target.js';
@@ -76,14 +78,17 @@ The message is exactly what a person could publish:
         } finally {
           display.stop();
         }
-        if (options.json) process.stdout.write(JSON.stringify(job, null, 2) + '\n');
+        if (options.json) printJson(job);
         return reportEnd(job, start);
       }),
     );
 }
 
 function reportEnd(job: JobStatus, start: number): number {
-  const log = job.build?.logUrl ? `\n  log: ${job.build.logUrl}` : '';
+  const warnings = (job.warnings ?? [])
+    .map((warning) => `\n  warning ${describeWarning(warning, '    ')}`)
+    .join('');
+  const log = `${warnings}${job.build?.logUrl ? `\n  log: ${job.build.logUrl}` : ''}`;
   if (job.state === 'failed') {
     progress(
       `✗ ${job.repository} ${job.tag} failed after ${elapsed(start)}: ${job.error?.code ?? 'UNKNOWN'}: ${job.error?.message ?? 'no message'}${log}`,

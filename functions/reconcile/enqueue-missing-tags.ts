@@ -18,7 +18,7 @@ export interface EnqueueDeps {
   maxPerRepository: number;
 }
 
-/** Enqueues a release request for every upstream tag of the repository that the configuration accepts and that has no job. */
+/** Enqueues a release request for every upstream tag of the repository (any of its packages) that the configuration accepts and that has no job. */
 export async function enqueueMissingTags(
   { store, queue, upstream, logger, clock, maxPerRepository }: EnqueueDeps,
   repo: RepositoryConfig,
@@ -41,7 +41,7 @@ export async function enqueueMissingTags(
       limit: maxPerRepository,
     });
   }
-  for (const { tag, version } of missing.slice(0, maxPerRepository)) {
+  for (const { tag, version, package: pkg } of missing.slice(0, maxPerRepository)) {
     try {
       // The index may lag its job documents (a sync that died): the job document has the last word.
       if (await store.read(jobObjectPath({ repository, tag }))) continue;
@@ -49,8 +49,9 @@ export async function enqueueMissingTags(
         { repository, tag, source: { kind: 'reconcile' }, requestedAt: clock().toISOString() },
         { source: 'reconcile' },
       );
-      enqueued.push({ repository, tag, version, messageId });
-      logger.info('missing tag enqueued', { repository, tag, version, messageId });
+      const of = pkg === undefined ? {} : { package: pkg };
+      enqueued.push({ repository, tag, version, ...of, messageId });
+      logger.info('missing tag enqueued', { repository, tag, version, ...of, messageId });
     } catch (error) {
       errors.push({ repository, tag, stage: 'enqueue', message: (error as Error).message });
     }

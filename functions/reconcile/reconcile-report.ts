@@ -4,6 +4,8 @@ export interface EnqueuedTag {
   repository: string;
   tag: string;
   version: string;
+  /** The package the tag belongs to, in a repository of several. */
+  package?: string;
   messageId: string;
 }
 

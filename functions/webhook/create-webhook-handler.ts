@@ -116,7 +116,12 @@ export function createWebhookHandler({
       tag: decision.tag,
       source: { kind: 'webhook', deliveryId, event },
     };
-    const job = { repository: decision.repository, tag: decision.tag, version: decision.version.normalized };
+    const job = {
+      repository: decision.repository,
+      tag: decision.tag,
+      version: decision.version.normalized,
+      ...(decision.package === undefined ? {} : { package: decision.package }),
+    };
     const outcome = await publishWithRetry(
       queue,
       request,

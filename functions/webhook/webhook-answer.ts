@@ -7,7 +7,7 @@ export interface AnswerBody {
   reason?: string;
   messageId?: string;
   hookId?: number;
-  job?: { repository: string; tag: string; version: string };
+  job?: { repository: string; tag: string; version: string; package?: string };
 }
 
 export interface WebhookAnswer {

@@ -1,6 +1,7 @@
 import type { Config } from '../../shared/config/load-config.js';
 import { findRepository } from '../../shared/config/find-repository.js';
-import type { RepositoryConfig } from '../../shared/config/repository-config.js';
+import type { PackageConfig } from '../../shared/config/repository-config.js';
+import { resolvePackage } from '../../shared/config/resolve-package.js';
 import { jobObjectPath, type JobId } from '../../shared/contracts/job-id.js';
 import { parseReleaseRequest, type ReleaseRequest } from '../../shared/contracts/release-request.js';
 import { createBuildPlan } from '../../shared/build/create-build-plan.js';
@@ -18,7 +19,6 @@ import { blankJob } from '../../shared/status/blank-job.js';
 import { transitionJob } from '../../shared/status/transition-job.js';
 import { updateDocument } from '../../shared/status/update-document.js';
 import { updateJob } from '../../shared/status/update-job.js';
-import { versionFromTag } from '../../shared/versions/version-from-tag.js';
 import { findAttemptBuild } from './find-attempt-build.js';
 
 export type WorkerConfig = Pick<
@@ -118,11 +118,11 @@ export function createWorkerHandler({
         `${request.repository} is not in the repositories file; add it there to let pkgrelay build it`,
       );
     }
-    const decision = versionFromTag(request.tag, repo);
-    if (!decision.accepted)
-      throw new PermanentError('INVALID_REQUEST', `${decision.reason}; nothing to build`);
+    const resolved = resolvePackage(repo, request.tag);
+    if (!resolved.success) throw new PermanentError('INVALID_REQUEST', `${resolved.error}; nothing to build`);
+    const pkg = resolved.data.package;
     const id = { repository: repo.repository, tag: request.tag };
-    const version = decision.version.normalized;
+    const version = resolved.data.version.normalized;
 
     let claim = { action: 'leave', reason: 'not decided' } as ClaimDecision;
     const tryClaim = () =>
@@ -132,7 +132,7 @@ export function createWorkerHandler({
         (current) => {
           claim = decideClaim(current, { force: request.force ?? false, messageId }, clock());
           if (claim.action !== 'claim') return { keep: true };
-          return { write: claimedJob(current, request, messageId, repo, version, claim) };
+          return { write: claimedJob(current, request, messageId, pkg, version, claim) };
         },
         clock,
       );
@@ -156,7 +156,7 @@ export function createWorkerHandler({
     onClaim(held);
     log.info('job claimed', { attempt: held.attempt, note: claim.note });
 
-    const name = repo.distributionName ?? repo.repository.split('/')[1] ?? repo.repository;
+    const name = expectedName(pkg);
     const files = await registry.list(name, version).catch((error: unknown) => {
       throw new TransientError(`Unable to ask the registry for ${name} ${version}`, error);
     });
@@ -177,7 +177,7 @@ export function createWorkerHandler({
       tag: request.tag,
       version,
       attempt: held.attempt,
-      repo,
+      repo: pkg,
       upstreamBase: config.upstreamBase,
       registryUrl: config.registryUrl,
       isolation: config.buildIsolation,
@@ -295,7 +295,7 @@ export function createWorkerHandler({
     current: JobStatus | undefined,
     request: ReleaseRequest,
     messageId: string,
-    repo: RepositoryConfig,
+    pkg: PackageConfig,
     version: string,
     claim: Extract<ClaimDecision, { action: 'claim' }>,
   ): JobStatus {
@@ -303,7 +303,7 @@ export function createWorkerHandler({
     if (current && claim.takeover) {
       return transitionJob(current, 'queued', now, { lease: leaseFrom(now) }, claim.note);
     }
-    const base = blankJob({ repository: repo.repository, tag: request.tag }, now, {
+    const base = blankJob({ repository: pkg.repository, tag: request.tag }, now, {
       version,
       attempt: claim.attempt,
       ...(current ? { createdAt: current.createdAt, history: current.history } : {}),
@@ -316,7 +316,8 @@ export function createWorkerHandler({
       {
         claimedBy: messageId,
         lease: leaseFrom(now),
-        ...(repo.distributionName ? { distribution: repo.distributionName } : {}),
+        ...(pkg.distributionName ? { distribution: pkg.distributionName } : {}),
+        ...(pkg.name ? { package: pkg.name } : {}),
       },
       claim.note,
     );
@@ -360,4 +361,10 @@ export function createWorkerHandler({
     logger.warn('malformed release request recorded and acknowledged', { messageId, reason });
     return { outcome: 'rejected', reason };
   }
+}
+
+// The name the registry is asked about before a build: the configured one, else a guess (a package of several: its folder's).
+function expectedName(pkg: PackageConfig): string {
+  const folder = pkg.name === undefined ? undefined : pkg.subdirectory.split('/').filter(Boolean).pop();
+  return pkg.distributionName ?? folder ?? pkg.repository.split('/')[1] ?? pkg.repository;
 }

@@ -34,6 +34,7 @@ export interface BuildServiceOptions {
   logger: Logger;
   secretsDir: string | undefined;
   concurrency: number;
+  pipCacheDir?: string | undefined;
   /** Where a build's `logUrl` points. */
   logUrlOf(id: string): string;
   clock?: () => Date;
@@ -65,6 +66,7 @@ export function createBuildService({
   logger,
   secretsDir,
   concurrency,
+  pipCacheDir,
   logUrlOf,
   clock = () => new Date(),
 }: BuildServiceOptions): BuildService {
@@ -81,6 +83,7 @@ export function createBuildService({
         notifier,
         logger,
         secretsDir,
+        pipCacheDir,
         clock,
         builtIns: {
           PROJECT_ID: build.projectId,

@@ -19,12 +19,25 @@ export interface RunBuildDeps {
   notifier: BuildNotifier;
   logger: Logger;
   secretsDir: string | undefined;
+  pipCacheDir?: string | undefined;
   /** Built-in substitutions of this build (PROJECT_ID, BUILD_ID, PROJECT_NUMBER, LOCATION). */
   builtIns: Record<string, string>;
   clock: () => Date;
 }
 
 const ContainerPath = '/usr/local/bin:/usr/bin:/bin';
+
+// What a step's container starts with: no pip configuration of the host's (a container has none), and
+// the stand-in's shared pip cache where one is set.
+function containerEnv(pipCacheDir: string | undefined): Record<string, string> {
+  return {
+    PATH: ContainerPath,
+    PIP_CONFIG_FILE: '/dev/null',
+    PIP_DISABLE_PIP_VERSION_CHECK: '1',
+    PIP_ROOT_USER_ACTION: 'ignore',
+    ...(pipCacheDir ? { PIP_CACHE_DIR: pipCacheDir } : {}),
+  };
+}
 const MaxOutputBytes = 4 * 1024;
 
 /** Runs a queued build's steps in order in a fresh workspace and records its outcome. */
@@ -79,7 +92,11 @@ export async function runBuild(build: Build, stop: AbortSignal, deps: RunBuildDe
         workspace,
         step.dir === undefined ? undefined : substitute(step.dir, values),
       );
-      const env: Record<string, string> = { PATH: ContainerPath, HOME: home, BUILDER_OUTPUT: outputDir };
+      const env: Record<string, string> = {
+        ...containerEnv(deps.pipCacheDir),
+        HOME: home,
+        BUILDER_OUTPUT: outputDir,
+      };
       for (const entry of [...globalEnv, ...(step.env ?? []).map((e) => substitute(e, values))]) {
         const at = entry.indexOf('=');
         env[entry.slice(0, at)] = entry.slice(at + 1);

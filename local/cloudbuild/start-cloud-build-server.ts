@@ -21,6 +21,8 @@ export interface CloudBuildServerOptions {
   pubsub?: { projectId: string; apiEndpoint: string };
   /** Builds run at once; the rest wait in QUEUED. */
   concurrency?: number;
+  /** pip's cache, shared by every step of every build (as a cache volume would be): backends download once. */
+  pipCacheDir?: string;
   logger?: Logger;
 }
 
@@ -40,6 +42,7 @@ export async function startCloudBuildServer({
   port = 0,
   pubsub,
   concurrency = 2,
+  pipCacheDir,
   logger = silentLogger,
 }: CloudBuildServerOptions): Promise<CloudBuildServer> {
   const log = logger.child({ component: 'cloudbuild-stand-in' });
@@ -52,6 +55,7 @@ export async function startCloudBuildServer({
     logger: log,
     secretsDir,
     concurrency,
+    pipCacheDir,
     // The port is known only once listening, before any build can be created.
     logUrlOf: (id) => `${logBase}/${id}`,
   });

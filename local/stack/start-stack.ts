@@ -12,6 +12,7 @@ import { applyPubSubDeclaration, declarePubSub } from './declare-pubsub.js';
 import { findPackageRoot } from './find-package-root.js';
 import { uploadStatusPage } from '../../shared/status-page/upload-status-page.js';
 import { FUNCTION_SPECS } from './function-specs.js';
+import { SHARED_PIP_CACHE } from '../python/install-pinned-tools.js';
 import { EPHEMERAL_PORTS, type StackPorts } from './read-ports.js';
 import { STACK_FILE, type StackInfo } from './stack-info.js';
 import { startFunction, type RunningFunction } from './start-function.js';
@@ -34,6 +35,13 @@ export interface StackOptions {
   functionEnv?: Record<string, string>;
   maxDeliveryAttempts?: number;
   buildConcurrency?: number;
+  /**
+   * Builds install their tools and each project's declared backend from PyPI (PEP 517 isolation), as in
+   * Cloud Build; false builds offline on the machine's own backends. Default true.
+   */
+  buildIsolation?: boolean;
+  /** pip's cache for every build's steps; default `~/.cache/pkgrelay/pip`, shared by every local stack. */
+  pipCacheDir?: string;
   logger?: Logger;
   /** Called as each service becomes ready, with the milliseconds since start. */
   onReady?: (service: string, ms: number) => void;
@@ -98,6 +106,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       port: ports.cloudbuild,
       pubsub: pubsubOptions,
       concurrency: options.buildConcurrency ?? 2,
+      // Shared across stacks and tests on this machine, so a backend is downloaded once, not once per stack.
+      pipCacheDir: options.pipCacheDir ?? SHARED_PIP_CACHE,
       logger,
     });
     cleanups.push(cloudbuild.close);
@@ -125,7 +135,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       PKGRELAY_BUCKET: bucket,
       PKGRELAY_REGISTRY_URL: registryUrl,
       PKGRELAY_CLOUDBUILD_ENDPOINT: cloudbuild.url,
-      PKGRELAY_BUILD_ISOLATION: 'false',
+      PKGRELAY_BUILD_ISOLATION: String(options.buildIsolation ?? true),
       PKGRELAY_REGISTRY_AUTH: 'none',
       // Short, so a dead worker's job is taken over soon; a redelivery that meets a lease ending within
       // 15 s waits it out in the worker instead of spending its delivery attempts.

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { RepositoryConfig } from '../config/repository-config.js';
+import type { PackageConfig } from '../config/repository-config.js';
 import { jobKey } from '../contracts/job-id.js';
 import { upstreamUrl } from '../upstream/upstream-url.js';
 import { composeStepProgram } from './steps/compose-step-program.js';
@@ -44,7 +44,8 @@ export interface BuildPlanInput {
   tag: string;
   version: string;
   attempt: number;
-  repo: RepositoryConfig;
+  /** The package the tag belongs to (resolvePackage): its options, the repository's where it sets none. */
+  repo: PackageConfig;
   upstreamBase: string;
   registryUrl: string;
   isolation: boolean;

@@ -1,11 +1,15 @@
 import type { ErrorCode } from '../errors.js';
-import type { Artifact, JobState } from '../status/job-status.js';
+import type { Artifact, JobState, JobWarning } from '../status/job-status.js';
 import type { BuildNotification } from './read-build-notification.js';
 
 export type BuildOutcome =
   | { state: 'building' }
-  | { state: 'published' | 'skipped'; artifacts: Artifact[]; reason?: string }
-  | { state: 'failed'; error: { code: ErrorCode; message: string; step?: string; logTail?: string } }
+  | { state: 'published' | 'skipped'; artifacts: Artifact[]; reason?: string; warnings?: JobWarning[] }
+  | {
+      state: 'failed';
+      error: { code: ErrorCode; message: string; step?: string; logTail?: string };
+      warnings?: JobWarning[];
+    }
   | { state: 'unknown' };
 
 // What a failed step means when the step could not say more itself.
@@ -16,15 +20,22 @@ const STEP_CODES: Record<string, { code: ErrorCode; message: string }> = {
   },
   build: { code: 'BUILD_FAILED', message: 'building the sdist and wheel failed: see the build log' },
   verify: { code: 'VERSION_MISMATCH', message: 'the built files do not carry the version of the tag' },
-  check: { code: 'METADATA_INVALID', message: 'twine check rejected the built metadata' },
+  check: { code: 'METADATA_INVALID', message: 'the built metadata is invalid: an index or pip would refuse it' },
   upload: {
     code: 'UPLOAD_REJECTED',
     message: 'the registry refused the upload: check its URL and the build service account',
   },
 };
 
-/** Maps a Cloud Build status, and what its steps reported, to the job state it leads to. */
+/** Maps a Cloud Build status, and what its steps reported (warnings included), to the job state it leads to. */
 export function describeBuildOutcome(build: BuildNotification, timeoutSeconds: number): BuildOutcome {
+  const outcome = outcomeOf(build, timeoutSeconds);
+  if (build.warnings.length === 0 || outcome.state === 'building' || outcome.state === 'unknown')
+    return outcome;
+  return { ...outcome, warnings: build.warnings };
+}
+
+function outcomeOf(build: BuildNotification, timeoutSeconds: number): BuildOutcome {
   switch (build.status) {
     case 'PENDING':
     case 'QUEUED':

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { JobSubstitution, type StepId } from './create-build-plan.js';
 import { ErrorCode } from '../errors.js';
+import type { JobWarning } from '../status/job-status.js';
+import { stripTerminalControls } from '../text/strip-terminal-controls.js';
+import { readStepWarnings } from './read-step-warnings.js';
 
 export const BuildStatus = [
   'STATUS_UNKNOWN',
@@ -30,6 +33,9 @@ const BY_NUMBER: Record<number, BuildStatus> = {
   9: 'EXPIRED',
 };
 
+// Text a build wrote (its tools colour their output) reaches the record and terminals only cleaned.
+const BuildText = z.string().transform(stripTerminalControls);
+
 const Status = z.union([z.enum(BuildStatus), z.number().transform((n) => BY_NUMBER[n] ?? 'STATUS_UNKNOWN')]);
 
 const Build = z.object({
@@ -44,13 +50,13 @@ const Build = z.object({
       buildStepOutputs: z.array(z.union([z.string(), z.instanceof(Uint8Array)]).nullable()).nullish(),
     })
     .nullish(),
-  failureInfo: z.object({ detail: z.string().nullish() }).nullish(),
-  statusDetail: z.string().nullish(),
+  failureInfo: z.object({ detail: BuildText.nullish() }).nullish(),
+  statusDetail: BuildText.nullish(),
   createTime: z.union([z.string(), z.object({ seconds: z.union([z.string(), z.number()]) })]).nullish(),
   timeout: z.union([z.string(), z.object({ seconds: z.union([z.string(), z.number()]) })]).nullish(),
 });
 
-const StepError = z.object({ code: z.enum(ErrorCode), message: z.string(), logTail: z.string().optional() });
+const StepError = z.object({ code: z.enum(ErrorCode), message: BuildText, logTail: BuildText.optional() });
 const Artifacts = z.array(
   z.object({
     filename: z.string(),
@@ -58,6 +64,7 @@ const Artifacts = z.array(
     size: z.number(),
     kind: z.enum(['sdist', 'wheel']),
     uploaded: z.boolean(),
+    tags: z.array(z.string()).optional(),
   }),
 );
 
@@ -69,6 +76,8 @@ export interface BuildNotification {
   failedStep: { id: string; error: z.infer<typeof StepError> | undefined } | undefined;
   artifacts: z.infer<typeof Artifacts> | undefined;
   failureDetail: string | undefined;
+  /** What the check step reported without failing; empty when nothing (or no check ran). */
+  warnings: JobWarning[];
   /** When the build was created, if the resource says so (orders a job's builds). */
   createTime: string | undefined;
 }
@@ -101,6 +110,7 @@ export function readBuild(json: unknown): BuildNotification | undefined {
   const artifacts = Artifacts.safeParse(
     (outputs[uploadIndex] as { artifacts?: unknown } | undefined)?.artifacts,
   );
+  const checkIndex = steps.findIndex((step) => step.id === ('check' satisfies StepId));
   const stepError = StepError.safeParse((outputs[failedIndex] as { error?: unknown } | undefined)?.error);
   return {
     buildId: build.id,
@@ -112,6 +122,7 @@ export function readBuild(json: unknown): BuildNotification | undefined {
       : undefined,
     artifacts: artifacts.success ? artifacts.data : undefined,
     failureDetail: build.failureInfo?.detail ?? build.statusDetail ?? undefined,
+    warnings: readStepWarnings(outputs[checkIndex]),
     createTime: timeOf(build.createTime),
   };
 }

@@ -134,14 +134,23 @@ export function readRepositories(
   return parsed.data.repositories;
 }
 
-// Names an entry by its repository rather than its index, so the error points at the right line.
+// Names an entry by its repository (and a package by its name) rather than its index, so the error points at the right line.
 function describePath(path: readonly PropertyKey[], json: unknown): string {
   if (path[0] === 'repositories' && typeof path[1] === 'number') {
-    const entry = (json as { repositories: Array<{ repository?: unknown }> }).repositories[path[1]];
-    const name = typeof entry?.repository === 'string' ? ` (${entry.repository})` : '';
-    return [`repositories[${path[1]}]${name}`, ...path.slice(2).map(String)].join('.');
+    const entry = (json as { repositories: Array<Record<string, unknown>> }).repositories[path[1]];
+    const head = `repositories[${path[1]}]${named(entry?.['repository'])}`;
+    if (path[2] === 'packages' && typeof path[3] === 'number') {
+      const packages = entry?.['packages'] as Array<Record<string, unknown> | undefined>;
+      const name = named(packages[path[3]]?.['name']);
+      return [head, `packages[${path[3]}]${name}`, ...path.slice(4).map(String)].join('.');
+    }
+    return [head, ...path.slice(2).map(String)].join('.');
   }
   return path.map(String).join('.') || '(file)';
+}
+
+function named(value: unknown): string {
+  return typeof value === 'string' ? ` (${value})` : '';
 }
 
 function withTrailingSlash(url: string): string {

@@ -1,64 +1,115 @@
 import { z } from 'zod';
 import { RepositoryName } from '../contracts/repository-name.js';
+import { findPackageConflicts } from './find-package-conflicts.js';
 
 // PEP 508 distribution names.
 const DISTRIBUTION_NAME = /^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$/i;
 
 export const VersionPolicy = ['must-match', 'from-tag'] as const;
 
+// The options a package of a repository may set; on the repository they are the defaults of its packages.
+const TagPrefix = z
+  .string()
+  .max(100)
+  .describe('Tags are "<tagPrefix><version>". Unset: "v1.2.3" and "1.2.3" both count.');
+const TagPattern = z
+  .string()
+  .max(500)
+  .refine(isRegExp, 'is not a valid regular expression')
+  .describe('A regular expression the whole tag must match (it is anchored for you).');
+const Prereleases = z.boolean().describe('Publish pre-releases (rc, beta, dev) too.');
+const Subdirectory = z
+  .string()
+  .refine(
+    (dir) => !dir.startsWith('/') && !dir.split('/').includes('..') && !dir.includes('\\'),
+    'must be a relative folder inside the repository, without ".."',
+  )
+  .describe('Folder of the Python project inside the repository (monorepos).');
+const DistributionName = z
+  .string()
+  .regex(DISTRIBUTION_NAME, 'must be a valid Python distribution name (PEP 508)')
+  .describe('Publish under this name instead of the project own (e.g. a company prefix).');
+const Policy = z
+  .enum(VersionPolicy)
+  .describe(
+    '"must-match": the built version must equal the tag; "from-tag": the tag version is written into the package.',
+  );
+const PythonVersion = z
+  .string()
+  .regex(/^3\.\d{1,2}$/, 'must look like "3.12"')
+  .describe('Python used by the build in Cloud Build.');
+
+const repositoryOnly = (field: string) =>
+  z
+    .never({ error: `is a repository setting: set "${field}" once on the repository, beside "packages"` })
+    .optional();
+
+/** One entry of a repository's `packages`: its own options, each defaulting to the repository's. */
+export const PackageEntry = z
+  .object({
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'must be letters, digits, ".", "_" or "-" (at most 100)')
+      .optional()
+      .describe(
+        'Names the package in answers and status documents (default: distributionName, else subdirectory).',
+      ),
+    tagPrefix: TagPrefix.optional(),
+    tagPattern: TagPattern.optional(),
+    prereleases: Prereleases.optional(),
+    subdirectory: Subdirectory.optional(),
+    distributionName: DistributionName.optional(),
+    versionPolicy: Policy.optional(),
+    pythonVersion: PythonVersion.optional(),
+    repository: repositoryOnly('repository'),
+    private: repositoryOnly('private'),
+    tokenSecret: repositoryOnly('tokenSecret'),
+    packages: z
+      .never({ error: 'packages do not nest: list every package in the repository\u2019s "packages"' })
+      .optional(),
+  })
+  .strict();
+export type PackageEntry = z.infer<typeof PackageEntry>;
+
 export const RepositoryConfig = z
   .object({
     repository: RepositoryName,
-    tagPrefix: z
-      .string()
-      .max(100)
-      .optional()
-      .describe('Tags are "<tagPrefix><version>". Unset: "v1.2.3" and "1.2.3" both count.'),
-    tagPattern: z
-      .string()
-      .max(500)
-      .refine(isRegExp, 'is not a valid regular expression')
-      .optional()
-      .describe('A regular expression the whole tag must match (it is anchored for you).'),
-    prereleases: z.boolean().default(false).describe('Publish pre-releases (rc, beta, dev) too.'),
-    subdirectory: z
-      .string()
-      .default('')
-      .refine(
-        (dir) => !dir.startsWith('/') && !dir.split('/').includes('..') && !dir.includes('\\'),
-        'must be a relative folder inside the repository, without ".."',
-      )
-      .describe('Folder of the Python project inside the repository (monorepos).'),
-    distributionName: z
-      .string()
-      .regex(DISTRIBUTION_NAME, 'must be a valid Python distribution name (PEP 508)')
-      .optional()
-      .describe('Publish under this name instead of the project own (e.g. a company prefix).'),
-    versionPolicy: z
-      .enum(VersionPolicy)
-      .default('must-match')
-      .describe(
-        '"must-match": the built version must equal the tag; "from-tag": the tag version is written into the package.',
-      ),
-    pythonVersion: z
-      .string()
-      .regex(/^3\.\d{1,2}$/, 'must look like "3.12"')
-      .default('3.12')
-      .describe('Python used by the build in Cloud Build.'),
+    tagPrefix: TagPrefix.optional(),
+    tagPattern: TagPattern.optional(),
+    prereleases: Prereleases.default(false),
+    subdirectory: Subdirectory.default(''),
+    distributionName: DistributionName.optional(),
+    versionPolicy: Policy.default('must-match'),
+    pythonVersion: PythonVersion.default('3.12'),
     private: z.boolean().default(false).describe('The upstream needs a token to clone.'),
     tokenSecret: z
       .string()
       .regex(/^[A-Za-z0-9_-]{1,255}$/, 'must be a Secret Manager secret id')
       .optional()
       .describe('Secret Manager secret holding the token of a private upstream.'),
+    packages: z
+      .array(PackageEntry)
+      .min(1, 'list at least one package, or drop "packages" for a repository of one package')
+      .optional()
+      .describe('Several packages of one repository, each told apart by its tags (monorepos).'),
   })
   .strict()
   .refine((repo) => !repo.private || repo.tokenSecret, {
     message: 'a private repository needs "tokenSecret", the Secret Manager secret that holds its token',
     path: ['tokenSecret'],
+  })
+  .superRefine((repo, context) => {
+    for (const message of findPackageConflicts(repo))
+      context.addIssue({ code: 'custom', message, path: ['packages'] });
   });
 
 export type RepositoryConfig = z.infer<typeof RepositoryConfig>;
+
+/**
+ * What one package is built with: the repository's options, overridden by the package's own.
+ * `name` is set only for the packages of a `packages` list.
+ */
+export type PackageConfig = Omit<RepositoryConfig, 'packages'> & { name?: string };
 
 export const RepositoriesFile = z
   .object({

@@ -35,6 +35,7 @@ export function applyBuildOutcome(
           build: buildInfo,
           artifacts: outcome.artifacts,
           ...(outcome.reason ? { reason: outcome.reason } : {}),
+          ...(outcome.warnings ? { warnings: outcome.warnings } : {}),
         },
         note(outcome.reason),
       );
@@ -43,7 +44,11 @@ export function applyBuildOutcome(
         job,
         'failed',
         now,
-        { build: buildInfo, error: outcome.error },
+        {
+          build: buildInfo,
+          error: outcome.error,
+          ...(outcome.warnings ? { warnings: outcome.warnings } : {}),
+        },
         note(outcome.error.message),
       );
   }

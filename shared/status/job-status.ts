@@ -13,8 +13,27 @@ export const Artifact = z.object({
   kind: z.enum(['sdist', 'wheel']),
   /** False when the registry already held this file and the upload skipped it. */
   uploaded: z.boolean(),
+  tags: z
+    .array(z.string())
+    .optional()
+    .describe("A wheel's tags, interpreter-abi-platform, e.g. cp311-cp311-manylinux_2_17_x86_64"),
 });
 export type Artifact = z.infer<typeof Artifact>;
+
+/** Bounds of what a build may say in warnings, so a hostile build cannot grow the record. */
+export const WarningLimits = { count: 20, message: 1000, file: 255 } as const;
+
+export const JobWarning = z.object({
+  code: z
+    .string()
+    .regex(/^[A-Z][A-Z0-9_]{0,63}$/)
+    .describe(
+      'What the build noticed, e.g. LONG_DESCRIPTION_MISSING, LONG_DESCRIPTION_CONTENT_TYPE_MISSING, LONG_DESCRIPTION_INVALID; more may come',
+    ),
+  message: z.string().max(WarningLimits.message).describe('What is wrong and how to fix it'),
+  file: z.string().max(WarningLimits.file).optional().describe('The distribution file it is about'),
+});
+export type JobWarning = z.infer<typeof JobWarning>;
 
 export const JobStatus = z.object({
   schemaVersion: z.literal(1),
@@ -22,6 +41,10 @@ export const JobStatus = z.object({
   tag: z.string(),
   version: z.string().describe('PEP 440 version taken from the tag'),
   distribution: z.string().optional().describe('Name published under, when configured'),
+  package: z
+    .string()
+    .optional()
+    .describe('The package of a repository that lists several ("packages" in the repositories file)'),
   state: z.enum(JobState),
   attempt: z
     .number()
@@ -48,6 +71,11 @@ export const JobStatus = z.object({
     .optional(),
   artifacts: z.array(Artifact),
   reason: z.string().optional().describe('Why a job was skipped'),
+  warnings: z
+    .array(JobWarning)
+    .max(WarningLimits.count)
+    .optional()
+    .describe('What the build reported without failing (the check step), absent when nothing'),
   error: z
     .object({
       code: z.enum(ErrorCode),

@@ -9,6 +9,8 @@ export const IndexEntry = z.object({
   updatedAt: z.iso.datetime(),
   buildId: z.string().optional(),
   distribution: z.string().optional(),
+  package: z.string().optional(),
+  warnings: z.number().int().positive().optional().describe('How many warnings the job records, when any'),
   path: z.string().describe('Object path of the job status document'),
 });
 export type IndexEntry = z.infer<typeof IndexEntry>;
@@ -40,6 +42,8 @@ export function indexEntryOf(job: JobStatus, path: string): IndexEntry {
     updatedAt: job.updatedAt,
     ...(job.build ? { buildId: job.build.id } : {}),
     ...(job.distribution ? { distribution: job.distribution } : {}),
+    ...(job.package ? { package: job.package } : {}),
+    ...(job.warnings?.length ? { warnings: job.warnings.length } : {}),
     path,
   };
 }

@@ -48,19 +48,20 @@ async function syncIndex(store: DocumentStore, job: JobStatus, path: string, now
     },
   );
   // Also when the index was kept: a badge write that failed after its index write is repaired by the redelivery.
-  if (index && job.state === 'published') await writeBadge(store, index, job.distribution);
+  if (index && job.state === 'published') await writeBadge(store, index, job);
 }
 
 async function writeBadge(
   store: DocumentStore,
   index: RepositoryIndex,
-  distribution: string | undefined,
+  job: Pick<JobStatus, 'distribution' | 'package'>,
 ): Promise<void> {
-  const latest = index.jobs.find((entry) => entry.state === 'published');
+  // In a repository of several packages the badge shows the one just published, with that package's latest version.
+  const latest = index.jobs.find((entry) => entry.state === 'published' && entry.package === job.package);
   if (!latest) return;
   const badge: Badge = {
     schemaVersion: 1,
-    label: distribution ?? index.repository.split('/')[1] ?? 'pkgrelay',
+    label: job.distribution ?? job.package ?? index.repository.split('/')[1] ?? 'pkgrelay',
     message: `v${latest.version}`,
     color: 'blue',
   };

@@ -47,6 +47,26 @@ const UPSTREAMS: Record<string, UpstreamRelease[]> = {
     },
   ],
   'backends/poetry2': [{ files: samplePoetry2Project('be-poetry2', 'be_poetry2', '1.0.0'), tag: 'v1.0.0' }],
+  // Declares no minimum, but a PEP 639 license expression needs setuptools 77: only the output says so.
+  'backends/pep639': [
+    {
+      files: {
+        ...sampleSetuptoolsProject('be-pep639', 'be_pep639', '1.0.0', { requires: ['setuptools'] }),
+        'pyproject.toml': [
+          '[build-system]',
+          'requires = ["setuptools"]',
+          'build-backend = "setuptools.build_meta"',
+          '',
+          '[project]',
+          'name = "be-pep639"',
+          'version = "1.0.0"',
+          'license = "MIT"',
+          '',
+        ].join('\n'),
+      },
+      tag: 'v1.0.0',
+    },
+  ],
 };
 
 // Generous against a loaded machine; each file runs in about a minute on two idle cores.
@@ -66,7 +86,8 @@ describe('every build backend, offline on the local stack', () => {
         createUpstreamRepository(join(root, 'upstreams'), repository, releases),
       ),
     );
-    stack = await startStack({ rootDir: root, configPath });
+    // The offline mode: the machine's own backends, and BACKEND_TOO_OLD where they are too old.
+    stack = await startStack({ rootDir: root, configPath, buildIsolation: false });
     bucket = await openStackBucket(stack.info);
     await publishReleaseRequests(
       stack.info,
@@ -119,6 +140,26 @@ describe('every build backend, offline on the local stack', () => {
       expect(await installed(`be-scm==${version}`, 'import be_scm; print(be_scm.hello())')).toBe(
         `hello from be-scm ${version}`,
       );
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'fails BACKEND_TOO_OLD where only the build output shows the backend is too old',
+    async () => {
+      const job = await followJob(
+        bucket,
+        { repository: 'backends/pep639', tag: 'v1.0.0' },
+        { timeoutMs: 180_000 },
+      );
+      expect(job.state).toBe('failed');
+      expect(job.error?.code).toBe('BACKEND_TOO_OLD');
+      expect(job.error?.message).toContain('setuptools >= 77');
+      expect(job.error?.message).toContain('PKGRELAY_BUILD_ISOLATION=true');
+      // The tail shows the cause, with no workspace or build-environment paths.
+      expect(job.error?.logTail).toContain('project.license');
+      expect(job.error?.logTail).not.toMatch(/\/workspace\/|site-packages\//);
+      expect(job.error?.logTail).not.toContain(String.fromCharCode(27));
     },
     TEST_TIMEOUT_MS,
   );

@@ -29,7 +29,9 @@ describe('pkgrelay against the local stack (compiled CLI as a child process)', (
       { files: sampleSetuptoolsProject('octo-widgets', 'octo_widgets', '0.2.0'), tag: 'v0.2.0' },
       { files: { 'docs/index.md': '# docs' }, tag: 'docs-1' },
     ]);
+    // What this suite proves does not depend on how a backend is installed: offline builds keep it fast.
     stack = await startStack({
+      buildIsolation: false,
       rootDir: root,
       configPath,
       functions: ['webhook', 'worker', 'buildEvents', 'reconcile'],

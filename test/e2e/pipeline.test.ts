@@ -17,6 +17,10 @@ import { createHash } from 'node:crypto';
 
 const run = promisify(execFile);
 
+// Isolated builds install their tools and backend from PyPI: generous against a loaded machine.
+const BUILD_TIMEOUT_MS = 240_000;
+const TEST_TIMEOUT_MS = 300_000;
+
 describe('the whole pipeline on the local stack', () => {
   let stack: Stack;
   let bucket: Bucket;
@@ -38,99 +42,107 @@ describe('the whole pipeline on the local stack', () => {
   });
   afterAll(async () => stack?.stop());
 
-  it('turns a signed release webhook into a package pip installs', async () => {
-    const answer = await sendDelivery({
-      url: stack.info.webhook.url,
-      secret: stack.info.webhook.secret,
-      event: 'release',
-      payload: releasePayload('octo-org/widgets', 'v0.1.0'),
-    });
-    expect(answer.status).toBe(202);
+  it(
+    'turns a signed release webhook into a package pip installs',
+    async () => {
+      const answer = await sendDelivery({
+        url: stack.info.webhook.url,
+        secret: stack.info.webhook.secret,
+        event: 'release',
+        payload: releasePayload('octo-org/widgets', 'v0.1.0'),
+      });
+      expect(answer.status).toBe(202);
 
-    const states: string[] = [];
-    const job = await followJob(
-      bucket,
-      { repository: 'octo-org/widgets', tag: 'v0.1.0' },
-      {
-        onChange: (status) => states.push(status.state),
-        timeoutMs: 120_000,
-      },
-    );
-    expect(job.state, JSON.stringify(job.error)).toBe('published');
-    expect(job.repository).toBe('Octo-Org/Widgets');
-    expect(job.version).toBe('0.1.0');
-    expect(job.build?.id).toBeTruthy();
-    expect(job.history.map((entry) => entry.state)).toEqual(['queued', 'building', 'published']);
-    expect(job.artifacts.map((artifact) => artifact.filename).sort()).toEqual([
-      'octo-widgets-0.1.0.tar.gz',
-      'octo_widgets-0.1.0-py3-none-any.whl',
-    ]);
-    expect(job.artifacts.every((artifact) => artifact.uploaded)).toBe(true);
-
-    // The hashes in the status are those of the files the registry serves.
-    for (const artifact of job.artifacts) {
-      const served = await fetch(new URL(`simple/octo-widgets/`, stack.info.registry.url), {
-        headers: { accept: 'application/vnd.pypi.simple.v1+json' },
-      }).then(
-        (response) =>
-          response.json() as Promise<{
-            files: Array<{ filename: string; url: string; hashes: { sha256: string } }>;
-          }>,
-      );
-      const file = served.files.find((candidate) => candidate.filename === artifact.filename);
-      expect(file?.hashes.sha256).toBe(artifact.sha256);
-      const bytes = Buffer.from(
-        await (
-          await fetch(new URL(file?.url ?? '', new URL(`simple/octo-widgets/`, stack.info.registry.url)))
-        ).arrayBuffer(),
-      );
-      expect(createHash('sha256').update(bytes).digest('hex')).toBe(artifact.sha256);
-    }
-
-    const { python } = await installFromIndex(stack.info.index.url, 'octo-widgets==0.1.0');
-    expect(await runPython(python, 'import octo_widgets; print(octo_widgets.hello())')).toBe(
-      'hello from octo-widgets 0.1.0',
-    );
-
-    const index = await readRepositoryIndex(bucket, 'octo-org/widgets');
-    expect(index?.jobs.find((entry) => entry.tag === 'v0.1.0')?.state).toBe('published');
-    const [badge] = await bucket.file('repos/octo-org/widgets/badge.json').download();
-    expect(JSON.parse(badge.toString())).toMatchObject({ schemaVersion: 1, message: 'v0.1.0' });
-  });
-
-  it('publishes a tag from a manual Pub/Sub message sent with gcloud, as the README shows', async () => {
-    await addUpstreamRelease(upstream, {
-      files: sampleSetuptoolsProject('octo-widgets', 'octo_widgets', '0.2.0'),
-      tag: 'v0.2.0',
-    });
-    // Exactly the command the README shows for a manual trigger, against the emulator.
-    const { stdout } = await run(
-      'gcloud',
-      [
-        'pubsub',
-        'topics',
-        'publish',
-        stack.info.pubsub.topic,
-        `--project=${stack.info.projectId}`,
-        '--message={"repository":"octo-org/widgets","tag":"v0.2.0"}',
-      ],
-      {
-        env: {
-          ...process.env,
-          CLOUDSDK_API_ENDPOINT_OVERRIDES_PUBSUB: `http://${stack.info.pubsub.host}/`,
-          CLOUDSDK_AUTH_ACCESS_TOKEN_FILE: join(dirname(stack.info.dataDir), 'gcloud-access-token'),
-          CLOUDSDK_CORE_DISABLE_PROMPTS: '1',
+      const states: string[] = [];
+      const job = await followJob(
+        bucket,
+        { repository: 'octo-org/widgets', tag: 'v0.1.0' },
+        {
+          onChange: (status) => states.push(status.state),
+          timeoutMs: BUILD_TIMEOUT_MS,
         },
-      },
-    );
-    expect(stdout).toMatch(/messageIds/);
-    const job = await followJob(
-      bucket,
-      { repository: 'octo-org/widgets', tag: 'v0.2.0' },
-      { timeoutMs: 120_000 },
-    );
-    expect(job.state, JSON.stringify(job.error)).toBe('published');
-    const { python } = await installFromIndex(stack.info.index.url, 'octo-widgets');
-    expect(await runPython(python, 'import octo_widgets; print(octo_widgets.__version__)')).toBe('0.2.0');
-  });
+      );
+      expect(job.state, JSON.stringify(job.error)).toBe('published');
+      expect(job.repository).toBe('Octo-Org/Widgets');
+      expect(job.version).toBe('0.1.0');
+      expect(job.build?.id).toBeTruthy();
+      expect(job.history.map((entry) => entry.state)).toEqual(['queued', 'building', 'published']);
+      expect(job.artifacts.map((artifact) => artifact.filename).sort()).toEqual([
+        'octo-widgets-0.1.0.tar.gz',
+        'octo_widgets-0.1.0-py3-none-any.whl',
+      ]);
+      expect(job.artifacts.every((artifact) => artifact.uploaded)).toBe(true);
+
+      // The hashes in the status are those of the files the registry serves.
+      for (const artifact of job.artifacts) {
+        const served = await fetch(new URL(`simple/octo-widgets/`, stack.info.registry.url), {
+          headers: { accept: 'application/vnd.pypi.simple.v1+json' },
+        }).then(
+          (response) =>
+            response.json() as Promise<{
+              files: Array<{ filename: string; url: string; hashes: { sha256: string } }>;
+            }>,
+        );
+        const file = served.files.find((candidate) => candidate.filename === artifact.filename);
+        expect(file?.hashes.sha256).toBe(artifact.sha256);
+        const bytes = Buffer.from(
+          await (
+            await fetch(new URL(file?.url ?? '', new URL(`simple/octo-widgets/`, stack.info.registry.url)))
+          ).arrayBuffer(),
+        );
+        expect(createHash('sha256').update(bytes).digest('hex')).toBe(artifact.sha256);
+      }
+
+      const { python } = await installFromIndex(stack.info.index.url, 'octo-widgets==0.1.0');
+      expect(await runPython(python, 'import octo_widgets; print(octo_widgets.hello())')).toBe(
+        'hello from octo-widgets 0.1.0',
+      );
+
+      const index = await readRepositoryIndex(bucket, 'octo-org/widgets');
+      expect(index?.jobs.find((entry) => entry.tag === 'v0.1.0')?.state).toBe('published');
+      const [badge] = await bucket.file('repos/octo-org/widgets/badge.json').download();
+      expect(JSON.parse(badge.toString())).toMatchObject({ schemaVersion: 1, message: 'v0.1.0' });
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'publishes a tag from a manual Pub/Sub message sent with gcloud, as the README shows',
+    async () => {
+      await addUpstreamRelease(upstream, {
+        files: sampleSetuptoolsProject('octo-widgets', 'octo_widgets', '0.2.0'),
+        tag: 'v0.2.0',
+      });
+      // Exactly the command the README shows for a manual trigger, against the emulator.
+      const { stdout } = await run(
+        'gcloud',
+        [
+          'pubsub',
+          'topics',
+          'publish',
+          stack.info.pubsub.topic,
+          `--project=${stack.info.projectId}`,
+          '--message={"repository":"octo-org/widgets","tag":"v0.2.0"}',
+        ],
+        {
+          env: {
+            ...process.env,
+            CLOUDSDK_API_ENDPOINT_OVERRIDES_PUBSUB: `http://${stack.info.pubsub.host}/`,
+            CLOUDSDK_AUTH_ACCESS_TOKEN_FILE: join(dirname(stack.info.dataDir), 'gcloud-access-token'),
+            CLOUDSDK_CORE_DISABLE_PROMPTS: '1',
+          },
+        },
+      );
+      expect(stdout).toMatch(/messageIds/);
+      const job = await followJob(
+        bucket,
+        { repository: 'octo-org/widgets', tag: 'v0.2.0' },
+        { timeoutMs: BUILD_TIMEOUT_MS },
+      );
+      expect(job.state, JSON.stringify(job.error)).toBe('published');
+      const { python } = await installFromIndex(stack.info.index.url, 'octo-widgets');
+      expect(await runPython(python, 'import octo_widgets; print(octo_widgets.__version__)')).toBe('0.2.0');
+    },
+    TEST_TIMEOUT_MS,
+  );
 });

@@ -37,7 +37,9 @@ describe('reconcile on the local stack', () => {
         annotated: true,
       },
     ]);
+    // What this suite proves does not depend on how a backend is installed: offline builds keep it fast.
     stack = await startStack({
+      buildIsolation: false,
       rootDir: root,
       configPath,
       functions: ['worker', 'buildEvents', 'reconcile'],

@@ -70,14 +70,24 @@ describe('the status page on the local stack, in headless Chromium', () => {
       }),
     );
     await createUpstreamRepository(join(root, 'upstreams'), 'Octo-Org/Widgets', [
-      { files: sampleSetuptoolsProject('octo-widgets', 'octo_widgets', '0.1.0'), tag: 'v0.1.0' },
+      // No README: the check step publishes it with a LONG_DESCRIPTION_MISSING warning.
+      {
+        files: withoutReadme(sampleSetuptoolsProject('octo-widgets', 'octo_widgets', '0.1.0')),
+        tag: 'v0.1.0',
+      },
     ]);
     // A project whose setup.py fails: its build fails with BUILD_FAILED and the last lines of the build's output.
     await createUpstreamRepository(join(root, 'upstreams'), 'octo-org/notes', [
       { files: brokenProject(), tag: 'v1.0.0' },
     ]);
     const [started, launched] = await Promise.all([
-      startStack({ rootDir: root, configPath, functions: ['webhook', 'worker', 'buildEvents'] }),
+      // Offline builds: what the page shows does not depend on how a backend is installed.
+      startStack({
+        rootDir: root,
+        configPath,
+        functions: ['webhook', 'worker', 'buildEvents'],
+        buildIsolation: false,
+      }),
       chromium.launch({ executablePath: '/usr/bin/chromium', args: ChromiumArgs }),
       mkdir(Artifacts, { recursive: true }),
     ]);
@@ -155,6 +165,12 @@ describe('the status page on the local stack, in headless Chromium', () => {
     }
     const log = row(widgets, 'v0.1.0').getByRole('link', { name: 'Build log for v0.1.0' });
     expect(await log.getAttribute('href')).toBe(published.build?.logUrl);
+    // The check step's warning, beside the state and with the outcome.
+    expect(published.warnings?.map((warning) => warning.code)).toEqual(['LONG_DESCRIPTION_MISSING']);
+    expect(await row(widgets, 'v0.1.0').locator('.warning-marker').textContent()).toBe('1 warning');
+    expect(await row(widgets, 'v0.1.0').locator('.warning-message').textContent()).toBe(
+      published.warnings?.[0]?.message,
+    );
     // The badge, drawn from badge.json and read as one phrase.
     expect(await widgets.getByRole('img', { name: 'Widgets: v0.1.0' }).isVisible()).toBe(true);
 
@@ -202,6 +218,13 @@ describe('the status page on the local stack, in headless Chromium', () => {
       'Octo-Org/Widgets 0.2.0: building → published.',
     );
     expect(await widgets.getByRole('img', { name: 'Widgets: v0.2.0' }).isVisible()).toBe(true);
+    // Its build's warning: a marker beside the state, the message with the outcome, a word for screen readers.
+    const warned = row(widgets, 'v0.2.0');
+    expect(await warned.locator('.warning-marker').textContent()).toBe('1 warning');
+    expect(await warned.locator('.warning-code').textContent()).toBe(HeldWarning.code);
+    expect(await warned.locator('.warning-message').textContent()).toBe(HeldWarning.message);
+    expect(await warned.locator('.warning-message').isVisible()).toBe(true);
+    expect(await page.locator('#announcer').textContent()).toContain('building → published. 1 warning.');
     // The untouched row kept its open log tail; focus in the rebuilt row moved to the same link in the new one.
     expect(await failure.locator('details.log-tail').getAttribute('open')).toBe('');
     expect(
@@ -249,6 +272,12 @@ describe('the status page on the local stack, in headless Chromium', () => {
 
 const now = (): Date => new Date();
 
+function withoutReadme(files: Record<string, string>): Record<string, string> {
+  const { 'README.md': _readme, ...rest } = files;
+  const pyproject = (rest['pyproject.toml'] ?? '').replace(/^readme = .*\n/m, '');
+  return { ...rest, 'pyproject.toml': pyproject };
+}
+
 function brokenProject(): Record<string, string> {
   return {
     'pyproject.toml':
@@ -278,6 +307,12 @@ function heldBuild(): JobStatus {
   };
 }
 
+const HeldWarning = {
+  code: 'LONG_DESCRIPTION_MISSING',
+  message: 'octo-widgets-0.2.0.tar.gz has no long description: add readme = "README.md" to [project]',
+  file: 'octo-widgets-0.2.0.tar.gz',
+};
+
 function finishHeldBuild(current: JobStatus | undefined): { write: JobStatus } {
   if (!current) throw new Error('The held build vanished');
   const at = new Date().toISOString();
@@ -303,6 +338,7 @@ function finishHeldBuild(current: JobStatus | undefined): { write: JobStatus } {
           uploaded: true,
         },
       ],
+      warnings: [HeldWarning],
       history: [...current.history, { state: 'published', at, attempt: 1 }],
     },
   };

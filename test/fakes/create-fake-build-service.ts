@@ -9,7 +9,7 @@ export interface FakeBuild {
   createTime: string;
   logUrl: string;
   results?: { buildStepOutputs: string[] };
-  steps?: Array<{ id: string; status?: string }>;
+  steps?: Array<{ id: string; name?: string; status?: string }>;
 }
 
 export interface FakeBuildService extends BuildService {
@@ -40,7 +40,7 @@ export function createFakeBuildService(): FakeBuildService {
         substitutions: { ...plan.substitutions },
         createTime: new Date(Date.UTC(2024, 0, 1, 0, 0, service.builds.length)).toISOString(),
         logUrl: `https://console.cloud.google.com/cloud-build/builds/${id}`,
-        steps: plan.steps.map((step) => ({ id: step.id })),
+        steps: plan.steps.map((step) => ({ id: step.id, name: step.name })),
       };
       service.builds.push(build);
       await service.afterCreate(build);

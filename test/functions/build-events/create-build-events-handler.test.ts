@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createBuildEventsHandler } from '../../../functions/build-events/create-build-events-handler.js';
-import { jobObjectPath } from '../../../shared/contracts/job-id.js';
+import { indexObjectPath, jobObjectPath } from '../../../shared/contracts/job-id.js';
 import { silentLogger } from '../../../shared/log/create-logger.js';
 import { JobStatus } from '../../../shared/status/job-status.js';
+import { RepositoryIndex } from '../../../shared/status/repository-index.js';
 import { createFakeClock } from '../../fakes/create-fake-clock.js';
 import { createMemoryDocumentStore } from '../../fakes/create-memory-document-store.js';
 import { pubsubEvent } from '../../fakes/pubsub-event.js';
@@ -155,6 +156,53 @@ describe('every Cloud Build status is named', () => {
     expect(job.state).toBe('skipped');
     expect(job.reason).toMatch(/already in the registry/);
     expect(job.artifacts.every((artifact) => !artifact.uploaded)).toBe(true);
+  });
+});
+
+describe('warnings of the check step', () => {
+  const warning = {
+    code: 'LONG_DESCRIPTION_MISSING',
+    message: '\u001b[33mWARNING\u001b[0m  `long_description` missing: add readme = "README.md"',
+    file: 'widgets-1.0.0.tar.gz',
+  };
+  const recorded = { ...warning, message: 'WARNING  `long_description` missing: add readme = "README.md"' };
+  const withWarnings = (extra: { results: { buildStepOutputs: string[] } }, warnings: unknown[]) => {
+    const outputs = [...extra.results.buildStepOutputs];
+    outputs[STEPS.indexOf('check')] = base64({ warnings });
+    return { ...extra, results: { buildStepOutputs: outputs } };
+  };
+
+  it('are recorded on a published job, cleaned, and counted in the repository index', async () => {
+    const { deliver, read, store } = await setup();
+    await deliver(build('SUCCESS', withWarnings(uploaded([true, true]), [warning])));
+    const job = await read();
+    expect(job.state).toBe('published');
+    expect(job.warnings).toEqual([recorded]);
+    const index = RepositoryIndex.parse((await store.read(indexObjectPath(JOB.repository)))?.data);
+    expect(index.jobs.find((entry) => entry.tag === JOB.tag)?.warnings).toBe(1);
+  });
+
+  it('are recorded on a skipped job and on a job whose later step failed', async () => {
+    {
+      const { deliver, read } = await setup();
+      await deliver(build('SUCCESS', withWarnings(uploaded([false, false]), [warning])));
+      expect(await read()).toMatchObject({ state: 'skipped', warnings: [recorded] });
+    }
+    const { deliver, read } = await setup();
+    await deliver(build('FAILURE', withWarnings(failedAt('upload'), [warning])));
+    expect(await read()).toMatchObject({
+      state: 'failed',
+      error: { code: 'UPLOAD_REJECTED' },
+      warnings: [recorded],
+    });
+  });
+
+  it('leave the document and the index without the field when there are none', async () => {
+    const { deliver, read, store } = await setup();
+    await deliver(build('SUCCESS', withWarnings(uploaded([true, true]), [])));
+    expect(await read()).not.toHaveProperty('warnings');
+    const index = RepositoryIndex.parse((await store.read(indexObjectPath(JOB.repository)))?.data);
+    expect(index.jobs[0]).not.toHaveProperty('warnings');
   });
 });
 

@@ -87,6 +87,27 @@ async function setup({
 }
 
 describe('reconcile: tags without a job', () => {
+  it('enqueues the missing tags of every package of a repository, naming each package', async () => {
+    const { handle, queue } = await setup({
+      tags: ['client-v0.3.0', 'api-v1.2.0', 'docs-v1', 'v1.0.0'],
+      jobs: [job('api-v1.2.0', 'published', '2024-05-01T10:00:00.000Z')],
+      repositories: [
+        repo({
+          packages: [
+            { name: 'api', subdirectory: 'api', tagPrefix: 'api-v' },
+            { name: 'client', subdirectory: 'client', tagPrefix: 'client-v' },
+          ],
+        }),
+      ],
+    });
+    const report = await handle();
+    expect(report.errors).toEqual([]);
+    expect(report.enqueued).toEqual([
+      expect.objectContaining({ tag: 'client-v0.3.0', version: '0.3.0', package: 'client' }),
+    ]);
+    expect(queue.published.map((message) => message.request.tag)).toEqual(['client-v0.3.0']);
+  });
+
   it('enqueues every accepted tag that has no job, oldest first, and nothing else', async () => {
     const { handle, queue } = await setup({
       tags: ['v1.1.0', 'v1.0.0', 'v2.0.0rc1', 'docs', 'v0.9.0'],
@@ -203,6 +224,22 @@ describe('reconcile: jobs whose build notification was lost', () => {
     expect(settled?.artifacts).toEqual(artifacts);
     expect(settled?.build).toEqual({ id: 'b-1', status: 'SUCCESS', logUrl: 'https://logs/b-1' });
     expect(settled?.history.at(-1)?.note).toBe('settled by reconcile');
+  });
+
+  it('carries the check step\u2019s warnings, cleaned, into the job it settles', async () => {
+    const build = restBuild('b-1', 'SUCCESS', 'v1.0.0');
+    const warning = { code: 'LONG_DESCRIPTION_INVALID', message: '\u001b[31mline 3: bad markup\u001b[0m' };
+    build.results.buildStepOutputs[3] = Buffer.from(JSON.stringify({ warnings: [warning] }));
+    const { handle, read } = await setup({
+      tags: [],
+      jobs: [job('v1.0.0', 'building', old, 'b-1')],
+      builds: { 'b-1': build },
+    });
+    await handle();
+    expect(await read('v1.0.0')).toMatchObject({
+      state: 'published',
+      warnings: [{ code: 'LONG_DESCRIPTION_INVALID', message: 'line 3: bad markup' }],
+    });
   });
 
   it('fails a queued job with a build id whose build failed, naming the step', async () => {

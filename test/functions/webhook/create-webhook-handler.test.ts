@@ -13,6 +13,13 @@ const repositories = [
   RepositoryConfig.parse({ repository: 'acme/previews', prereleases: true }),
   RepositoryConfig.parse({ repository: 'acme/mono', tagPrefix: 'sdk/v' }),
   RepositoryConfig.parse({ repository: 'acme/strict', tagPattern: 'v1\\.2' }),
+  RepositoryConfig.parse({
+    repository: 'acme/platform',
+    packages: [
+      { name: 'api', subdirectory: 'api', tagPrefix: 'api-v' },
+      { name: 'client', subdirectory: 'client', tagPrefix: 'client-v', prereleases: true },
+    ],
+  }),
 ];
 
 const repo = (full_name: string) => ({ full_name });
@@ -43,7 +50,7 @@ interface Case {
   status: number;
   outcome: string;
   reason?: RegExp;
-  job?: { repository: string; tag: string; version: string };
+  job?: { repository: string; tag: string; version: string; package?: string };
 }
 
 const signed = (event: string | null, payload: unknown, more: Partial<Delivery> = {}): Delivery => ({
@@ -222,6 +229,36 @@ const cases: Case[] = [
     status: 200,
     outcome: 'ignored',
     reason: /tagPrefix "sdk\/v"/,
+  },
+  {
+    name: 'tag of one package of a repository with several',
+    delivery: signed('push', push('refs/tags/client-v0.3.0', true, false, 'acme/platform')),
+    status: 202,
+    outcome: 'accepted',
+    job: { repository: 'acme/platform', tag: 'client-v0.3.0', version: '0.3.0', package: 'client' },
+  },
+  {
+    name: 'tag matching none of the packages of a repository',
+    delivery: signed('release', release('published', 'docs-v1', { full_name: 'acme/platform' })),
+    status: 200,
+    outcome: 'ignored',
+    reason:
+      /^tag "docs-v1" matches none of the packages of acme\/platform: api-v… \(api\), client-v… \(client\)$/,
+  },
+  {
+    name: "GitHub pre-release of a package whose prereleases are off, its sibling's on",
+    delivery: signed('release', release('prereleased', 'api-v1.3.0', { full_name: 'acme/platform' })),
+    status: 200,
+    outcome: 'ignored',
+    reason:
+      /^tag "api-v1.3.0" is a GitHub pre-release and prereleases are off for package api of acme\/platform$/,
+  },
+  {
+    name: 'GitHub pre-release of a package whose prereleases are on',
+    delivery: signed('release', release('prereleased', 'client-v0.4.0rc1', { full_name: 'acme/platform' })),
+    status: 202,
+    outcome: 'accepted',
+    job: { repository: 'acme/platform', tag: 'client-v0.4.0rc1', version: '0.4.0rc1', package: 'client' },
   },
   {
     name: 'tag matching the anchored pattern',

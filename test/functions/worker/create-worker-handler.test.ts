@@ -18,7 +18,17 @@ import { pubsubEvent } from '../../fakes/pubsub-event.js';
 const JOB = { repository: 'Octo-Org/Widgets', tag: 'v1.0.0' };
 const config: WorkerConfig = {
   projectId: 'p',
-  repositories: [RepositoryConfig.parse({ repository: 'Octo-Org/Widgets' })],
+  repositories: [
+    RepositoryConfig.parse({ repository: 'Octo-Org/Widgets' }),
+    RepositoryConfig.parse({
+      repository: 'Octo-Org/Mono',
+      pythonVersion: '3.11',
+      packages: [
+        { name: 'api', subdirectory: 'services/api', tagPrefix: 'api-v', distributionName: 'octo-api' },
+        { name: 'client', subdirectory: 'clients/python', tagPrefix: 'client-v', versionPolicy: 'from-tag' },
+      ],
+    }),
+  ],
   upstreamBase: 'https://github.com',
   buildIsolation: true,
   registryAuth: 'none',
@@ -329,5 +339,59 @@ describe('worker before building', () => {
       outcome: 'rejected',
     });
     expect(store.snapshot()['rejected/bad.json']).toMatchObject({ messageId: 'bad' });
+  });
+});
+
+describe('worker on a repository of several packages', () => {
+  const mono = (tag: string) => ({ repository: 'Octo-Org/Mono', tag });
+
+  it('builds the package the tag belongs to, with its options, and records the package', async () => {
+    const { store, builds, worker } = setup();
+    const event = pubsubEvent({ repository: 'octo-org/mono', tag: 'client-v0.3.0' });
+    expect(await worker('a')(event)).toEqual({ outcome: 'started', buildId: 'build-1' });
+    expect(builds.builds[0]?.substitutions).toMatchObject({
+      _PKGRELAY_REPOSITORY: 'Octo-Org/Mono',
+      _PKGRELAY_TAG: 'client-v0.3.0',
+      _PKGRELAY_VERSION: '0.3.0',
+      _PKGRELAY_SUBDIR: 'clients/python',
+      _PKGRELAY_VERSION_POLICY: 'from-tag',
+      _PKGRELAY_DISTRIBUTION_NAME: '',
+    });
+    // The repository's pythonVersion, which the package does not set.
+    expect(builds.builds[0]?.steps?.[0]?.name).toBe('python:3.11');
+    const job = await readJob(store, mono('client-v0.3.0'));
+    expect(job).toMatchObject({ package: 'client', version: '0.3.0' });
+    expect(job.distribution).toBeUndefined();
+    expect(store.snapshot()['repos/octo-org/mono/index.json']).toMatchObject({
+      jobs: [expect.objectContaining({ tag: 'client-v0.3.0', package: 'client' })],
+    });
+  });
+
+  it("asks the registry under the package's distribution name", async () => {
+    const { store, builds, registry, worker } = setup();
+    registry.files.set('octo-api==1.2.0', ['octo_api-1.2.0.tar.gz', 'octo_api-1.2.0-py3-none-any.whl']);
+    const event = pubsubEvent({ repository: 'Octo-Org/Mono', tag: 'api-v1.2.0' });
+    expect(await worker('a')(event)).toMatchObject({ outcome: 'skipped' });
+    expect(await readJob(store, mono('api-v1.2.0'))).toMatchObject({
+      state: 'skipped',
+      package: 'api',
+      distribution: 'octo-api',
+    });
+    expect(builds.builds).toHaveLength(0);
+  });
+
+  it('refuses a tag of no package as INVALID_REQUEST, naming the packages', async () => {
+    const { store, builds, worker } = setup();
+    const event = pubsubEvent({ repository: 'Octo-Org/Mono', tag: 'docs-v1' });
+    expect(await worker('a')(event)).toMatchObject({ outcome: 'rejected' });
+    expect(await readJob(store, mono('docs-v1'))).toMatchObject({
+      state: 'failed',
+      error: {
+        code: 'INVALID_REQUEST',
+        message:
+          'tag "docs-v1" matches none of the packages of Octo-Org/Mono: api-v… (api), client-v… (client); nothing to build',
+      },
+    });
+    expect(builds.builds).toHaveLength(0);
   });
 });

@@ -3,7 +3,8 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { startRegistryServer } from '../../../local/registry/start-registry-server.js';
 import { StepModule } from '../../../shared/build/create-build-plan.js';
 import { composeStepProgram } from '../../../shared/build/steps/compose-step-program.js';
 import { SYSTEM_PYTHON } from '../../../local/python/install-from-index.js';
@@ -30,11 +31,14 @@ async function workspaceWithTools(): Promise<string> {
 describe('tools an isolated build installs into the workspace', () => {
   it('are what the upload step runs, in a process of its own', async () => {
     const workspace = await workspaceWithTools();
+    // The step asks the registry what it holds before uploading: a real (stand-in) registry answers.
+    const registry = await startRegistryServer({ dataDir: join(workspace, 'registry') });
+    onTestFinished(() => registry.close());
     const env = {
       PATH: '/usr/local/bin:/usr/bin:/bin',
       HOME: workspace,
       PKGRELAY_ISOLATION: 'true',
-      PKGRELAY_REGISTRY_URL: 'http://127.0.0.1:9/unused/',
+      PKGRELAY_REGISTRY_URL: registry.repositoryUrl('p', 'r'),
       PKGRELAY_REGISTRY_AUTH: 'none',
     };
     const outputDir = join(workspace, 'upload-output');

@@ -4,8 +4,10 @@ import os
 import sys
 
 from pkgrelay_steps.explain_build_failure import backend_too_old, log_tail
+from pkgrelay_steps.install_rust import ensure_rust
 from pkgrelay_steps.install_tools import install_tools
 from pkgrelay_steps.prelude import emit, env, fail, run_module
+from pkgrelay_steps.repair_wheels import repair_wheels
 
 OFFLINE_ADVICE = (
     "build it with isolation on (PKGRELAY_BUILD_ISOLATION=true, as in Cloud Build) "
@@ -79,16 +81,18 @@ def main():
     if env.get("PKGRELAY_VERSION_POLICY") == "from-tag":
         # Backends that compute the version from git take the tag's, so generated version files agree with the metadata.
         build_env["SETUPTOOLS_SCM_PRETEND_VERSION"] = env["PKGRELAY_VERSION"]
+    build_env.update(ensure_rust(declared_requirements(project)))
     result = run_module("build", args, build_env)
     print(result.stdout, end="")
     if result.returncode != 0:
         needs = backend_too_old(result.stdout, isolated)
-        if needs and not isolated:
-            fail(
-                "BACKEND_TOO_OLD",
-                "the project needs " + needs + ", which this builder's backend is older than: " + OFFLINE_ADVICE,
-                logTail=log_tail(result.stdout),
+        if needs:
+            advice = (
+                "its build-system.requires admits an older backend than its own metadata needs: raise the minimum"
+                if isolated
+                else "this builder's backend is older: " + OFFLINE_ADVICE
             )
+            fail("BACKEND_TOO_OLD", "the project needs " + needs + "; " + advice, logTail=log_tail(result.stdout))
         fail(
             "BUILD_FAILED",
             "python -m build failed for " + where + "; its last lines follow",
@@ -99,6 +103,7 @@ def main():
         fail(
             "BUILD_FAILED", "the build made " + (", ".join(built) or "nothing") + " instead of one sdist and one wheel"
         )
+    built = repair_wheels(out, isolated)
     emit({"files": built})
 
 

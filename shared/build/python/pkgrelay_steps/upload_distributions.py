@@ -1,5 +1,10 @@
-"""Step `upload`: twine to the registry; files it already holds are skipped and reported, not failed."""
+"""Step `upload`: twine uploads the files the registry lacks; those it holds are skipped and reported.
 
+twine 6.2 and later refuse --skip-existing for indexes other than PyPI, so the step asks the index's
+simple page what it holds, uploads the rest, and records each file with the digest the index reports.
+"""
+
+import base64
 import hashlib
 import os
 import subprocess
@@ -7,62 +12,100 @@ import sys
 
 from pkgrelay_steps.install_tools import install_tools
 from pkgrelay_steps.prelude import TOOLS, emit, env, fail, last_lines, run, run_module, strip_controls
+from pkgrelay_steps.registry_files import registry_files
+from pkgrelay_steps.wheel_tags import wheel_tags
 
 
-def main():
-    files = [os.path.join("dist", name) for name in sorted(os.listdir("dist"))]
-    args = [
-        "upload",
-        "--non-interactive",
-        "--skip-existing",
-        "--disable-progress-bar",
-        "--repository-url",
-        env["PKGRELAY_REGISTRY_URL"],
-        *files,
-    ]
-    if env.get("PKGRELAY_REGISTRY_AUTH") == "google":
-        # Artifact Registry's keyring backend authenticates twine as the build's service account: no stored key.
-        install_tools("upload-auth-requirements.txt")
+def sha256_of(path):
+    with open(path, "rb") as fh:
+        return hashlib.sha256(fh.read()).hexdigest()
+
+
+def project_name(filename):
+    from packaging.utils import parse_sdist_filename, parse_wheel_filename
+
+    return str(parse_wheel_filename(filename)[0] if filename.endswith(".whl") else parse_sdist_filename(filename)[0])
+
+
+def google_authorization():
+    # The build's service account, as the keyring backend authenticates twine.
+    import google.auth
+    import google.auth.transport.requests
+
+    credentials, _ = google.auth.default(scopes=["https://www.googleapis.com/auth/cloud-platform"])
+    credentials.refresh(google.auth.transport.requests.Request())
+    return "Bearer " + credentials.token
+
+
+def twine_upload(files, google):
+    args = ["upload", "--non-interactive", "--disable-progress-bar", "--repository-url", env["PKGRELAY_REGISTRY_URL"]]
+    if google:
         # A second interpreter, so keyring finds the backend installed after this one started.
-        result = run(
-            [sys.executable, "-m", "twine", *args],
+        return run(
+            [sys.executable, "-m", "twine", *args, *files],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
             env={**env, "PYTHONPATH": TOOLS, "NO_COLOR": "1"},
         )
+    return run_module("twine", [*args, *files], {**credentials(), "NO_COLOR": "1"})
+
+
+def credentials():
+    return {
+        "TWINE_USERNAME": env.get("TWINE_USERNAME", "pkgrelay"),
+        "TWINE_PASSWORD": env.get("TWINE_PASSWORD", "pkgrelay"),
+    }
+
+
+def main():
+    files = [os.path.join("dist", name) for name in sorted(os.listdir("dist"))]
+    google = env.get("PKGRELAY_REGISTRY_AUTH") == "google"
+    if google:
+        install_tools("upload-auth-requirements.txt")
+        authorization = google_authorization()
     else:
-        result = run_module(
-            "twine",
-            args,
-            {
-                "TWINE_USERNAME": env.get("TWINE_USERNAME", "pkgrelay"),
-                "TWINE_PASSWORD": env.get("TWINE_PASSWORD", "pkgrelay"),
-                "NO_COLOR": "1",
-            },
+        pair = credentials()
+        authorization = (
+            "Basic " + base64.b64encode((pair["TWINE_USERNAME"] + ":" + pair["TWINE_PASSWORD"]).encode()).decode()
         )
-    output = strip_controls(result.stdout)
-    print(output, end="")
-    if result.returncode != 0:
-        fail(
-            "UPLOAD_REJECTED",
-            "the registry refused the upload: "
-            + last_lines(output)
-            + " (check the registry URL and that the build's service account may write to it)",
-        )
+    registry, name = env["PKGRELAY_REGISTRY_URL"], project_name(os.path.basename(files[0]))
+    held = registry_files(registry, name, authorization)
+    missing = [path for path in files if os.path.basename(path) not in held]
+    for path in files:
+        if path not in missing:
+            print("Skipping " + os.path.basename(path) + ": the registry already holds it")
+    if missing:
+        result = twine_upload(missing, google)
+        output = strip_controls(result.stdout)
+        print(output, end="")
+        held = registry_files(registry, name, authorization)
+        # Another build may have uploaded the same file meanwhile: what counts is what the index holds now.
+        absent = [os.path.basename(path) for path in missing if os.path.basename(path) not in held]
+        if result.returncode != 0 and absent:
+            fail(
+                "UPLOAD_REJECTED",
+                "the registry refused the upload: "
+                + last_lines(output)
+                + " (check the registry URL and that the build's service account may write to it)",
+            )
     artifacts = []
     for path in files:
-        name = os.path.basename(path)
-        with open(path, "rb") as fh:
-            digest = hashlib.sha256(fh.read()).hexdigest()
-        skipped = ("Skipping " + name) in output
+        filename, digest = os.path.basename(path), sha256_of(path)
+        reported = held.get(filename) or digest
+        if path in missing and reported != digest:
+            fail(
+                "UPLOAD_REJECTED",
+                "the registry reports sha256 " + reported + " for " + filename + ", not the built file's " + digest,
+            )
         artifacts.append(
             {
-                "filename": name,
-                "sha256": digest,
+                "filename": filename,
+                "sha256": reported,
                 "size": os.path.getsize(path),
-                "kind": "wheel" if name.endswith(".whl") else "sdist",
-                "uploaded": not skipped,
+                "kind": "wheel" if filename.endswith(".whl") else "sdist",
+                "uploaded": path in missing,
+                **({"tags": wheel_tags(filename)} if filename.endswith(".whl") else {}),
             }
         )
     emit({"artifacts": artifacts})
