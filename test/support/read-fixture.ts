@@ -16,6 +16,8 @@ const FixtureRelease = z.object({
   import: z.string().optional(),
   /** A Python expression evaluated after the import, and what printing it must show. */
   probe: z.object({ code: z.string(), prints: z.string() }).optional(),
+  /** The codes of the warnings its job records (long-description problems), none by default. */
+  warnings: z.array(z.string()).default([]),
   script: z
     .object({ name: z.string(), args: z.array(z.string()).default([]), prints: z.string() })
     .optional(),
