@@ -66,7 +66,7 @@ describe('the fixture corpus, from a signed webhook to pip install, against by-h
             `${fixture.name} ${release.tag}: webhook answered ${answer.status} ${JSON.stringify(answer.body)}`,
           );
       }
-    // The by-hand builds queue behind one another while the stack builds: they overlap its builds.
+    // The by-hand builds run two at a time while the stack builds: they overlap its builds.
     const builder = await createByHandBuilder(await mkdtemp(join(root, 'by-hand-')));
     for (const fixture of fixtures)
       for (const release of fixture.manifest.releases) {

@@ -15,12 +15,12 @@ export interface ByHandBuilder {
 /**
  * A developer's by-hand build with the pipeline's tool versions: Debian's python with the build steps'
  * pinned tools, then `python -m build --outdir X` in an isolated environment per project, sharing the
- * stack's pip cache so each backend downloads once. Builds run one at a time so they do not starve the
- * stack's builds on a small machine.
+ * stack's pip cache so each backend downloads once. At most `concurrency` builds run at once (as many
+ * as the stack's build slots), so they share a small machine with the stack's builds.
  */
 export async function createByHandBuilder(
   workDir: string,
-  pipCacheDir = SHARED_PIP_CACHE,
+  { pipCacheDir = SHARED_PIP_CACHE, concurrency = 2 }: { pipCacheDir?: string; concurrency?: number } = {},
 ): Promise<ByHandBuilder> {
   const env = await installPinnedTools(join(workDir, 'tools'), pipCacheDir);
   const buildOne = async (bare: string, tag: string, subdirectory: string) => {
@@ -39,11 +39,14 @@ export async function createByHandBuilder(
     }
     return { dir, files: (await readdir(dir)).sort() };
   };
-  let queue: Promise<unknown> = Promise.resolve();
+  // A few lanes, each running its builds in turn: builds beyond them wait instead of crowding the cores.
+  const lanes: Promise<unknown>[] = Array.from({ length: concurrency }, () => Promise.resolve());
+  let next = 0;
   return {
     build(bare, tag, subdirectory) {
-      const result = queue.then(() => buildOne(bare, tag, subdirectory));
-      queue = result.catch(() => {});
+      const lane = next++ % lanes.length;
+      const result = (lanes[lane] ?? Promise.resolve()).then(() => buildOne(bare, tag, subdirectory));
+      lanes[lane] = result.catch(() => {});
       return result;
     },
   };
