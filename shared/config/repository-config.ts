@@ -34,9 +34,16 @@ const Policy = z
   .describe(
     '"must-match": the built version must equal the tag; "from-tag": the tag version is written into the package.',
   );
+// The steps import tomllib (3.11) and the pinned tools support 3.11 and newer.
+const MIN_PYTHON_MINOR = 11;
+
 const PythonVersion = z
   .string()
   .regex(/^3\.\d{1,2}$/, 'must look like "3.12"')
+  .refine(
+    (version) => Number(version.split('.')[1]) >= MIN_PYTHON_MINOR,
+    `must be 3.${MIN_PYTHON_MINOR} or newer: the build steps need tomllib and the pinned tools need it`,
+  )
   .describe('Python used by the build in Cloud Build.');
 
 const repositoryOnly = (field: string) =>
