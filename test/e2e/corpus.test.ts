@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execFile } from 'node:child_process';
@@ -78,6 +78,8 @@ describe('the fixture corpus, from a signed webhook to pip install, against by-h
   afterAll(async () => {
     process.env = savedEnv;
     await stack?.stop();
+    // About 600 MB of workspaces, builds and venvs per run; the assertions carry each failure's cause.
+    if (root) await rm(root, { recursive: true, force: true });
   });
 
   it.concurrent.each(fixtures.map((fixture) => [fixture.name, fixture] as const))(
