@@ -3,7 +3,7 @@ import { mkdtemp, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { SYSTEM_PYTHON } from '../../local/python/install-from-index.js';
-import { installPinnedTools, SHARED_PIP_CACHE } from '../../local/python/install-pinned-tools.js';
+import { installPinnedTools, SHARED_BUILD_CACHE } from '../../local/python/install-pinned-tools.js';
 
 const run = promisify(execFile);
 
@@ -14,24 +14,28 @@ export interface ByHandBuilder {
 
 /**
  * A developer's by-hand build with the pipeline's tool versions: Debian's python with the build steps'
- * pinned tools, then `python -m build --outdir X` in an isolated environment per project, sharing the
- * stack's pip cache so each backend downloads once. At most `concurrency` builds run at once (as many
+ * pinned tools, then `python -m build --installer uv --outdir X` in an isolated environment per project,
+ * as the build step runs it, sharing the stack's caches so each backend downloads once. At most `concurrency` builds run at once (as many
  * as the stack's build slots), so they share a small machine with the stack's builds.
  */
 export async function createByHandBuilder(
   workDir: string,
-  { pipCacheDir = SHARED_PIP_CACHE, concurrency = 2 }: { pipCacheDir?: string; concurrency?: number } = {},
+  { cacheDir = SHARED_BUILD_CACHE, concurrency = 2 }: { cacheDir?: string; concurrency?: number } = {},
 ): Promise<ByHandBuilder> {
-  const env = await installPinnedTools(join(workDir, 'tools'), pipCacheDir);
+  const env = await installPinnedTools(join(workDir, 'tools'), cacheDir);
   const buildOne = async (bare: string, tag: string, subdirectory: string) => {
     const checkout = await mkdtemp(join(workDir, 'src-'));
     await run('git', ['clone', '--quiet', '--branch', tag, bare, checkout], { env });
     const dir = `${checkout}-dist`;
     try {
-      await run(SYSTEM_PYTHON, ['-m', 'build', '--outdir', dir, join(checkout, subdirectory)], {
-        env,
-        maxBuffer: 16 * 1024 * 1024,
-      });
+      await run(
+        SYSTEM_PYTHON,
+        ['-m', 'build', '--installer', 'uv', '--outdir', dir, join(checkout, subdirectory)],
+        {
+          env,
+          maxBuffer: 16 * 1024 * 1024,
+        },
+      );
     } catch (error) {
       const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
       const tail = (stdout + stderr).trim().split('\n').slice(-20).join('\n');
