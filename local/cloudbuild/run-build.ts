@@ -7,6 +7,7 @@ import type { Build, BuildStatus, BuildStep } from './build-types.js';
 import type { BuildNotifier } from './create-build-notifier.js';
 import type { BuildStore } from './create-build-store.js';
 import { parseDuration } from './parse-duration.js';
+import { placeStep, stepPaths, type SandboxKind } from './place-step-in-sandbox.js';
 import { resolveSecrets } from './resolve-secrets.js';
 import { resolveStepDir, resolveStepProgram } from './resolve-step-program.js';
 import { runBuildStep, type StepOutcome } from './run-build-step.js';
@@ -20,6 +21,8 @@ export interface RunBuildDeps {
   logger: Logger;
   secretsDir: string | undefined;
   pipCacheDir?: string | undefined;
+  /** How each step is run: in a bubblewrap sandbox like a container, or as a host process. */
+  sandbox: SandboxKind;
   /** Built-in substitutions of this build (PROJECT_ID, BUILD_ID, PROJECT_NUMBER, LOCATION). */
   builtIns: Record<string, string>;
   clock: () => Date;
@@ -92,10 +95,12 @@ export async function runBuild(build: Build, stop: AbortSignal, deps: RunBuildDe
         workspace,
         step.dir === undefined ? undefined : substitute(step.dir, values),
       );
+      const mounts = { workspace, home, output: outputDir, pipCache: deps.pipCacheDir };
+      const paths = stepPaths(deps.sandbox, mounts);
       const env: Record<string, string> = {
-        ...containerEnv(deps.pipCacheDir),
-        HOME: home,
-        BUILDER_OUTPUT: outputDir,
+        ...containerEnv(paths.pipCache),
+        HOME: paths.home,
+        BUILDER_OUTPUT: paths.output,
       };
       for (const entry of [...globalEnv, ...(step.env ?? []).map((e) => substitute(e, values))]) {
         const at = entry.indexOf('=');
@@ -113,17 +118,18 @@ export async function runBuild(build: Build, stop: AbortSignal, deps: RunBuildDe
       else if (!cwd) outcome = { kind: 'not-started', message: `dir "${step.dir}" is outside /workspace` };
       else {
         await mkdir(cwd, { recursive: true });
+        const launch = placeStep(deps.sandbox, { ...command, cwd, path: env['PATH'] ?? '' }, mounts);
         const stepTimeout = parseDuration(step.timeout);
-        logger.debug('step started', { step: index, program: command.program });
-        outcome = await runBuildStep({
-          program: command.program,
-          args: command.args,
-          cwd,
-          env,
-          ...(stepTimeout === undefined ? {} : { timeoutMs: stepTimeout }),
-          signal: deadline.signal,
-          onLine: (line) => write(`${label}: ${line}`),
-        });
+        logger.debug('step started', { step: index, program: command.program, sandbox: deps.sandbox });
+        outcome = !launch.success
+          ? { kind: 'not-started', message: launch.error }
+          : await runBuildStep({
+              ...launch.data,
+              env,
+              ...(stepTimeout === undefined ? {} : { timeoutMs: stepTimeout }),
+              signal: deadline.signal,
+              onLine: (line) => write(`${label}: ${line}`),
+            });
       }
       step.timing.endTime = now();
       outputs[index] = await readOutput(join(outputDir, 'output'));

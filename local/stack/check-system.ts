@@ -13,6 +13,11 @@ const REQUIREMENTS: Requirement[] = [
     probe: ['java', ['-version']],
     install: 'apt-get install openjdk-17-jre-headless',
   },
+  {
+    what: 'bubblewrap (the sandbox each local build step runs in)',
+    probe: ['bwrap', ['--version']],
+    install: 'apt-get install bubblewrap',
+  },
   { what: 'git', probe: ['git', ['--version']], install: 'apt-get install git' },
   {
     what: "Python's build module",
