@@ -50,7 +50,9 @@ export async function runBuild(build: Build, stop: AbortSignal, deps: RunBuildDe
   const root = store.directoryOf(build.id);
   const workspace = join(root, 'workspace');
   const home = join(root, 'home');
-  await Promise.all([workspace, home].map((dir) => mkdir(dir, { recursive: true })));
+  // The pip cache too: pip would make it on first use, but a sandbox can bind only what exists.
+  const dirs = [workspace, home, ...(deps.pipCacheDir ? [deps.pipCacheDir] : [])];
+  await Promise.all(dirs.map((dir) => mkdir(dir, { recursive: true })));
   const log = createWriteStream(join(root, 'log.txt'), { flags: 'a' });
   const write = (line: string): void => void log.write(`${line}\n`);
 
