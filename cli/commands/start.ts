@@ -7,7 +7,7 @@ import type { StackInfo } from '../../local/stack/stack-info.js';
 import { invokeReconcile } from '../invoke-reconcile.js';
 import { parseSeconds } from '../parse-arguments.js';
 import { progress } from '../print-progress.js';
-import { SandboxKind } from '../../local/cloudbuild/place-step-in-sandbox.js';
+import { isSandboxKind, SandboxKind } from '../../local/cloudbuild/place-step-in-sandbox.js';
 
 /** `pkgrelay start`: the whole pipeline on this machine, until interrupted. */
 export function createStartCommand(): Command {
@@ -32,7 +32,13 @@ export function createStartCommand(): Command {
       parseSeconds,
     )
     .action(async (options: StartOptions) => {
-      const missing = findMissingSystemDependencies();
+      const sandbox = process.env['PKGRELAY_BUILD_SANDBOX'] || 'bwrap';
+      if (!isSandboxKind(sandbox)) {
+        progress(`✗ PKGRELAY_BUILD_SANDBOX is "${sandbox}": set it to one of ${SandboxKind.join(', ')}`);
+        process.exitCode = 1;
+        return;
+      }
+      const missing = findMissingSystemDependencies({ sandbox });
       if (missing.length) {
         for (const line of missing) progress(`✗ ${line}`);
         process.exitCode = 1;
@@ -41,12 +47,6 @@ export function createStartCommand(): Command {
       const configPath = options.config ?? process.env['PKGRELAY_CONFIG'];
       const upstreamBase = process.env['PKGRELAY_UPSTREAM_BASE'];
       const offline = options.offlineBuilds ?? process.env['PKGRELAY_BUILD_ISOLATION'] === 'false';
-      const sandbox = process.env['PKGRELAY_BUILD_SANDBOX'] || 'bwrap';
-      if (!(SandboxKind as readonly string[]).includes(sandbox)) {
-        progress(`✗ PKGRELAY_BUILD_SANDBOX is "${sandbox}": set it to one of ${SandboxKind.join(', ')}`);
-        process.exitCode = 1;
-        return;
-      }
       progress('Starting the local stack…');
       // Loaded here, not at the top: the stand-ins would slow every other command's start.
       const { startStack } = await import('../../local/stack/start-stack.js');
@@ -56,7 +56,7 @@ export function createStartCommand(): Command {
         ...(configPath ? { configPath } : {}),
         ...(upstreamBase ? { upstreamBase } : {}),
         buildIsolation: !offline,
-        buildSandbox: sandbox as SandboxKind,
+        buildSandbox: sandbox,
         onReady: (service, ms) => progress(`  ✓ ${service} ready (${(ms / 1000).toFixed(1)} s)`),
       });
       if (options.json) process.stdout.write(JSON.stringify(stack.info, null, 2) + '\n');

@@ -1,9 +1,14 @@
-import { accessSync, constants, lstatSync, readlinkSync } from 'node:fs';
+import { accessSync, constants, lstatSync, readdirSync, readlinkSync } from 'node:fs';
 import { join, posix, relative } from 'node:path';
 
 /** How the stand-in runs a step: under bubblewrap, seeing what a container would, or as a plain host process. */
 export const SandboxKind = ['bwrap', 'none'] as const;
 export type SandboxKind = (typeof SandboxKind)[number];
+
+/** Whether a configured value names a sandbox kind. */
+export function isSandboxKind(value: string): value is SandboxKind {
+  return (SandboxKind as readonly string[]).includes(value);
+}
 
 export const BwrapPath = '/usr/bin/bwrap';
 
@@ -59,7 +64,6 @@ const EtcEntries = [
   'passwd',
   'protocols',
   'python3',
-  'python3.11',
   'resolv.conf',
   'services',
   'ssl',
@@ -101,7 +105,7 @@ export function placeStep(
     '/usr',
     '/usr',
     ...SystemRoots.flatMap(systemRoot),
-    ...EtcEntries.flatMap((entry) => ['--ro-bind-try', `/etc/${entry}`, `/etc/${entry}`]),
+    ...etcEntries().flatMap((entry) => ['--ro-bind-try', `/etc/${entry}`, `/etc/${entry}`]),
     '--proc',
     '/proc',
     '--dev',
@@ -130,6 +134,12 @@ export function placeStep(
     ...command.args,
   ];
   return { success: true, data: { program: BwrapPath, args, cwd: mounts.workspace } };
+}
+
+// Debian keeps each Python's sitecustomize in /etc/python3.X, whichever versions are installed.
+function etcEntries(): string[] {
+  const pythons = readdirSync('/etc').filter((name) => /^python3\.\d+$/.test(name));
+  return [...EtcEntries, ...pythons];
 }
 
 function systemRoot(path: string): string[] {
