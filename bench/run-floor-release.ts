@@ -11,14 +11,14 @@ const PYTHON = '/usr/bin/python3';
 
 /**
  * The floor: what a person does by hand for one tag, isolated with the build plan's pinned tools: fetch
- * the tag, install the tools, `python -m build` (PEP 517 isolation), twine check, twine upload. Returns ms
- * in all and per step; `pipCacheDir` is the cache the stack's builds share.
+ * the tag, install the tools, `python -m build --installer uv` (PEP 517 isolation), twine check, twine upload. Returns ms
+ * in all and per step; `cacheDir` holds the pip and uv caches the stack's builds share.
  */
 export async function runFloorRelease(
   upstreamUrl: string,
   tag: string,
   registryUrl: string,
-  pipCacheDir: string,
+  cacheDir: string,
 ): Promise<{ total: number; steps: Record<string, number> }> {
   const work = await mkdtemp(join(tmpdir(), 'pkgrelay-floor-'));
   const tools = join(work, 'tools');
@@ -45,9 +45,9 @@ export async function runFloorRelease(
     );
     await run('git', ['-C', 'src', '-c', 'advice.detachedHead=false', 'checkout', '-q', ref], inWork);
     lap('fetch');
-    const env = await installPinnedTools(tools, pipCacheDir);
+    const env = await installPinnedTools(tools, cacheDir);
     const withTools = { cwd: work, env };
-    await run(PYTHON, ['-m', 'build', '--outdir', 'dist', 'src'], withTools);
+    await run(PYTHON, ['-m', 'build', '--installer', 'uv', '--outdir', 'dist', 'src'], withTools);
     lap('build');
     const files = (await readdir(join(work, 'dist'))).map((name) => join('dist', name));
     await run(PYTHON, ['-m', 'twine', 'check', ...files], withTools);

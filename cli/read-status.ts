@@ -1,5 +1,8 @@
 import type { Bucket } from '@google-cloud/storage';
+import type { z } from 'zod';
 import { indexObjectPath, jobObjectPath, type JobId } from '../shared/contracts/job-id.js';
+import { UnreadableDocumentError } from '../shared/errors.js';
+import { describeIssues } from '../shared/status/describe-issues.js';
 import { JobStatus } from '../shared/status/job-status.js';
 import { RepositoryIndex } from '../shared/status/repository-index.js';
 
@@ -16,12 +19,12 @@ export async function openStatusBucket(
   return new Storage({ ...options }).bucket(bucket);
 }
 
-/** A job's status document, or undefined when there is none (yet). */
+/** A job's status document, or undefined when there is none (yet); UnreadableDocumentError when it fails its schema. */
 export async function readJobStatus(bucket: Bucket, id: JobId): Promise<JobStatus | undefined> {
   return readJson(bucket, jobObjectPath(id), JobStatus);
 }
 
-/** A repository's index of jobs, or undefined when it has none. */
+/** A repository's index of jobs, or undefined when it has none; UnreadableDocumentError when it fails its schema. */
 export async function readRepositoryIndex(
   bucket: Bucket,
   repository: string,
@@ -29,16 +32,26 @@ export async function readRepositoryIndex(
   return readJson(bucket, indexObjectPath(repository), RepositoryIndex);
 }
 
-async function readJson<T>(
+/** A document read with its schema, as the functions read it: one that fails it is unreadable, never absent. */
+export async function readJson<T>(
   bucket: Bucket,
   path: string,
-  schema: { parse(value: unknown): T },
+  schema: z.ZodType<T>,
 ): Promise<T | undefined> {
+  let contents: Buffer;
   try {
-    const [contents] = await bucket.file(path).download();
-    return schema.parse(JSON.parse(contents.toString('utf8')));
+    [contents] = await bucket.file(path).download();
   } catch (error) {
     if ((error as { code?: number }).code === 404) return undefined;
     throw error;
   }
+  let json: unknown;
+  try {
+    json = JSON.parse(contents.toString('utf8'));
+  } catch (error) {
+    throw new UnreadableDocumentError(path, `not JSON: ${(error as Error).message}`);
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new UnreadableDocumentError(path, describeIssues(parsed.error));
+  return parsed.data;
 }

@@ -46,6 +46,23 @@ export class TransientError extends Error {
   }
 }
 
+/**
+ * A stored document that fails its schema (or is not JSON). It is evidence, never "absent": nothing
+ * overwrites it, the message is acknowledged and logged, and a person repairs or removes the object.
+ */
+export class UnreadableDocumentError extends Error {
+  readonly reaction = 'permanent' as const;
+  override name = 'UnreadableDocumentError';
+  constructor(
+    readonly path: string,
+    readonly problem: string,
+  ) {
+    super(
+      `${path} is unreadable (${problem}); pkgrelay leaves it as it is: repair the object or delete it, then send the request again`,
+    );
+  }
+}
+
 /** Bad configuration found at cold start: names the source, the field and the fix. */
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -59,5 +76,7 @@ export class ConfigError extends Error {
 
 /** The reaction an arbitrary thrown value calls for: unknown errors are treated as transient, so nothing is lost. */
 export function reactionTo(error: unknown): Reaction {
-  return error instanceof PermanentError ? 'permanent' : 'transient';
+  return error instanceof PermanentError || error instanceof UnreadableDocumentError
+    ? 'permanent'
+    : 'transient';
 }

@@ -1,4 +1,5 @@
 // Reads the public status JSON: the bucket listing finds the repositories, then each index, badge and job.
+import { checkBadge, checkIndex, checkJob } from './check-documents.js';
 
 const IndexPath = /^repos\/[^/]+\/[^/]+\/index\.json$/;
 
@@ -18,12 +19,20 @@ export function objectUrl(config, path) {
   return new URL(path.split('/').map(encodeURIComponent).join('/'), config.objectsBase).href;
 }
 
+// A document that is there but is not what pkgrelay writes; an unreachable bucket is another error.
+class UnreadableDocument extends Error {}
+
 async function fetchJson(url) {
   // no-cache: revalidate every time, so a poll never sees a copy older than the bucket's.
   const response = await fetch(url, { cache: 'no-cache', headers: { accept: 'application/json' } });
   if (response.status === 404) return undefined;
   if (!response.ok) throw new Error(`${response.status} ${response.statusText} from ${url}`);
-  return response.json();
+  const text = await response.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new UnreadableDocument(`${new URL(url).pathname} is not JSON`);
+  }
 }
 
 /** Every `repos/<owner>/<name>/index.json` in the bucket, through the JSON API's object list. */
@@ -45,39 +54,47 @@ export async function listRepositoryIndexes(config) {
 
 /**
  * Loads each repository's index and badge, and the status document of every job whose index entry changed
- * since `cache` last saw it (keyed by path), so a poll re-reads only what moved.
+ * since `cache` last saw it (keyed by path), so a poll re-reads only what moved. A document the page cannot
+ * read makes only its own repository or job unreadable (`problem`, `unreadable`), never the whole page.
  */
 export async function loadRepositories(config, cache) {
   const indexPaths = await listRepositoryIndexes(config);
   return Promise.all(
     indexPaths.map(async (indexPath) => {
-      const badgePath = indexPath.replace(/index\.json$/, 'badge.json');
-      const index = await fetchJson(objectUrl(config, indexPath));
-      const entries = Array.isArray(index?.jobs) ? index.jobs : [];
-      // The badge exists once a version is published; asking earlier would only log a 404.
-      const badge = entries.some((entry) => entry.state === 'published')
-        ? await fetchJson(objectUrl(config, badgePath)).catch(() => undefined)
-        : undefined;
-      const jobs = await Promise.all(
-        entries.map(async (entry) => {
-          const key = `${entry.state}|${entry.attempt}|${entry.updatedAt}`;
-          const cached = cache.get(entry.path);
-          if (cached?.key === key) return { entry, job: cached.job };
-          const job = await fetchJson(objectUrl(config, entry.path));
-          cache.set(entry.path, { key, job });
-          return { entry, job };
-        }),
-      );
-      return {
-        repository: index?.repository ?? indexPath.split('/').slice(1, 3).join('/'),
-        indexPath,
-        badge: isBadge(badge) ? badge : undefined,
-        jobs,
-      };
+      const fallback = indexPath.split('/').slice(1, 3).join('/');
+      try {
+        return await loadRepository(config, cache, indexPath, fallback);
+      } catch (error) {
+        if (!(error instanceof UnreadableDocument)) throw error;
+        return { repository: fallback, indexPath, badge: undefined, jobs: [], problem: error.message };
+      }
     }),
   );
 }
 
-function isBadge(value) {
-  return typeof value?.label === 'string' && typeof value?.message === 'string';
+async function loadRepository(config, cache, indexPath, fallback) {
+  const badgePath = indexPath.replace(/index\.json$/, 'badge.json');
+  const checked = checkIndex(await fetchJson(objectUrl(config, indexPath)));
+  if (!checked.success) throw new UnreadableDocument(`${indexPath}: ${checked.error}`);
+  const entries = checked.data.jobs;
+  // The badge exists once a version is published; asking earlier would only log a 404.
+  const badge = entries.some((entry) => entry.state === 'published')
+    ? await fetchJson(objectUrl(config, badgePath)).catch(() => undefined)
+    : undefined;
+  const jobs = await Promise.all(
+    entries.map(async (entry) => {
+      const key = `${entry.state}|${entry.attempt}|${entry.updatedAt}`;
+      const cached = cache.get(entry.path);
+      if (cached?.key === key) return { entry, job: cached.job, unreadable: cached.unreadable };
+      const raw = await fetchJson(objectUrl(config, entry.path)).catch((error) => {
+        if (error instanceof UnreadableDocument) return null;
+        throw error;
+      });
+      const job = raw === undefined ? undefined : checkJob(raw);
+      const unreadable = raw !== undefined && job === undefined;
+      cache.set(entry.path, { key, job, unreadable });
+      return { entry, job, unreadable };
+    }),
+  );
+  return { repository: checked.data.repository ?? fallback, indexPath, badge: checkBadge(badge), jobs };
 }

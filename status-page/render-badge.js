@@ -40,7 +40,10 @@ export function renderBadge(badge) {
 
 /** The badge colour as hex, darkened in steps until white text on it reaches 4.5:1. */
 export function readableBackground(color) {
-  let rgb = parseHex(NamedColors[String(color).toLowerCase()] ?? String(color)) ?? parseHex('#555555');
+  const name = String(color).toLowerCase();
+  // Own keys only: a colour named `constructor` must not find Object's.
+  const named = Object.hasOwn(NamedColors, name) ? NamedColors[name] : String(color);
+  let rgb = parseHex(named) ?? parseHex('#555555');
   while (contrastWithWhite(rgb) < 4.5) rgb = rgb.map((channel) => Math.floor(channel * 0.92));
   return `#${rgb.map((channel) => channel.toString(16).padStart(2, '0')).join('')}`;
 }

@@ -34,6 +34,11 @@ export function stateOf(item) {
   return item.job?.state ?? item.entry.state;
 }
 
+/** The label of a state; own keys only, so a value such as `constructor` never finds Object's. */
+export function stateLabel(state) {
+  return Object.hasOwn(StateLabels, state) ? StateLabels[state] : String(state);
+}
+
 export function isFinalState(state) {
   return FinalStates.has(state);
 }
@@ -62,7 +67,7 @@ export function stateIcon(state) {
   svg.setAttribute('class', `icon icon--${state}`);
   svg.setAttribute('aria-hidden', 'true');
   svg.setAttribute('focusable', 'false');
-  for (const d of IconPaths[state] ?? IconPaths.queued) {
+  for (const d of Object.hasOwn(IconPaths, state) ? IconPaths[state] : IconPaths.queued) {
     const path = document.createElementNS('http://www.w3.org/2000/svg', 'path');
     path.setAttribute('d', d);
     svg.append(path);
@@ -75,7 +80,7 @@ export function stateChip(state) {
     'span',
     { className: `state state--${state}` },
     stateIcon(state),
-    element('span', { text: StateLabels[state] ?? state }),
+    element('span', { text: stateLabel(state) }),
   );
 }
 
@@ -206,7 +211,7 @@ function timesCell(item) {
               {},
               element('span', {
                 className: `history-state state-text--${step.state}`,
-                text: StateLabels[step.state] ?? step.state,
+                text: stateLabel(step.state),
               }),
               ' ',
               timeElement(step.at, { relative: false }),
@@ -316,6 +321,14 @@ function outcomeCell(item) {
   if (job?.reason) cell.append(element('p', { className: 'reason', text: job.reason }));
   if (job?.warnings?.length) cell.append(warningList(job.warnings, item.entry.tag));
   if (job?.artifacts?.length) cell.append(artifactList(job.artifacts));
+  if (item.unreadable) {
+    cell.append(
+      element('p', {
+        className: 'problem-note',
+        text: 'Its status document is unreadable; pkgrelay leaves it as it is. Shown from the index.',
+      }),
+    );
+  }
   if (!cell.hasChildNodes()) {
     const waiting = {
       queued: 'Waiting for a build to start…',
@@ -394,7 +407,10 @@ function updateSection(section, repo) {
     if (counts[state]) parts.push(`${counts[state]} ${state}`);
   const warned = repo.jobs.filter((item) => warningCount(item) > 0).length;
   if (warned) parts.push(`${warned} with warnings`);
+  // An index the page cannot read: say so where its versions would be, and draw the rest of the page.
+  if (repo.problem) parts.splice(0, parts.length, `Unreadable: ${repo.problem}.`);
   section.querySelector('.repository-summary').textContent = parts.join(' · ');
+  section.classList.toggle('repository--unreadable', Boolean(repo.problem));
 
   const tbody = section.querySelector('tbody');
   const existing = new Map([...tbody.children].map((row) => [row.dataset.key, row]));
@@ -439,7 +455,8 @@ function restoreFocus(focused, to) {
 }
 
 export function countStates(jobs) {
-  const counts = {};
+  // No prototype: a state is only ever a key of its own.
+  const counts = Object.create(null);
   for (const item of jobs) counts[stateOf(item)] = (counts[stateOf(item)] ?? 0) + 1;
   return counts;
 }
@@ -492,7 +509,7 @@ export function renderNavigation(nav, repositories) {
           { href: `#repo-${slug(repo.repository)}` },
           stateIcon(state),
           element('span', { text: repo.repository }),
-          element('span', { className: 'visually-hidden', text: ` (${StateLabels[state].toLowerCase()})` }),
+          element('span', { className: 'visually-hidden', text: ` (${stateLabel(state).toLowerCase()})` }),
         ),
       );
     }),

@@ -2,12 +2,12 @@
 import { formatClock, plural } from './format-values.js';
 import { loadRepositories, readPageConfig } from './load-status.js';
 import {
-  StateLabels,
   isFinalState,
   refreshTimes,
   renderNavigation,
   renderRepositories,
   renderTotals,
+  stateLabel,
   stateOf,
   warningCount,
 } from './render-status.js';
@@ -105,7 +105,7 @@ function render(repositories) {
       const before = known?.get(key);
       if (known && before !== state) {
         const version = item.job?.version ?? item.entry.version;
-        const label = (StateLabels[state] ?? state).toLowerCase();
+        const label = stateLabel(state).toLowerCase();
         const warnings = warningCount(item);
         messages.push(
           `${repo.repository} ${version}: ${before ? `${before} → ` : 'new, '}${label}.${warnings ? ` ${plural(warnings, 'warning')}.` : ''}`,

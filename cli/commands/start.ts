@@ -116,7 +116,8 @@ function describeStack(info: StackInfo, root: string): string {
     `  Cloud Build      ${info.cloudbuild.host}`,
     `  Python index     ${info.index.url}`,
     `  Status page      ${info.statusPage.url}`,
-    ...Object.entries(info.functions).map(([name, url]) => `  ${`function ${name}`.padEnd(17)}${url}`),
+    // At least one space after the label: "function buildEvents" is longer than the column.
+    ...Object.entries(info.functions).map(([name, url]) => `  ${`function ${name}`.padEnd(16)} ${url}`),
     '',
     `Repositories served: ${info.configPath}`,
     `Upstream repositories: ${info.upstreamBase}/<owner>/<name>.git`,

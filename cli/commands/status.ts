@@ -1,5 +1,6 @@
 import { Argument, Command } from 'commander';
 import type { Bucket } from '@google-cloud/storage';
+import { UnreadableDocumentError } from '../../shared/errors.js';
 import type { JobStatus } from '../../shared/status/job-status.js';
 import { RepositoryIndex, type IndexEntry } from '../../shared/status/repository-index.js';
 import { describeWarning } from '../describe-warning.js';
@@ -9,7 +10,7 @@ import { formatWheelPlatform } from '../format-wheel-platform.js';
 import { openTargetBucket } from '../open-target.js';
 import { parseRepository, parseTag } from '../parse-arguments.js';
 import { printJson, printText } from '../print-output.js';
-import { readJobStatus, readRepositoryIndex } from '../read-status.js';
+import { readJobStatus, readJson, readRepositoryIndex } from '../read-status.js';
 import { addTargetOptions, resolveTarget, type TargetOptions } from '../resolve-target.js';
 import { runAction } from '../run-action.js';
 
@@ -26,6 +27,13 @@ export interface RepositorySummary {
   inFlight: number;
   latest: string | undefined;
   updatedAt: string;
+}
+
+/** A repository whose index fails its schema: pkgrelay leaves it alone, and says so. */
+export interface UnreadableSummary {
+  repository: string;
+  path: string;
+  unreadable: string;
 }
 
 /** `pkgrelay status`: every repository, one repository's jobs, or one job, from the status bucket. */
@@ -65,20 +73,23 @@ export function createStatusCommand(): Command {
     );
 }
 
-async function summarizeRepositories(bucket: Bucket): Promise<RepositorySummary[]> {
+async function summarizeRepositories(bucket: Bucket): Promise<Array<RepositorySummary | UnreadableSummary>> {
   const [files] = await bucket.getFiles({ prefix: 'repos/', autoPaginate: true });
   const indexes = await Promise.all(
     files
       .filter((file) => file.name.endsWith('/index.json'))
-      .map(async (file) => {
-        const [contents] = await file.download();
-        const parsed = RepositoryIndex.safeParse(JSON.parse(contents.toString('utf8')));
-        return parsed.success ? parsed.data : undefined;
-      }),
+      .map(async (file) =>
+        readJson(bucket, file.name, RepositoryIndex).catch((error: unknown) => {
+          if (!(error instanceof UnreadableDocumentError)) throw error;
+          const repository = file.name.split('/').slice(1, 3).join('/');
+          return { repository, path: file.name, unreadable: error.problem } satisfies UnreadableSummary;
+        }),
+      ),
   );
   return indexes
-    .filter((index): index is RepositoryIndex => index !== undefined)
-    .map((index) => {
+    .filter((index) => index !== undefined)
+    .map((index): RepositorySummary | UnreadableSummary => {
+      if ('unreadable' in index) return index;
       const count = (...states: string[]): number =>
         index.jobs.filter((job) => states.includes(job.state)).length;
       return {
@@ -96,20 +107,31 @@ async function summarizeRepositories(bucket: Bucket): Promise<RepositorySummary[
     .sort((a, b) => a.repository.localeCompare(b.repository));
 }
 
-function describeSummaries(summaries: RepositorySummary[]): string {
-  return formatTable(
+function describeSummaries(summaries: Array<RepositorySummary | UnreadableSummary>): string {
+  const unreadable = summaries.filter((s) => 'unreadable' in s);
+  const table = formatTable(
     ['REPOSITORY', 'JOBS', 'PUBLISHED', 'SKIPPED', 'FAILED', 'IN FLIGHT', 'LATEST', 'UPDATED'],
-    summaries.map((s) => [
-      s.repository,
-      String(s.jobs),
-      String(s.published),
-      String(s.skipped),
-      String(s.failed),
-      String(s.inFlight),
-      s.latest ?? '-',
-      formatAge(s.updatedAt),
-    ]),
+    summaries.map((s) =>
+      'unreadable' in s ? [s.repository, 'UNREADABLE', '-', '-', '-', '-', '-', '-'] : summaryRow(s),
+    ),
   );
+  const notes = unreadable.map(
+    (s) => `${s.path} is unreadable (${s.unreadable}); pkgrelay leaves it as it is: repair or delete it`,
+  );
+  return [table, ...(notes.length ? ['', ...notes] : [])].join('\n');
+}
+
+function summaryRow(s: RepositorySummary): string[] {
+  return [
+    s.repository,
+    String(s.jobs),
+    String(s.published),
+    String(s.skipped),
+    String(s.failed),
+    String(s.inFlight),
+    s.latest ?? '-',
+    formatAge(s.updatedAt),
+  ];
 }
 
 function describeIndex(index: RepositoryIndex): string {

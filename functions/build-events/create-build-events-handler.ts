@@ -1,18 +1,20 @@
 import { describeBuildOutcome } from '../../shared/build/describe-build-outcome.js';
 import { readBuildNotification } from '../../shared/build/read-build-notification.js';
-import { TransientError } from '../../shared/errors.js';
+import { TransientError, UnreadableDocumentError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/log/create-logger.js';
 import type { DocumentStore } from '../../shared/ports/document-store.js';
 import { readPubSubEvent } from '../../shared/pubsub/read-pubsub-event.js';
 import { applyBuildOutcome } from '../../shared/status/apply-build-outcome.js';
 import type { JobStatus } from '../../shared/status/job-status.js';
 import { updateJob } from '../../shared/status/update-job.js';
-import { judgeNotification } from './judge-notification.js';
+import { judgeNotification, type Judgement } from './judge-notification.js';
 
 export interface BuildEventsDeps {
   store: DocumentStore;
   logger: Logger;
   buildTimeoutSeconds: number;
+  /** PKGRELAY_BUILD_SERVICE_ACCOUNT: a build the job has not recorded counts only if it runs as this account. */
+  buildServiceAccount?: string | undefined;
   clock?: () => Date;
 }
 
@@ -27,6 +29,7 @@ export function createBuildEventsHandler({
   store,
   logger,
   buildTimeoutSeconds,
+  buildServiceAccount,
   clock = () => new Date(),
 }: BuildEventsDeps): (event: { id?: string; data?: unknown }) => Promise<BuildEventOutcome> {
   return async (event) => {
@@ -36,19 +39,35 @@ export function createBuildEventsHandler({
     if (!build.job) return ignore('the build is not one of pkgrelay\u2019s', { buildId: build.buildId });
     const outcome = describeBuildOutcome(build, buildTimeoutSeconds);
     if (outcome.state === 'unknown') return ignore('the build status is unknown', { buildId: build.buildId });
-    const { attempt } = build.job;
     const log = logger.child({ ...build.job, buildId: build.buildId, status: build.status });
-    let skipReason = '';
+    let judgement: Judgement = { apply: true };
     const decide = (current: JobStatus | undefined): { write: JobStatus } | { keep: true } => {
-      skipReason = judgeNotification(current, attempt, build.buildId, outcome.state);
-      if (skipReason || !current) return { keep: true };
+      judgement = judgeNotification(current, build, outcome.state, { serviceAccount: buildServiceAccount });
+      if (!judgement.apply || !current) return { keep: true };
       return { write: applyBuildOutcome(current, build, outcome, clock()) };
     };
     try {
-      const { changed } = await updateJob(store, build.job, decide, clock);
+      const { changed } = await updateJob(store, build.job, decide, clock, logger);
+      const seen = judgement as Judgement;
+      if (!seen.apply && seen.foreign) {
+        // Someone may be trying to write a job's outcome with a build of their own.
+        log.warn('build notification ignored: not the job\u2019s build', { reason: seen.reason });
+        return { outcome: 'ignored', reason: seen.reason };
+      }
       if (!changed)
-        return ignore(skipReason || 'nothing to change', { buildId: build.buildId, ...build.job });
+        return ignore(seen.apply ? 'nothing to change' : seen.reason, {
+          buildId: build.buildId,
+          ...build.job,
+        });
     } catch (error) {
+      // Acknowledged: a redelivery cannot read it either; reconcile settles the job once it is repaired.
+      if (error instanceof UnreadableDocumentError) {
+        log.error('job left alone: its status document is unreadable', {
+          path: error.path,
+          problem: error.problem,
+        });
+        return { outcome: 'ignored', reason: error.message };
+      }
       throw error instanceof TransientError
         ? error
         : new TransientError(`Unable to record build ${build.buildId}`, error);

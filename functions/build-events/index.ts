@@ -12,6 +12,7 @@ const handle = createBuildEventsHandler({
   }),
   logger: createLogger({ fields: { component: 'build-events' }, minSeverity: config.logLevel }),
   buildTimeoutSeconds: config.buildTimeoutSeconds,
+  buildServiceAccount: config.buildServiceAccount,
 });
 
 cloudEvent('buildEvents', async (event: CloudEvent<unknown>) => {

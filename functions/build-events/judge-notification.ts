@@ -1,22 +1,36 @@
 import type { BuildOutcome } from '../../shared/build/describe-build-outcome.js';
+import type { BuildNotification } from '../../shared/build/read-build-notification.js';
+import { judgeBuildOrigin, type BuildOrigin } from '../../shared/status/judge-build-origin.js';
 import { isFinal, type JobStatus } from '../../shared/status/job-status.js';
 
+/** Why a notification changes nothing; `foreign` when the build is not the job's own (worth a WARNING). */
+export type Judgement = { apply: true } | { apply: false; reason: string; foreign: boolean };
+
 /**
- * Why a build notification must not touch the job, or '' when it may. Statuses only move forward:
- * nothing after a final state, no second "building", nothing from another attempt or another build.
- * A job with no build recorded adopts a build of its own attempt (its worker died before recording it).
+ * Whether a build notification may touch the job. Statuses only move forward: nothing after a final
+ * state, no second "building", nothing from another attempt. Only the job's recorded build counts;
+ * a job with none recorded yet (its worker is about to record it, or died first) takes a build of its
+ * attempt only if pkgrelay created it (judgeBuildOrigin).
  */
 export function judgeNotification(
   current: JobStatus | undefined,
-  attempt: number,
-  buildId: string,
+  build: BuildNotification,
   target: BuildOutcome['state'],
-): string {
-  if (!current) return 'no job has this build';
+  origin: BuildOrigin,
+): Judgement {
+  const skip = (reason: string, foreign = false): Judgement => ({ apply: false, reason, foreign });
+  if (!current) return skip('no job has this build');
+  const attempt = build.job?.attempt;
   if (current.attempt !== attempt)
-    return `the notification is for attempt ${attempt}, the job is on ${current.attempt}`;
-  if (current.build && current.build.id !== buildId) return `the job runs build ${current.build.id}`;
-  if (isFinal(current.state)) return `the job is already ${current.state}`;
-  if (target === 'building' && current.state === 'building') return 'the job is already building';
-  return '';
+    return skip(`the notification is for attempt ${attempt}, the job is on ${current.attempt}`);
+  if (current.build) {
+    if (current.build.id !== build.buildId)
+      return skip(`the job runs build ${current.build.id}, not ${build.buildId}`, true);
+  } else {
+    const foreign = judgeBuildOrigin(build, current, origin);
+    if (foreign) return skip(foreign, true);
+  }
+  if (isFinal(current.state)) return skip(`the job is already ${current.state}`);
+  if (target === 'building' && current.state === 'building') return skip('the job is already building');
+  return { apply: true };
 }

@@ -1,5 +1,5 @@
 import { parseReleaseRequest } from '../../shared/contracts/release-request.js';
-import { TransientError } from '../../shared/errors.js';
+import { TransientError, UnreadableDocumentError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/log/create-logger.js';
 import type { DocumentStore } from '../../shared/ports/document-store.js';
 import { readPubSubEvent } from '../../shared/pubsub/read-pubsub-event.js';
@@ -72,6 +72,7 @@ export function createDeadLetterHandler({
           return left ? { keep: true } : { write: failedJob(current, job, messageId, cause) };
         },
         clock,
+        logger,
       );
       const log = logger.child({ ...job, messageId });
       if (left) {
@@ -81,6 +82,15 @@ export function createDeadLetterHandler({
       log.error('job failed: its release request was dead-lettered', { cause, path });
       return { outcome: 'failed', path };
     } catch (error) {
+      // The message is kept under dead-letters/; the unreadable job is left for a person.
+      if (error instanceof UnreadableDocumentError) {
+        logger.error('dead letter recorded; the job is left alone: its status document is unreadable', {
+          messageId,
+          path: error.path,
+          problem: error.problem,
+        });
+        return { outcome: 'left', reason: error.message };
+      }
       throw error instanceof TransientError
         ? error
         : new TransientError(`Unable to record dead letter ${messageId}`, error);

@@ -1,9 +1,11 @@
 import type { RepositoryConfig } from '../../shared/config/repository-config.js';
 import { indexObjectPath } from '../../shared/contracts/job-id.js';
+import { UnreadableDocumentError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/log/create-logger.js';
 import type { BuildService } from '../../shared/ports/build-service.js';
 import type { DocumentStore } from '../../shared/ports/document-store.js';
 import type { ReleaseQueue } from '../../shared/ports/release-queue.js';
+import { describeIssues } from '../../shared/status/describe-issues.js';
 import { RepositoryIndex, type IndexEntry } from '../../shared/status/repository-index.js';
 import type { UpstreamTags } from '../../shared/upstream/upstream-tags.js';
 import { enqueueMissingTags } from './enqueue-missing-tags.js';
@@ -70,7 +72,7 @@ export function createReconcileHandler({
       for (const entry of stuck) {
         try {
           const settled = await settleStuckJob(
-            { store, builds, buildTimeoutSeconds, clock },
+            { store, builds, buildTimeoutSeconds, clock, logger: log },
             { repository: repo.repository, tag: entry.tag },
             { attempt: entry.attempt, state: entry.state, buildId: entry.buildId ?? '' },
           );
@@ -115,7 +117,10 @@ async function readIndex(store: DocumentStore, repository: string): Promise<Repo
   if (!stored) return undefined;
   const parsed = RepositoryIndex.safeParse(stored.data);
   if (!parsed.success)
-    throw new Error(`the index of ${repository} is not readable; a job update rewrites it`);
+    throw new UnreadableDocumentError(
+      indexObjectPath(repository),
+      stored.problem ?? describeIssues(parsed.error),
+    );
   return parsed.data;
 }
 

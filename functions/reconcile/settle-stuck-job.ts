@@ -1,6 +1,11 @@
 import { describeBuildOutcome, type BuildOutcome } from '../../shared/build/describe-build-outcome.js';
-import { readBuild, type BuildStatus } from '../../shared/build/read-build-notification.js';
-import type { JobId } from '../../shared/contracts/job-id.js';
+import {
+  readBuild,
+  type BuildNotification,
+  type BuildStatus,
+} from '../../shared/build/read-build-notification.js';
+import { jobKey, type JobId } from '../../shared/contracts/job-id.js';
+import type { Logger } from '../../shared/log/create-logger.js';
 import type { BuildService } from '../../shared/ports/build-service.js';
 import type { DocumentStore } from '../../shared/ports/document-store.js';
 import { isFinal, type JobStatus } from '../../shared/status/job-status.js';
@@ -14,21 +19,32 @@ export interface SettleDeps {
   builds: Pick<BuildService, 'get'>;
   buildTimeoutSeconds: number;
   clock: () => Date;
+  logger: Logger;
 }
 
 /**
- * Asks Cloud Build for the real state of a job's build and moves the job on exactly as a
- * `cloud-builds` notification would have; a job that moved meanwhile is left alone.
+ * Asks Cloud Build for the real state of a job's recorded build and moves the job on exactly as a
+ * `cloud-builds` notification would have; a job that moved meanwhile is left alone, and so is one
+ * whose recorded build does not name this job and attempt.
  */
 export async function settleStuckJob(
-  { store, builds, buildTimeoutSeconds, clock }: SettleDeps,
+  { store, builds, buildTimeoutSeconds, clock, logger }: SettleDeps,
   id: JobId,
   seen: Pick<JobStatus, 'attempt' | 'state'> & { buildId: string },
 ): Promise<SettledJob | undefined> {
   const outcome = await outcomeOf(builds, seen.buildId, buildTimeoutSeconds);
   if (outcome.result.state === 'unknown') return undefined;
+  const job = outcome.job;
+  if (outcome.found && (!job || jobKey(job) !== jobKey(id) || job.attempt !== seen.attempt)) {
+    logger.warn('stuck job left alone: its recorded build is not one pkgrelay started for it', {
+      ...id,
+      buildId: seen.buildId,
+      names: job ?? 'no job',
+    });
+    return undefined;
+  }
   const target = outcome.result;
-  const { changed, job } = await updateJob(
+  const { changed, job: settled } = await updateJob(
     store,
     id,
     (current) => {
@@ -41,16 +57,17 @@ export async function settleStuckJob(
       return { write: applyBuildOutcome(current, build, target, clock(), 'settled by reconcile') };
     },
     clock,
+    logger,
   );
-  if (!changed || !job) return undefined;
+  if (!changed || !settled) return undefined;
   return {
-    repository: job.repository,
-    tag: job.tag,
-    attempt: job.attempt,
+    repository: settled.repository,
+    tag: settled.tag,
+    attempt: settled.attempt,
     buildId: seen.buildId,
     buildStatus: outcome.status ?? 'NOT_FOUND',
     from: seen.state,
-    to: job.state,
+    to: settled.state,
   };
 }
 
@@ -58,10 +75,17 @@ async function outcomeOf(
   builds: Pick<BuildService, 'get'>,
   buildId: string,
   buildTimeoutSeconds: number,
-): Promise<{ result: BuildOutcome; status?: BuildStatus; logUrl?: string }> {
+): Promise<{
+  result: BuildOutcome;
+  found: boolean;
+  job?: BuildNotification['job'];
+  status?: BuildStatus;
+  logUrl?: string;
+}> {
   const build = await builds.get(buildId);
   if (build === undefined) {
     return {
+      found: false,
       result: {
         state: 'failed',
         error: {
@@ -74,6 +98,8 @@ async function outcomeOf(
   const notification = readBuild(toBuildJson(build));
   if (!notification) throw new Error(`Cloud Build answered build ${buildId} in a shape pkgrelay cannot read`);
   return {
+    found: true,
+    job: notification.job,
     result: describeBuildOutcome(notification, buildTimeoutSeconds),
     status: notification.status,
     ...(notification.logUrl ? { logUrl: notification.logUrl } : {}),

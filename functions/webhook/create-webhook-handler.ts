@@ -8,17 +8,15 @@ import { readReleaseEvent } from '../../shared/github/read-release-event.js';
 import { SIGNATURE_HEADER, verifySignature } from '../../shared/github/verify-signature.js';
 import type { Logger } from '../../shared/log/create-logger.js';
 import type { ReleaseQueue } from '../../shared/ports/release-queue.js';
+import { MAX_BODY_BYTES } from './max-body-bytes.js';
 import { publishWithRetry, type SleepCancel } from './publish-with-retry.js';
 import { answer, type WebhookAnswer } from './webhook-answer.js';
-
-/** GitHub's own payload cap. */
-export const MAX_BODY_BYTES = 25 * 1024 * 1024;
 
 /** The parts of an HTTP request the handler reads; functions-framework's request has them all. */
 export interface WebhookRequest {
   method: string;
   headers: IncomingHttpHeaders;
-  /** The exact bytes received, kept by functions-framework's body parser. */
+  /** The exact bytes received, kept by the front door (guard-request.ts) or functions-framework's body parser. */
   rawBody?: Buffer | undefined;
   /** The body as functions-framework parsed it (an object for JSON). */
   body?: unknown;

@@ -1,11 +1,16 @@
 import { http } from '@google-cloud/functions-framework';
 import { createLogger } from '../../shared/log/create-logger.js';
 import type { WebhookHandler } from './create-webhook-handler.js';
+import { guardRequest } from './guard-request.js';
+import { installFrontDoor } from './install-front-door.js';
 import { refuseForgedDelivery } from './refuse-forged-delivery.js';
 
 // Built on the first signed request, not at import: a forged delivery is refused without loading the validation stack or any cloud client.
 let handler: Promise<WebhookHandler> | undefined;
 const logger = createLogger({ fields: { component: 'webhook' } });
+
+// Before the framework's body parsers, which inflate gzip and buffer up to 1 GB before any handler runs.
+installFrontDoor((listener) => guardRequest(listener, { logger }));
 
 http('webhook', async (req, res) => {
   const delivery = req.headers['x-github-delivery'];

@@ -2,6 +2,7 @@ import { readWebhookSecrets } from '../../shared/config/read-webhook-secrets.js'
 import { SIGNATURE_HEADER, verifySignature } from '../../shared/github/verify-signature.js';
 import type { Logger } from '../../shared/log/create-logger.js';
 import type { WebhookRequest, WebhookResponse } from './create-webhook-handler.js';
+import { MAX_BODY_BYTES } from './max-body-bytes.js';
 
 /**
  * Answers 401 to a POST whose signature matches no secret, exactly as the full handler would, and returns
@@ -14,8 +15,7 @@ export function refuseForgedDelivery(
   secrets: readonly string[] = readWebhookSecrets(),
 ): boolean {
   // Size and method errors, and a missing secret, are the full handler's to answer.
-  // GitHub's cap (MAX_BODY_BYTES), repeated here so that refusing loads nothing more.
-  if (req.method !== 'POST' || secrets.length === 0 || !req.rawBody || req.rawBody.length > 25 * 1024 * 1024)
+  if (req.method !== 'POST' || secrets.length === 0 || !req.rawBody || req.rawBody.length > MAX_BODY_BYTES)
     return false;
   const signature = req.headers[SIGNATURE_HEADER];
   const check = verifySignature(

@@ -6,7 +6,12 @@ import { jobObjectPath, type JobId } from '../../shared/contracts/job-id.js';
 import { parseReleaseRequest, type ReleaseRequest } from '../../shared/contracts/release-request.js';
 import { createBuildPlan } from '../../shared/build/create-build-plan.js';
 import { describeBuildOutcome } from '../../shared/build/describe-build-outcome.js';
-import { PermanentError, TransientError, type ErrorCode } from '../../shared/errors.js';
+import {
+  PermanentError,
+  TransientError,
+  UnreadableDocumentError,
+  type ErrorCode,
+} from '../../shared/errors.js';
 import type { Logger } from '../../shared/log/create-logger.js';
 import type { BuildService } from '../../shared/ports/build-service.js';
 import type { DocumentStore } from '../../shared/ports/document-store.js';
@@ -91,8 +96,17 @@ export function createWorkerHandler({
     try {
       return await run(request, message.messageId, log, (held) => (claim = held));
     } catch (error) {
+      // A retry cannot read it either: the job is left as it is, for a person to look at.
+      if (error instanceof UnreadableDocumentError) return leaveUnreadable(error, log);
       if (error instanceof PermanentError) {
-        await recordFailure(request, error.code, error.message);
+        const unreadable = await recordFailure(request, error.code, error.message).then(
+          () => undefined,
+          (failure: unknown) => {
+            if (failure instanceof UnreadableDocumentError) return failure;
+            throw failure;
+          },
+        );
+        if (unreadable) return leaveUnreadable(unreadable, log);
         log.warn('release request refused', { code: error.code, reason: error.message });
         return { outcome: 'rejected', reason: error.message };
       }
@@ -135,6 +149,7 @@ export function createWorkerHandler({
           return { write: claimedJob(current, request, messageId, pkg, version, claim) };
         },
         clock,
+        logger,
       );
     let claimed = await tryClaim();
     const left = claim.action === 'wait' ? Date.parse(claim.expiresAt) - clock().getTime() : Infinity;
@@ -187,9 +202,12 @@ export function createWorkerHandler({
     });
     if (claim.takeover) {
       // The worker before this one may have died between creating its build and recording it.
-      const existing = await findAttemptBuild(builds, plan, id, held.attempt).catch((error: unknown) => {
-        throw new TransientError('Unable to look for a build of this attempt', error);
-      });
+      const origin = { serviceAccount: config.buildServiceAccount };
+      const existing = await findAttemptBuild(builds, id, held.attempt, origin, log).catch(
+        (error: unknown) => {
+          throw new TransientError('Unable to look for a build of this attempt', error);
+        },
+      );
       if (existing) {
         const outcome = describeBuildOutcome(existing, config.buildTimeoutSeconds);
         const adopted = await whileHeld(held, (current) =>
@@ -229,6 +247,7 @@ export function createWorkerHandler({
         };
       },
       clock,
+      logger,
     );
     if (recorded && recorded !== build.id)
       log.error('a second build runs for this attempt', { buildId: build.id, recorded });
@@ -247,6 +266,7 @@ export function createWorkerHandler({
         return held && current ? { write: change(current) } : { keep: true };
       },
       clock,
+      logger,
     );
     return held;
   }
@@ -279,6 +299,14 @@ export function createWorkerHandler({
       ...current,
       lease: { holder, expiresAt: clock().toISOString() },
     }));
+  }
+
+  function leaveUnreadable(error: UnreadableDocumentError, log: Logger): WorkerOutcome {
+    log.error('job left alone: its status document is unreadable', {
+      path: error.path,
+      problem: error.problem,
+    });
+    return { outcome: 'left', reason: error.message };
   }
 
   function lost({ attempt }: Claim, log: Logger): WorkerOutcome {
@@ -339,6 +367,7 @@ export function createWorkerHandler({
         return { write: transitionJob(base, 'failed', now, { error: { code, message } }, message) };
       },
       clock,
+      logger,
     );
   }
 

@@ -35,7 +35,7 @@ export interface BuildServiceOptions {
   logger: Logger;
   secretsDir: string | undefined;
   concurrency: number;
-  pipCacheDir?: string | undefined;
+  cacheDir?: string | undefined;
   sandbox: SandboxKind;
   /** Where a build's `logUrl` points. */
   logUrlOf(id: string): string;
@@ -68,7 +68,7 @@ export function createBuildService({
   logger,
   secretsDir,
   concurrency,
-  pipCacheDir,
+  cacheDir,
   sandbox,
   logUrlOf,
   clock = () => new Date(),
@@ -86,7 +86,7 @@ export function createBuildService({
         notifier,
         logger,
         secretsDir,
-        pipCacheDir,
+        cacheDir,
         sandbox,
         clock,
         builtIns: {

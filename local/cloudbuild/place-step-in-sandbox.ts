@@ -17,7 +17,7 @@ export interface StepMounts {
   workspace: string;
   home: string;
   output: string;
-  pipCache?: string | undefined;
+  cache?: string | undefined;
 }
 
 /** Where the step itself sees each of its mounts: the paths its environment names. */
@@ -25,7 +25,7 @@ export interface StepPaths {
   workspace: string;
   home: string;
   output: string;
-  pipCache?: string | undefined;
+  cache?: string | undefined;
 }
 
 export type StepLaunch =
@@ -37,7 +37,7 @@ const Inside = {
   workspace: '/workspace',
   home: '/builder/home',
   output: '/builder/outputs',
-  pipCache: '/builder/pip-cache',
+  cache: '/builder/cache',
 };
 
 // The root's system folders; on merged-/usr systems most are symlinks into /usr, recreated as such.
@@ -77,13 +77,13 @@ export function stepPaths(kind: SandboxKind, mounts: StepMounts): StepPaths {
     workspace: Inside.workspace,
     home: Inside.home,
     output: Inside.output,
-    ...(mounts.pipCache ? { pipCache: Inside.pipCache } : {}),
+    ...(mounts.cache ? { cache: Inside.cache } : {}),
   };
 }
 
 /**
  * The host process that runs `program` in `cwd` (a folder inside the workspace): itself, or bubblewrap
- * around it with only the workspace, its home and output, the pip cache and the system read-only.
+ * around it with only the workspace, its home and output, the caches and the system read-only.
  */
 export function placeStep(
   kind: SandboxKind,
@@ -123,7 +123,7 @@ export function placeStep(
     '--bind',
     mounts.output,
     Inside.output,
-    ...(mounts.pipCache ? ['--bind', mounts.pipCache, Inside.pipCache] : []),
+    ...(mounts.cache ? ['--bind', mounts.cache, Inside.cache] : []),
     // Nothing but the binds above is writable: the root bwrap builds is made read-only too.
     '--remount-ro',
     '/',

@@ -20,7 +20,7 @@ export interface RunBuildDeps {
   notifier: BuildNotifier;
   logger: Logger;
   secretsDir: string | undefined;
-  pipCacheDir?: string | undefined;
+  cacheDir?: string | undefined;
   /** How each step is run: in a bubblewrap sandbox like a container, or as a host process. */
   sandbox: SandboxKind;
   /** Built-in substitutions of this build (PROJECT_ID, BUILD_ID, PROJECT_NUMBER, LOCATION). */
@@ -31,14 +31,14 @@ export interface RunBuildDeps {
 const ContainerPath = '/usr/local/bin:/usr/bin:/bin';
 
 // What a step's container starts with: no pip configuration of the host's (a container has none), and
-// the stand-in's shared pip cache where one is set.
-function containerEnv(pipCacheDir: string | undefined): Record<string, string> {
+// the stand-in's shared pip and uv caches where a cache folder is set.
+function containerEnv(cacheDir: string | undefined): Record<string, string> {
   return {
     PATH: ContainerPath,
     PIP_CONFIG_FILE: '/dev/null',
     PIP_DISABLE_PIP_VERSION_CHECK: '1',
     PIP_ROOT_USER_ACTION: 'ignore',
-    ...(pipCacheDir ? { PIP_CACHE_DIR: pipCacheDir } : {}),
+    ...(cacheDir ? { PIP_CACHE_DIR: join(cacheDir, 'pip'), UV_CACHE_DIR: join(cacheDir, 'uv') } : {}),
   };
 }
 const MaxOutputBytes = 4 * 1024;
@@ -50,8 +50,8 @@ export async function runBuild(build: Build, stop: AbortSignal, deps: RunBuildDe
   const root = store.directoryOf(build.id);
   const workspace = join(root, 'workspace');
   const home = join(root, 'home');
-  // The pip cache too: pip would make it on first use, but a sandbox can bind only what exists.
-  const dirs = [workspace, home, ...(deps.pipCacheDir ? [deps.pipCacheDir] : [])];
+  // The caches too: pip and uv would make them on first use, but a sandbox can bind only what exists.
+  const dirs = [workspace, home, ...(deps.cacheDir ? [deps.cacheDir] : [])];
   await Promise.all(dirs.map((dir) => mkdir(dir, { recursive: true })));
   const log = createWriteStream(join(root, 'log.txt'), { flags: 'a' });
   const write = (line: string): void => void log.write(`${line}\n`);
@@ -97,10 +97,10 @@ export async function runBuild(build: Build, stop: AbortSignal, deps: RunBuildDe
         workspace,
         step.dir === undefined ? undefined : substitute(step.dir, values),
       );
-      const mounts = { workspace, home, output: outputDir, pipCache: deps.pipCacheDir };
+      const mounts = { workspace, home, output: outputDir, cache: deps.cacheDir };
       const paths = stepPaths(deps.sandbox, mounts);
       const env: Record<string, string> = {
-        ...containerEnv(paths.pipCache),
+        ...containerEnv(paths.cache),
         HOME: paths.home,
         BUILDER_OUTPUT: paths.output,
       };

@@ -23,11 +23,11 @@ export interface CloudBuildServerOptions {
   pubsub?: { projectId: string; apiEndpoint: string };
   /** Builds run at once; the rest wait in QUEUED. */
   concurrency?: number;
-  /** pip's cache, shared by every step of every build (as a cache volume would be): backends download once. */
-  pipCacheDir?: string;
+  /** pip's and uv's caches (`pip/`, `uv/`), shared by every step of every build, as a cache volume would be. */
+  cacheDir?: string;
   /**
-   * 'bwrap' (the default) runs each step under bubblewrap, seeing only its workspace, home, output, the pip
-   * cache and the system read-only, as in a container; 'none' runs steps as plain host processes.
+   * 'bwrap' (the default) runs each step under bubblewrap, seeing only its workspace, home, output, the
+   * caches and the system read-only, as in a container; 'none' runs steps as plain host processes.
    */
   sandbox?: SandboxKind;
   logger?: Logger;
@@ -49,7 +49,7 @@ export async function startCloudBuildServer({
   port = 0,
   pubsub,
   concurrency = 2,
-  pipCacheDir,
+  cacheDir,
   sandbox = 'bwrap',
   logger = silentLogger,
 }: CloudBuildServerOptions): Promise<CloudBuildServer> {
@@ -65,7 +65,7 @@ export async function startCloudBuildServer({
     logger: log,
     secretsDir,
     concurrency,
-    pipCacheDir,
+    cacheDir,
     sandbox,
     // The port is known only once listening, before any build can be created.
     logUrlOf: (id) => `${logBase}/${id}`,

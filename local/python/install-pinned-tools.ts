@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,47 +8,60 @@ import { SYSTEM_PYTHON } from './install-from-index.js';
 
 const run = promisify(execFile);
 
-/** The pinned tools of the build steps (build, twine, packaging, auditwheel, …), as Cloud Build installs them. */
+/** The pinned tools of the build steps (build, twine, packaging, auditwheel, uv, …), as Cloud Build installs them. */
 export const TOOL_REQUIREMENTS = fileURLToPath(
   new URL('../../shared/build/python/pkgrelay_steps/tool-requirements.txt', import.meta.url),
 );
 
-/** pip's cache that local builds share (the stack's default), so by-hand builds download nothing twice. */
-export const SHARED_PIP_CACHE =
-  process.env['PKGRELAY_PIP_CACHE_DIR'] || join(homedir(), '.cache', 'pkgrelay', 'pip');
+/** The caches local builds share (`pip/`, `uv/`; the stack's default), so nothing downloads twice. */
+export const SHARED_BUILD_CACHE =
+  process.env['PKGRELAY_BUILD_CACHE_DIR'] || join(homedir(), '.cache', 'pkgrelay');
 
 /**
- * Installs the pinned tools into `target` the way the build step does, and returns the environment that
- * runs them with Debian's python (`PYTHONPATH`), container-like: no pip configuration of the host's.
+ * Installs the pinned tools into `target` as the build step does (pip installs uv, uv the rest), and
+ * returns the environment that runs them with Debian's python, container-like: `PYTHONPATH` and `PATH`
+ * lead to the tools, no pip configuration of the host's, the shared caches. `python -m build
+ * --installer uv` in it builds isolated exactly as the build step does.
  */
 export async function installPinnedTools(
   target: string,
-  pipCacheDir = SHARED_PIP_CACHE,
+  cacheDir = SHARED_BUILD_CACHE,
 ): Promise<Record<string, string>> {
   const env = {
-    PATH: '/usr/local/bin:/usr/bin:/bin',
+    PATH: `${join(target, 'bin')}:/usr/local/bin:/usr/bin:/bin`,
     HOME: target,
     PIP_CONFIG_FILE: '/dev/null',
     PIP_DISABLE_PIP_VERSION_CHECK: '1',
     PIP_ROOT_USER_ACTION: 'ignore',
-    PIP_CACHE_DIR: pipCacheDir,
+    PIP_CACHE_DIR: join(cacheDir, 'pip'),
+    UV_CACHE_DIR: join(cacheDir, 'uv'),
+    UV_NO_CONFIG: '1',
+    UV_LINK_MODE: 'copy',
+    UV_SYSTEM_CERTS: '1',
   };
+  const uv = /^uv==\S+/m.exec(readFileSync(TOOL_REQUIREMENTS, 'utf8'))?.[0];
+  if (!uv) throw new Error(`${TOOL_REQUIREMENTS} pins no uv`);
+  const options = { env, timeout: 600_000 };
   await run(
     SYSTEM_PYTHON,
+    ['-m', 'pip', 'install', '--quiet', '--no-deps', '--only-binary', ':all:', '--target', target, uv],
+    options,
+  );
+  await run(
+    join(target, 'bin', 'uv'),
     [
-      '-m',
       'pip',
       'install',
       '--quiet',
       '--no-deps',
-      '--only-binary',
-      ':all:',
+      '--python',
+      SYSTEM_PYTHON,
       '--target',
       target,
       '-r',
       TOOL_REQUIREMENTS,
     ],
-    { env, timeout: 600_000 },
+    options,
   );
   return { ...env, PYTHONPATH: target };
 }

@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { createRequire } from 'node:module';
 import { connect } from 'node:net';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { findFreePort } from '../net/find-free-port.js';
 import { waitUntil } from '../net/wait-until.js';
 import { stopProcess } from '../net/stop-process.js';
+import { findPackageRoot } from './find-package-root.js';
 
 export interface FunctionSpec {
   /** The function's registered name (its `--target`). */
@@ -24,13 +24,10 @@ export interface RunningFunction {
   restart(): Promise<void>;
 }
 
-// The package's entry is build/src/index.js; its CLI, main.js, sits beside it.
-const frameworkMain = join(
-  dirname(createRequire(import.meta.url).resolve('@google-cloud/functions-framework')),
-  'main.js',
-);
+// Binds the framework's server to 127.0.0.1; compiled like the functions it serves (`npm run build`).
+const serveFunction = join(findPackageRoot(), 'lib/local/stack/serve-function.js');
 
-/** Runs one function in its own functions-framework process, as Cloud Run does: one target per instance. */
+/** Runs one function in its own functions-framework process, as Cloud Run does: one target per instance, on 127.0.0.1. */
 export async function startFunction(
   spec: FunctionSpec,
   { port, env, logFile }: { port?: number; env: Record<string, string>; logFile: string },
@@ -40,17 +37,10 @@ export async function startFunction(
   const log = createWriteStream(logFile, { flags: 'a' });
   let child: ChildProcess;
   const launch = async (): Promise<void> => {
-    child = spawn(
-      process.execPath,
-      [
-        frameworkMain,
-        `--target=${spec.target}`,
-        `--source=${spec.source}`,
-        `--signature-type=${spec.signatureType}`,
-        `--port=${chosen}`,
-      ],
-      { env: { ...process.env, ...env, NODE_ENV: 'production' }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    child = spawn(process.execPath, [serveFunction, spec.source, spec.target, String(chosen)], {
+      env: { ...process.env, ...env, NODE_ENV: 'production' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout?.pipe(log, { end: false });
     child.stderr?.pipe(log, { end: false });
     let exited = '';

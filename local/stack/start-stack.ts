@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { silentLogger, type Logger } from '../../shared/log/create-logger.js';
 import { startPubSubEmulator, type PubSubEmulator } from '../pubsub/start-pubsub-emulator.js';
@@ -14,10 +14,12 @@ import { applyPubSubDeclaration, declarePubSub } from './declare-pubsub.js';
 import { findPackageRoot } from './find-package-root.js';
 import { uploadStatusPage } from '../../shared/status-page/upload-status-page.js';
 import { FUNCTION_SPECS } from './function-specs.js';
-import { SHARED_PIP_CACHE } from '../python/install-pinned-tools.js';
+import { SHARED_BUILD_CACHE } from '../python/install-pinned-tools.js';
 import { EPHEMERAL_PORTS, type StackPorts } from './read-ports.js';
 import { STACK_FILE, type StackInfo } from './stack-info.js';
 import { startFunction, type RunningFunction } from './start-function.js';
+import { protectSecretsFolder } from './protect-secrets-folder.js';
+import { writePrivateFile } from './write-private-file.js';
 
 export interface StackOptions {
   /** Where the stack keeps its data, logs, secrets and stack.json (`.pkgrelay` for `npm start`). */
@@ -45,8 +47,8 @@ export interface StackOptions {
    * Cloud Build; false builds offline on the machine's own backends. Default true.
    */
   buildIsolation?: boolean;
-  /** pip's cache for every build's steps; default `~/.cache/pkgrelay/pip`, shared by every local stack. */
-  pipCacheDir?: string;
+  /** pip's and uv's caches for every build's steps; default `~/.cache/pkgrelay`, shared by every local stack. */
+  cacheDir?: string;
   /** How build steps run: 'bwrap' (default), sandboxed like a container, or 'none', as host processes. */
   buildSandbox?: SandboxKind;
   logger?: Logger;
@@ -76,15 +78,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const logsDir = join(rootDir, 'logs');
   const secretsDir = join(rootDir, 'secrets');
   const upstreamsDir = join(rootDir, 'upstreams');
-  await Promise.all(
-    [dataDir, logsDir, secretsDir, upstreamsDir].map((dir) => mkdir(dir, { recursive: true })),
-  );
+  await Promise.all([
+    ...[dataDir, logsDir, upstreamsDir].map((dir) => mkdir(dir, { recursive: true })),
+    protectSecretsFolder(secretsDir),
+  ]);
   const configPath = resolve(options.configPath ?? join(rootDir, 'repositories.json'));
   if (!existsSync(configPath))
     await writeFile(configPath, JSON.stringify({ repositories: [] }, null, 2) + '\n');
   const webhookSecret = options.webhookSecret ?? (await readOrCreateSecret(join(rootDir, 'webhook-secret')));
   // gcloud asks for credentials even when its Pub/Sub endpoint is the emulator; any token will do there.
-  await writeFile(join(rootDir, 'gcloud-access-token'), 'local-emulator\n');
+  await writePrivateFile(join(rootDir, 'gcloud-access-token'), 'local-emulator\n');
 
   const cleanups: Array<() => Promise<void>> = [];
   const stop = async (): Promise<void> => {
@@ -114,7 +117,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       pubsub: pubsubOptions,
       concurrency: options.buildConcurrency ?? 2,
       // Shared across stacks and tests on this machine, so a backend is downloaded once, not once per stack.
-      pipCacheDir: options.pipCacheDir ?? SHARED_PIP_CACHE,
+      cacheDir: options.cacheDir ?? SHARED_BUILD_CACHE,
       ...(options.buildSandbox ? { sandbox: options.buildSandbox } : {}),
       logger,
     });
@@ -223,7 +226,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ]),
       startedAt: new Date().toISOString(),
     };
-    await writeFile(join(rootDir, STACK_FILE), JSON.stringify(info, null, 2) + '\n');
+    // It holds the webhook secret.
+    await writePrivateFile(join(rootDir, STACK_FILE), JSON.stringify(info, null, 2) + '\n');
     cleanups.unshift(() => rm(join(rootDir, STACK_FILE), { force: true }));
     return { info, functions, emulator, stop };
   } catch (error) {
@@ -234,10 +238,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
 async function readOrCreateSecret(path: string): Promise<string> {
   try {
-    return (await readFile(path, 'utf8')).trim();
+    const secret = (await readFile(path, 'utf8')).trim();
+    // One written by an older pkgrelay may be 0644.
+    await chmod(path, 0o600);
+    return secret;
   } catch {
     const secret = randomBytes(24).toString('hex');
-    await writeFile(path, secret + '\n', { mode: 0o600 });
+    await writePrivateFile(path, secret + '\n');
     return secret;
   }
 }

@@ -38,7 +38,11 @@ export function createGcsDocumentStore(options: GcsStoreOptions): DocumentStore 
         throw error;
       }
       if (!generation) throw new Error(`${path} was downloaded without its generation (x-goog-generation)`);
-      return { data: JSON.parse(Buffer.concat(chunks).toString('utf8')), generation };
+      try {
+        return { data: JSON.parse(Buffer.concat(chunks).toString('utf8')), generation };
+      } catch (error) {
+        return { data: undefined, generation, problem: `not JSON: ${(error as Error).message}` };
+      }
     },
     async write(
       path,

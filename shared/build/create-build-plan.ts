@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { PackageConfig } from '../config/repository-config.js';
-import { jobKey } from '../contracts/job-id.js';
 import { upstreamUrl } from '../upstream/upstream-url.js';
+import { jobBuildTag } from './job-build-tag.js';
 import { composeStepProgram } from './steps/compose-step-program.js';
 
 /** Step ids are fixed: the id of a failed step names its error code. */
@@ -102,7 +101,7 @@ export function createBuildPlan(input: BuildPlanInput): BuildPlan {
     ],
     substitutions,
     // Build tags cannot hold `/`: a digest of the job identity lets a person filter builds by job.
-    tags: ['pkgrelay', `job-${createHash('sha256').update(jobKey(input)).digest('hex').slice(0, 24)}`],
+    tags: ['pkgrelay', jobBuildTag(input)],
     timeout: { seconds: input.timeoutSeconds },
     options: { substitutionOption: 'MUST_MATCH', logging: 'CLOUD_LOGGING_ONLY' },
     ...(secretName

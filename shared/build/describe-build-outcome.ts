@@ -20,7 +20,10 @@ const STEP_CODES: Record<string, { code: ErrorCode; message: string }> = {
   },
   build: { code: 'BUILD_FAILED', message: 'building the sdist and wheel failed: see the build log' },
   verify: { code: 'VERSION_MISMATCH', message: 'the built files do not carry the version of the tag' },
-  check: { code: 'METADATA_INVALID', message: 'the built metadata is invalid: an index or pip would refuse it' },
+  check: {
+    code: 'METADATA_INVALID',
+    message: 'the built metadata is invalid: an index or pip would refuse it',
+  },
   upload: {
     code: 'UPLOAD_REJECTED',
     message: 'the registry refused the upload: check its URL and the build service account',

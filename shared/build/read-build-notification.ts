@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { JobSubstitution, type StepId } from './create-build-plan.js';
 import { ErrorCode } from '../errors.js';
-import type { JobWarning } from '../status/job-status.js';
+import { Artifact, type JobWarning } from '../status/job-status.js';
 import { stripTerminalControls } from '../text/strip-terminal-controls.js';
 import { readStepWarnings } from './read-step-warnings.js';
 
@@ -43,6 +43,8 @@ const Build = z.object({
   status: Status,
   logUrl: z.string().nullish(),
   substitutions: z.record(z.string(), z.string()).nullish(),
+  tags: z.array(z.string()).nullish(),
+  serviceAccount: z.string().nullish(),
   steps: z.array(z.object({ id: z.string().nullish(), status: Status.nullish() })).nullish(),
   // REST JSON carries outputs as base64; the client library hands over bytes.
   results: z
@@ -57,16 +59,8 @@ const Build = z.object({
 });
 
 const StepError = z.object({ code: z.enum(ErrorCode), message: BuildText, logTail: BuildText.optional() });
-const Artifacts = z.array(
-  z.object({
-    filename: z.string(),
-    sha256: z.string(),
-    size: z.number(),
-    kind: z.enum(['sdist', 'wheel']),
-    uploaded: z.boolean(),
-    tags: z.array(z.string()).optional(),
-  }),
-);
+// The job schema itself: what a build reports is held to what the record may hold.
+const Artifacts = z.array(Artifact);
 
 export interface BuildNotification {
   buildId: string;
@@ -80,6 +74,9 @@ export interface BuildNotification {
   warnings: JobWarning[];
   /** When the build was created, if the resource says so (orders a job's builds). */
   createTime: string | undefined;
+  tags: string[];
+  /** The service account the build runs as, as the resource names it (`projects/P/serviceAccounts/EMAIL`). */
+  serviceAccount: string | undefined;
 }
 
 /** Reads a `cloud-builds` notification (the Build as JSON); `job` is undefined for builds that are not pkgrelay's. */
@@ -124,6 +121,8 @@ export function readBuild(json: unknown): BuildNotification | undefined {
     failureDetail: build.failureInfo?.detail ?? build.statusDetail ?? undefined,
     warnings: readStepWarnings(outputs[checkIndex]),
     createTime: timeOf(build.createTime),
+    tags: build.tags ?? [],
+    serviceAccount: build.serviceAccount ?? undefined,
   };
 }
 

@@ -1,3 +1,4 @@
+import { matchesTagPattern } from './compile-tag-pattern.js';
 import type { PackageConfig } from './repository-config.js';
 
 type TagRules = Pick<PackageConfig, 'tagPrefix' | 'tagPattern'>;
@@ -31,7 +32,7 @@ export function findSharedTag(a: TagRules, b: TagRules): string | undefined {
 
 /** Whether a tag is one of this package's: its pattern, its prefix and a version's first digit. */
 export function claimsTag(rules: TagRules, tag: string): boolean {
-  if (rules.tagPattern !== undefined && !new RegExp(`^(?:${rules.tagPattern})$`, 'u').test(tag)) return false;
+  if (rules.tagPattern !== undefined && !matchesTagPattern(rules.tagPattern, tag)) return false;
   return tagHeads({ tagPrefix: rules.tagPrefix }).some(
     (head) => tag.startsWith(head.text) && (!head.digitNext || isDigit(tag[head.text.length])),
   );

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RepositoryName } from '../contracts/repository-name.js';
+import { compileTagPattern } from './compile-tag-pattern.js';
 import { findPackageConflicts } from './find-package-conflicts.js';
 
 // PEP 508 distribution names.
@@ -15,8 +16,13 @@ const TagPrefix = z
 const TagPattern = z
   .string()
   .max(500)
-  .refine(isRegExp, 'is not a valid regular expression')
-  .describe('A regular expression the whole tag must match (it is anchored for you).');
+  .superRefine((source, context) => {
+    const pattern = compileTagPattern(source);
+    if (!pattern.success) context.addIssue({ code: 'custom', message: pattern.error });
+  })
+  .describe(
+    'A regular expression in RE2 syntax (linear-time: no lookarounds or backreferences) the whole tag must match (it is anchored for you).',
+  );
 const Prereleases = z.boolean().describe('Publish pre-releases (rc, beta, dev) too.');
 const Subdirectory = z
   .string()
@@ -34,9 +40,16 @@ const Policy = z
   .describe(
     '"must-match": the built version must equal the tag; "from-tag": the tag version is written into the package.',
   );
+// The steps import tomllib (3.11) and the pinned tools support 3.11 and newer.
+const MIN_PYTHON_MINOR = 11;
+
 const PythonVersion = z
   .string()
   .regex(/^3\.\d{1,2}$/, 'must look like "3.12"')
+  .refine(
+    (version) => Number(version.split('.')[1]) >= MIN_PYTHON_MINOR,
+    `must be 3.${MIN_PYTHON_MINOR} or newer: the build steps need tomllib and the pinned tools need it`,
+  )
   .describe('Python used by the build in Cloud Build.');
 
 const repositoryOnly = (field: string) =>
@@ -117,12 +130,3 @@ export const RepositoriesFile = z
     repositories: z.array(RepositoryConfig),
   })
   .strict();
-
-function isRegExp(source: string): boolean {
-  try {
-    new RegExp(source, 'u');
-    return true;
-  } catch {
-    return false;
-  }
-}

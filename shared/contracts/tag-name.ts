@@ -1,9 +1,12 @@
 import { z } from 'zod';
 
+/** Git's limit for one path component on most file systems, and so for the tags pkgrelay accepts. */
+export const MAX_TAG_BYTES = 255;
+
 /** Git's rules for a ref name (git check-ref-format), so a tag we accept is one git can have created. */
 export function tagNameProblem(tag: string): string | undefined {
   if (tag.length === 0) return 'is empty';
-  if (Buffer.byteLength(tag) > 255) return 'is longer than 255 bytes';
+  if (Buffer.byteLength(tag) > MAX_TAG_BYTES) return `is longer than ${MAX_TAG_BYTES} bytes`;
   // eslint-disable-next-line no-control-regex
   if (/[\x00-\x20\x7f~^:?*[\\]/.test(tag))
     return 'contains a space, a control character or one of ~ ^ : ? * [ \\';

@@ -2,6 +2,8 @@
 export interface StoredDocument {
   data: unknown;
   generation: string;
+  /** Set when the object is not JSON (`data` is then undefined): it exists, so it is never taken as absent. */
+  problem?: string;
 }
 
 export type WriteResult = { written: true; generation: string } | { written: false; reason: 'conflict' };

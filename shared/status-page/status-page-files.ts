@@ -26,6 +26,11 @@ export const StatusPageFiles = [
     contentType: 'text/javascript; charset=utf-8',
   },
   {
+    source: 'check-documents.js',
+    object: 'status/check-documents.js',
+    contentType: 'text/javascript; charset=utf-8',
+  },
+  {
     source: 'format-values.js',
     object: 'status/format-values.js',
     contentType: 'text/javascript; charset=utf-8',

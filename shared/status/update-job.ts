@@ -1,4 +1,6 @@
 import { badgeObjectPath, indexObjectPath, jobObjectPath, type JobId } from '../contracts/job-id.js';
+import { UnreadableDocumentError } from '../errors.js';
+import { silentLogger, type Logger } from '../log/create-logger.js';
 import type { DocumentStore } from '../ports/document-store.js';
 import { compareVersions } from '../versions/compare-versions.js';
 import { JobStatus, isFinal } from './job-status.js';
@@ -10,16 +12,27 @@ import { updateDocument, type Change } from './update-document.js';
  * and badge in line with it. Index and badge are synced even when the job is kept, so an update
  * that died between the writes is repaired by the next delivery. They follow the job document:
  * a reader may see them lag it for as long as their writes take (client retries included).
+ * An unreadable job document throws UnreadableDocumentError; an unreadable index or badge is left
+ * as it is and logged, since the job document is the record they only follow.
  */
 export async function updateJob(
   store: DocumentStore,
   id: JobId,
   decide: (current: JobStatus | undefined) => Change<JobStatus>,
   now: () => Date,
+  logger: Logger = silentLogger,
 ): Promise<{ job: JobStatus | undefined; changed: boolean }> {
   const path = jobObjectPath(id);
   const { value: job, changed } = await updateDocument(store, path, JobStatus, decide);
-  if (job) await syncIndex(store, job, path, now);
+  if (job) {
+    await syncIndex(store, job, path, now).catch((error: unknown) => {
+      if (!(error instanceof UnreadableDocumentError)) throw error;
+      logger.error('status document left alone: it is unreadable', {
+        path: error.path,
+        problem: error.problem,
+      });
+    });
+  }
   return { job, changed };
 }
 

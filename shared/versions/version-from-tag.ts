@@ -1,3 +1,4 @@
+import { matchesTagPattern } from '../config/compile-tag-pattern.js';
 import type { RepositoryConfig } from '../config/repository-config.js';
 import { parseVersion, type Version } from './parse-version.js';
 
@@ -8,7 +9,7 @@ export function versionFromTag(
   tag: string,
   repo: Pick<RepositoryConfig, 'tagPrefix' | 'tagPattern' | 'prereleases'>,
 ): TagDecision {
-  if (repo.tagPattern !== undefined && !new RegExp(`^(?:${repo.tagPattern})$`, 'u').test(tag)) {
+  if (repo.tagPattern !== undefined && !matchesTagPattern(repo.tagPattern, tag)) {
     return { accepted: false, reason: `tag "${tag}" does not match the configured tagPattern` };
   }
   let rest = tag;

@@ -1,12 +1,10 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { indexObjectPath, jobObjectPath } from '../../shared/contracts/job-id.js';
 import type { JobStatus } from '../../shared/status/job-status.js';
 import { indexEntryOf, type RepositoryIndex } from '../../shared/status/repository-index.js';
 import { startTestStorage, type TestStorage } from '../local/storage/start-test-storage.js';
 import { runCli } from './run-cli.js';
+import { writeBucketStack } from './write-bucket-stack.js';
 
 const ESC = '\u001b';
 // Any control character a terminal acts on: C0 but tab and newline, DEL, C1.
@@ -62,19 +60,7 @@ describe('pkgrelay status shows warnings, and nothing from the bucket steers the
     };
     await bucket.file(jobObjectPath(ID)).save(JSON.stringify(JOB));
     await bucket.file(indexObjectPath(ID.repository)).save(JSON.stringify(index));
-    stackDir = await mkdtemp(join(tmpdir(), 'pkgrelay-warnings-stack-'));
-    await writeFile(
-      join(stackDir, 'stack.json'),
-      JSON.stringify({
-        projectId: 'pkgrelay-local',
-        pubsub: { host: '127.0.0.1:9', topic: 'pkgrelay-releases' },
-        storage: { host: storage.server.url, bucket: 'pkgrelay-status' },
-        webhook: { url: 'http://127.0.0.1:9', secret: 's' },
-        functions: {},
-        configPath: join(stackDir, 'repositories.json'),
-        upstreamBase: `file://${stackDir}`,
-      }),
-    );
+    stackDir = await writeBucketStack(storage.server.url);
   });
   afterAll(() => storage?.stop());
 

@@ -15,6 +15,7 @@ import { sampleHatchlingProject, sampleSetuptoolsProject } from '../../local/dem
 import { installPinnedTools } from '../../local/python/install-pinned-tools.js';
 import { installFromIndex, runPython, SYSTEM_PYTHON } from '../../local/python/install-from-index.js';
 import { startStack, type Stack } from '../../local/stack/start-stack.js';
+import { renameShapes } from '../shared/build/rename-shapes.js';
 
 const run = promisify(execFile);
 
@@ -57,6 +58,15 @@ const UPSTREAMS: Record<string, { options: Record<string, unknown>; releases: Up
   'repack/rename': {
     options: { distributionName: 'acme-rename-lib' },
     releases: [{ files: sampleSetuptoolsProject('rename-lib', 'rename_lib', '1.0.0'), tag: 'v1.0.0' }],
+  },
+  // Backends that find the code by the project's name, and compute the version (0.9.0) from it.
+  'repack/rename-flit': {
+    options: { distributionName: 'acme-rn-fl', versionPolicy: 'from-tag' },
+    releases: [{ files: renameShapes.flit_core.files, tag: 'v1.0.0' }],
+  },
+  'repack/rename-hatchling': {
+    options: { distributionName: 'acme-rn-ha', versionPolicy: 'from-tag' },
+    releases: [{ files: renameShapes.hatchling.files, tag: 'v1.0.0' }],
   },
 };
 
@@ -213,6 +223,44 @@ describe('repackaging on the local stack: monorepos, versions from tags, renames
         hello: 'hello from rename-lib 1.0.0',
         badHashes: [],
       });
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it.concurrent.each([
+    ['flit_core', 'repack/rename-flit', 'acme-rn-fl', 'rn_fl'],
+    ['hatchling', 'repack/rename-hatchling', 'acme-rn-ha', 'rn_ha'],
+  ])(
+    'a renamed, re-versioned %s sdist installs from the index with --no-binary :all:',
+    async (_backend, repository, name, module) => {
+      const job = await finished(repository, 'v1.0.0');
+      expect(job.state, JSON.stringify(job.error)).toBe('published');
+      const target = await mkdtemp(join(root, 'from-source-'));
+      // Built from the sdist with this machine's own backends (Debian's flit_core 3.8, hatchling 1.12), offline.
+      const installed = await run(
+        SYSTEM_PYTHON,
+        [
+          '-m',
+          'pip',
+          'install',
+          '--no-deps',
+          '--no-binary',
+          ':all:',
+          '--no-build-isolation',
+          '--no-cache-dir',
+          '--disable-pip-version-check',
+          '--index-url',
+          stack.info.index.url,
+          '--target',
+          target,
+          `${name}==1.0.0`,
+        ],
+        { env: { ...process.env, PIP_CONFIG_FILE: '/dev/null' } },
+      );
+      expect(installed.stdout).toContain(`${name.replace(/-/g, '_')}-1.0.0.tar.gz`);
+      const code = `import importlib.metadata as m, json, ${module}; print(json.dumps([m.metadata("${name}")["Name"], m.version("${name}"), ${module}.hello()]))`;
+      const { stdout } = await run(SYSTEM_PYTHON, ['-c', code], { env: { PYTHONPATH: target } });
+      expect(JSON.parse(stdout)).toEqual([name, '1.0.0', `hello from ${module}`]);
     },
     TEST_TIMEOUT_MS,
   );

@@ -10,6 +10,8 @@ export interface FakeBuild {
   logUrl: string;
   results?: { buildStepOutputs: string[] };
   steps?: Array<{ id: string; name?: string; status?: string }>;
+  /** As the plan asked; Cloud Build reports it as `projects/P/serviceAccounts/EMAIL`. */
+  serviceAccount?: string;
 }
 
 export interface FakeBuildService extends BuildService {
@@ -41,6 +43,7 @@ export function createFakeBuildService(): FakeBuildService {
         createTime: new Date(Date.UTC(2024, 0, 1, 0, 0, service.builds.length)).toISOString(),
         logUrl: `https://console.cloud.google.com/cloud-build/builds/${id}`,
         steps: plan.steps.map((step) => ({ id: step.id, name: step.name })),
+        ...(plan.serviceAccount ? { serviceAccount: plan.serviceAccount } : {}),
       };
       service.builds.push(build);
       await service.afterCreate(build);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createBuildEventsHandler } from '../../../functions/build-events/create-build-events-handler.js';
+import { jobBuildTag } from '../../../shared/build/job-build-tag.js';
 import { indexObjectPath, jobObjectPath } from '../../../shared/contracts/job-id.js';
-import { silentLogger } from '../../../shared/log/create-logger.js';
+import { createLogger } from '../../../shared/log/create-logger.js';
 import { JobStatus } from '../../../shared/status/job-status.js';
 import { RepositoryIndex } from '../../../shared/status/repository-index.js';
 import { createFakeClock } from '../../fakes/create-fake-clock.js';
@@ -12,6 +13,7 @@ const JOB = { repository: 'Octo-Org/Widgets', tag: 'v1.0.0' };
 const STEPS = ['fetch', 'build', 'verify', 'check', 'upload'];
 const SHA = 'a'.repeat(64);
 const base64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64');
+const BUILDS_ACCOUNT = 'projects/p/serviceAccounts/pkgrelay-builds@p.iam.gserviceaccount.com';
 
 function build(status: string, extra: Record<string, unknown> = {}, { id = 'b-1', attempt = 1 } = {}) {
   return {
@@ -24,6 +26,8 @@ function build(status: string, extra: Record<string, unknown> = {}, { id = 'b-1'
       _PKGRELAY_ATTEMPT: String(attempt),
     },
     steps: STEPS.map((step) => ({ id: step, status: status === 'SUCCESS' ? 'SUCCESS' : undefined })),
+    tags: ['pkgrelay', jobBuildTag(JOB)],
+    serviceAccount: BUILDS_ACCOUNT,
     ...extra,
   };
 }
@@ -54,7 +58,10 @@ function failedAt(step: string, output?: unknown) {
   };
 }
 
-async function setup(job: Partial<JobStatus> = {}) {
+async function setup(
+  job: Partial<JobStatus> = {},
+  { buildServiceAccount }: { buildServiceAccount?: string } = {},
+) {
   const store = createMemoryDocumentStore();
   const clock = createFakeClock();
   const now = clock.now().toISOString();
@@ -74,10 +81,12 @@ async function setup(job: Partial<JobStatus> = {}) {
   };
   await store.write(jobObjectPath(JOB), initial, { ifGenerationMatch: '0' });
   let n = 0;
+  const logs: Array<Record<string, unknown>> = [];
   const handler = createBuildEventsHandler({
     store,
-    logger: silentLogger,
+    logger: createLogger({ write: (line) => logs.push(JSON.parse(line) as Record<string, unknown>) }),
     buildTimeoutSeconds: 600,
+    buildServiceAccount,
     clock: clock.now,
   });
   const deliver = (data: unknown) => {
@@ -85,7 +94,7 @@ async function setup(job: Partial<JobStatus> = {}) {
     return handler(pubsubEvent(data, { messageId: `n-${++n}` }));
   };
   const read = async () => JobStatus.parse((await store.read(jobObjectPath(JOB)))?.data);
-  return { store, deliver, read };
+  return { store, deliver, read, logs };
 }
 
 describe('every Cloud Build status is named', () => {
@@ -250,7 +259,7 @@ describe('statuses never move backwards', () => {
     });
     expect(await deliver(build('SUCCESS', {}, { id: 'b-9', attempt: 2 }))).toMatchObject({
       outcome: 'ignored',
-      reason: 'the job runs build b-2',
+      reason: 'the job runs build b-2, not b-9',
     });
     expect((await read()).state).toBe('queued');
   });
@@ -266,5 +275,94 @@ describe('statuses never move backwards', () => {
     const job = await read();
     expect(job.build?.id).toBe('b-7');
     expect(job.lease).toBeUndefined();
+  });
+});
+
+describe('only builds pkgrelay created for the job count', () => {
+  const lease = { holder: 'worker-1', expiresAt: '2030-01-01T00:00:00.000Z' };
+  const unrecorded = { build: undefined, lease } as Partial<JobStatus>;
+
+  it.each([
+    ['another build than the recorded one', {}, {}, /the job runs build b-1, not b-666/],
+    [
+      'an unrecorded build without the job tag',
+      unrecorded,
+      { tags: ['pkgrelay'] },
+      /does not carry the job's build tag/,
+    ],
+    [
+      'an unrecorded build of another service account',
+      unrecorded,
+      { serviceAccount: 'projects/p/serviceAccounts/mallory@p.iam.gserviceaccount.com' },
+      /runs as projects\/p\/serviceAccounts\/mallory@.*not as pkgrelay's build service account/,
+    ],
+    [
+      'an unrecorded build of the default service account',
+      unrecorded,
+      { serviceAccount: undefined },
+      /default service account/,
+    ],
+  ])('ignores %s, with a WARNING naming it', async (_name, job, extra, reason) => {
+    const { deliver, read, logs } = await setup(job, { buildServiceAccount: BUILDS_ACCOUNT });
+    const before = await read();
+    const answer = await deliver(build('SUCCESS', { ...uploaded([true, true]), ...extra }, { id: 'b-666' }));
+    expect(answer).toMatchObject({ outcome: 'ignored', reason: expect.stringMatching(reason) });
+    expect(await read()).toEqual(before);
+    expect(logs).toContainEqual(
+      expect.objectContaining({
+        severity: 'WARNING',
+        buildId: 'b-666',
+        reason: expect.stringMatching(reason),
+      }),
+    );
+  });
+
+  it('adopts the unrecorded build the worker is about to record: its tag and pkgrelay\u2019s account', async () => {
+    const { deliver, read } = await setup(unrecorded, {
+      buildServiceAccount: 'pkgrelay-builds@p.iam.gserviceaccount.com',
+    });
+    expect(await deliver(build('WORKING', {}, { id: 'b-2' }))).toEqual({
+      outcome: 'applied',
+      state: 'building',
+    });
+    expect((await read()).build?.id).toBe('b-2');
+  });
+});
+
+describe('a status document that fails its schema', () => {
+  it('is left as it is and logged, never replaced by what a build says', async () => {
+    const { store, deliver, logs } = await setup();
+    const tampered = {
+      ...JSON.parse(JSON.stringify((await store.read(jobObjectPath(JOB)))?.data)),
+      state: 'constructor',
+    };
+    const { generation } = (await store.read(jobObjectPath(JOB)))!;
+    await store.write(jobObjectPath(JOB), tampered, { ifGenerationMatch: generation });
+    const answer = await deliver(build('SUCCESS', uploaded([true, true])));
+    expect(answer).toMatchObject({
+      outcome: 'ignored',
+      reason: expect.stringMatching(/is unreadable \(fails its schema: state/),
+    });
+    expect((await store.read(jobObjectPath(JOB)))?.data).toEqual(tampered);
+    expect(await store.read(indexObjectPath(JOB.repository))).toBeUndefined();
+    expect(logs).toContainEqual(
+      expect.objectContaining({
+        severity: 'ERROR',
+        path: jobObjectPath(JOB),
+        problem: expect.stringMatching(/^fails its schema/),
+      }),
+    );
+  });
+
+  it('reads build outputs with the job schema: a forged digest publishes no artifacts', async () => {
+    const { deliver, read } = await setup();
+    const outputs = STEPS.map(() => '');
+    outputs[4] = base64({
+      artifacts: [
+        { filename: 'w-1.0.0.tar.gz', sha256: 'not-a-digest', size: 1, kind: 'sdist', uploaded: true },
+      ],
+    });
+    await deliver(build('SUCCESS', { results: { buildStepOutputs: outputs } }));
+    expect((await read()).artifacts).toEqual([]);
   });
 });

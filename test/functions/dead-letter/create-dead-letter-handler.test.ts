@@ -103,3 +103,14 @@ describe('dead letters', () => {
     );
   });
 });
+
+describe('a dead letter of a job whose document fails its schema', () => {
+  it('keeps the message and leaves the job document as it is', async () => {
+    const { store, handle } = await setup();
+    await store.write(jobObjectPath(JOB), { state: 'published', attempt: 'x' }, { ifGenerationMatch: '0' });
+    const answer = await handle(pubsubEvent(JOB, { messageId: 'm-3', attributes: ATTRIBUTES }));
+    expect(answer).toMatchObject({ outcome: 'left', reason: expect.stringMatching(/is unreadable/) });
+    expect((await store.read(jobObjectPath(JOB)))?.data).toEqual({ state: 'published', attempt: 'x' });
+    expect(store.snapshot()['dead-letters/m-3.json']).toMatchObject({ messageId: 'm-3', job: JOB });
+  });
+});

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createReconcileHandler } from '../../../functions/reconcile/create-reconcile-handler.js';
 import type { RepositoryConfig } from '../../../shared/config/repository-config.js';
-import { jobObjectPath } from '../../../shared/contracts/job-id.js';
-import { silentLogger } from '../../../shared/log/create-logger.js';
+import { indexObjectPath, jobObjectPath } from '../../../shared/contracts/job-id.js';
+import { createLogger } from '../../../shared/log/create-logger.js';
 import type { JobStatus } from '../../../shared/status/job-status.js';
 import { updateJob } from '../../../shared/status/update-job.js';
 import type { UpstreamTags } from '../../../shared/upstream/upstream-tags.js';
@@ -66,6 +66,7 @@ async function setup({
   for (const initial of jobs) await updateJob(store, initial, () => ({ write: initial }), clock.now);
   const queue = new FakeReleaseQueue();
   const asked: string[] = [];
+  const logs: Array<Record<string, unknown>> = [];
   const handle = createReconcileHandler({
     repositories,
     store,
@@ -77,13 +78,13 @@ async function setup({
         return builds[id];
       },
     },
-    logger: silentLogger,
+    logger: createLogger({ write: (line) => logs.push(JSON.parse(line) as Record<string, unknown>) }),
     buildTimeoutSeconds: 1200,
     clock: clock.now,
   });
   const read = async (tag: string) =>
     (await store.read(jobObjectPath({ repository: REPO, tag })))?.data as JobStatus | undefined;
-  return { store, queue, handle, read, asked, clock };
+  return { store, queue, handle, read, asked, clock, logs };
 }
 
 describe('reconcile: tags without a job', () => {
@@ -315,5 +316,58 @@ describe('reconcile: jobs whose build notification was lost', () => {
       builds: { 'b-8': { nonsense: true } },
     });
     expect((await handle()).errors).toMatchObject([{ tag: 'v1.0.0', stage: 'settle' }]);
+  });
+
+  it('leaves a job whose recorded build names another job or attempt, with a WARNING', async () => {
+    const forged = { ...restBuild('b-9', 'SUCCESS', 'v9.9.9'), substitutions: {} };
+    const { handle, read, logs } = await setup({
+      tags: [],
+      jobs: [job('v1.0.0', 'building', old, 'b-9'), job('v1.1.0', 'building', old, 'b-10')],
+      builds: { 'b-9': forged, 'b-10': restBuild('b-10', 'SUCCESS', 'v1.0.0') },
+    });
+    expect((await handle()).settled).toEqual([]);
+    expect((await read('v1.0.0'))?.state).toBe('building');
+    expect((await read('v1.1.0'))?.state).toBe('building');
+    expect(logs.filter((line) => line['severity'] === 'WARNING').map((line) => line['buildId'])).toEqual(
+      expect.arrayContaining(['b-9', 'b-10']),
+    );
+  });
+});
+
+describe('reconcile: status documents that fail their schema', () => {
+  const old = '2024-05-01T10:00:00.000Z';
+
+  it('reports an unreadable index and leaves it as it is', async () => {
+    const { handle, store, queue } = await setup({ tags: ['v1.0.0'] });
+    await store.write(indexObjectPath(REPO), { jobs: 'constructor' }, { ifGenerationMatch: '0' });
+    const report = await handle();
+    expect(report.errors).toEqual([
+      expect.objectContaining({
+        stage: 'index',
+        message: expect.stringMatching(/index\.json is unreadable/),
+      }),
+    ]);
+    expect(queue.published).toEqual([]);
+    expect((await store.read(indexObjectPath(REPO)))?.data).toEqual({ jobs: 'constructor' });
+  });
+
+  it('reports a stuck job whose document became unreadable, and never rewrites it', async () => {
+    const { handle, store } = await setup({
+      tags: [],
+      jobs: [job('v1.0.0', 'building', old, 'b-1')],
+      builds: { 'b-1': restBuild('b-1', 'SUCCESS', 'v1.0.0') },
+    });
+    const path = jobObjectPath({ repository: REPO, tag: 'v1.0.0' });
+    const stored = (await store.read(path))!;
+    const tampered = { ...(stored.data as JobStatus), history: 'none' };
+    await store.write(path, tampered, { ifGenerationMatch: stored.generation });
+    expect((await handle()).errors).toEqual([
+      expect.objectContaining({
+        stage: 'settle',
+        tag: 'v1.0.0',
+        message: expect.stringMatching(/is unreadable/),
+      }),
+    ]);
+    expect((await store.read(path))?.data).toEqual(tampered);
   });
 });

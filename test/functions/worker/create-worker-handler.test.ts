@@ -3,7 +3,7 @@ import { createWorkerHandler, type WorkerConfig } from '../../../functions/worke
 import { RepositoryConfig } from '../../../shared/config/repository-config.js';
 import { jobObjectPath } from '../../../shared/contracts/job-id.js';
 import { TransientError } from '../../../shared/errors.js';
-import { silentLogger } from '../../../shared/log/create-logger.js';
+import { createLogger, silentLogger } from '../../../shared/log/create-logger.js';
 import { JobStatus } from '../../../shared/status/job-status.js';
 import { createFakeBuildService, type FakeBuildService } from '../../fakes/create-fake-build-service.js';
 import { createFakeClock } from '../../fakes/create-fake-clock.js';
@@ -38,22 +38,24 @@ const config: WorkerConfig = {
   registryUrl: 'https://registry.example/p/r/',
 };
 
-function setup() {
+function setup(overrides: Partial<WorkerConfig> = {}) {
   const store = createMemoryDocumentStore();
   const builds = createFakeBuildService();
   const registry = createFakeRegistry();
   const clock = createFakeClock();
+  const logs: Array<Record<string, unknown>> = [];
+  const logger = createLogger({ write: (line) => logs.push(JSON.parse(line) as Record<string, unknown>) });
   const worker = (holder: string, deps: { registry?: FakeRegistry; builds?: FakeBuildService } = {}) =>
     createWorkerHandler({
-      config,
+      config: { ...config, ...overrides },
       store,
       builds: deps.builds ?? builds,
       registry: deps.registry ?? registry,
-      logger: silentLogger,
+      logger,
       clock: clock.now,
       holder,
     });
-  return { store, builds, registry, clock, worker };
+  return { store, builds, registry, clock, worker, logs };
 }
 
 async function readJob(store: MemoryDocumentStore, id = JOB): Promise<JobStatus> {
@@ -209,6 +211,35 @@ describe('worker claims', () => {
     expect(await readJob(store)).toMatchObject({ state: 'building', attempt: 1, build: { id: 'build-1' } });
   });
 
+  it('adopts only a build pkgrelay created: its tag and build service account, never an older forged one', async () => {
+    const account = 'projects/p/serviceAccounts/pkgrelay-builds@p.iam.gserviceaccount.com';
+    const { store, builds, clock, worker, logs } = setup({ buildServiceAccount: account });
+    builds.afterCreate = forever;
+    void worker('dead')(request());
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const ours = builds.builds[0]!;
+    expect(ours.serviceAccount).toBe(account);
+    // Anyone who can create builds can copy the substitutions and the tag; not the service account.
+    builds.builds.unshift({
+      ...structuredClone(ours),
+      id: 'forged',
+      status: 'SUCCESS',
+      createTime: '2000-01-01T00:00:00.000Z',
+      serviceAccount: 'projects/p/serviceAccounts/mallory@p.iam.gserviceaccount.com',
+    });
+    builds.afterCreate = () => {};
+    clock.advance(61_000);
+    expect(await worker('b')(request({}, 'm-2'))).toEqual({ outcome: 'adopted', buildId: ours.id });
+    expect((await readJob(store)).build?.id).toBe(ours.id);
+    expect(logs).toContainEqual(
+      expect.objectContaining({
+        severity: 'WARNING',
+        buildId: 'forged',
+        reason: expect.stringMatching(/mallory/),
+      }),
+    );
+  });
+
   it('adopts a build of the attempt that already finished, with its outcome', async () => {
     const { store, builds, clock, worker } = setup();
     builds.afterCreate = forever;
@@ -308,6 +339,44 @@ describe('worker on final jobs', () => {
       reason: expect.stringMatching(/redelivery/),
     });
     expect(builds.builds).toHaveLength(2);
+  });
+});
+
+describe('worker on a status document that fails its schema', () => {
+  it.each([
+    ['a state no job has', { state: 'constructor' }],
+    ['artifacts of the wrong type', { artifacts: 'none' }],
+    [
+      'a prototype key',
+      JSON.parse('{"__proto__": {"state": "queued"}, "attempt": "1"}') as Record<string, unknown>,
+    ],
+  ])('leaves a published job with %s as it is: no new attempt, no skip, no build', async (_name, tamper) => {
+    const { store, builds, registry, worker, logs } = setup();
+    await worker('a')(request());
+    const path = jobObjectPath(JOB);
+    const stored = await store.read(path);
+    const published = { ...JobStatus.parse(stored?.data), state: 'published' };
+    await store.write(path, { ...published, ...tamper }, { ifGenerationMatch: stored?.generation ?? '' });
+    const tampered = (await store.read(path))?.data;
+    registry.files.set('Widgets==1.0.0', ['widgets-1.0.0.tar.gz', 'widgets-1.0.0-py3-none-any.whl']);
+
+    expect(await worker('b')(request({}, 'm-2'))).toMatchObject({
+      outcome: 'left',
+      reason: expect.stringMatching(
+        /^jobs\/octo-org\/widgets\/v1\.0\.0\.json is unreadable \(fails its schema/,
+      ),
+    });
+    expect((await store.read(path))?.data).toEqual(tampered);
+    expect(builds.builds).toHaveLength(1);
+    expect(logs).toContainEqual(expect.objectContaining({ severity: 'ERROR', path }));
+  });
+
+  it('leaves an unreadable document of a refused request alone too', async () => {
+    const { store, worker } = setup();
+    const id = { repository: 'someone/else', tag: 'v1.0.0' };
+    await store.write(jobObjectPath(id), { evidence: true }, { ifGenerationMatch: '0' });
+    expect(await worker('a')(pubsubEvent(id))).toMatchObject({ outcome: 'left' });
+    expect((await store.read(jobObjectPath(id)))?.data).toEqual({ evidence: true });
   });
 });
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { protos } from '@google-cloud/cloudbuild';
@@ -169,18 +169,19 @@ describe.each<SandboxKind>(['bwrap', 'none'])('Cloud Build stand-in, sandbox %s'
 
 describe('Cloud Build stand-in, a step in a sandboxed workspace', () => {
   let stack: CloudBuildStack;
-  let pipCacheDir: string;
+  let cacheDir: string;
   beforeAll(async () => {
-    pipCacheDir = await mkdtemp(join(tmpdir(), 'pkgrelay-sandbox-pip-'));
-    await writeFile(join(pipCacheDir, 'cached'), 'from an earlier build\n');
-    stack = await startCloudBuildStack({}, { sandbox: 'bwrap', pipCacheDir });
+    cacheDir = await mkdtemp(join(tmpdir(), 'pkgrelay-sandbox-cache-'));
+    await mkdir(join(cacheDir, 'pip'));
+    await writeFile(join(cacheDir, 'pip', 'cached'), 'from an earlier build\n');
+    stack = await startCloudBuildStack({}, { sandbox: 'bwrap', cacheDir });
   });
   afterAll(async () => {
     await stack?.stop();
-    await rm(pipCacheDir, { recursive: true, force: true });
+    await rm(cacheDir, { recursive: true, force: true });
   });
 
-  it('finds the pip cache at PIP_CACHE_DIR, the workspace at /workspace, and HOME kept across steps', async () => {
+  it('finds the pip and uv caches at their variables, the workspace at /workspace, and HOME kept across steps', async () => {
     const [operation] = await stack.client.createBuild({
       projectId: stack.projectId,
       build: {
@@ -192,7 +193,7 @@ describe('Cloud Build stand-in, a step in a sandboxed workspace', () => {
             dir: 'sub',
             args: [
               '-c',
-              'echo "$$PWD $$HOME $$BUILDER_OUTPUT $$PIP_CACHE_DIR $$(cat $$HOME/note) $$(cat $$PIP_CACHE_DIR/cached)" > "$$BUILDER_OUTPUT/output"',
+              'echo "$$PWD $$HOME $$BUILDER_OUTPUT $$PIP_CACHE_DIR $$UV_CACHE_DIR $$(cat $$HOME/note) $$(cat $$PIP_CACHE_DIR/cached)" > "$$BUILDER_OUTPUT/output"',
             ],
           },
         ],
@@ -202,7 +203,7 @@ describe('Cloud Build stand-in, a step in a sandboxed workspace', () => {
     const build = await stack.waitForBuild(id);
     expect(statusName(build.status)).toBe('SUCCESS');
     expect(decode(build.results?.buildStepOutputs?.[1]).trim()).toBe(
-      '/workspace/sub /builder/home /builder/outputs /builder/pip-cache kept from an earlier build',
+      '/workspace/sub /builder/home /builder/outputs /builder/cache/pip /builder/cache/uv kept from an earlier build',
     );
   });
 });

@@ -38,6 +38,14 @@ describe('the status store on Cloud Storage, through @google-cloud/storage', () 
     expect((await store.read('jobs/a.json'))?.data).toEqual({ n: 2 });
   });
 
+  it('reads an object that is not JSON as present, with its generation and the problem', async () => {
+    await storage.bucket('status').file('jobs/broken.json').save('{"state": "publ', { resumable: false });
+    const [metadata] = await storage.bucket('status').file('jobs/broken.json').getMetadata();
+    const stored = await store.read('jobs/broken.json');
+    expect(stored).toMatchObject({ data: undefined, generation: String(metadata.generation) });
+    expect(stored?.problem).toMatch(/^not JSON: /);
+  });
+
   it('lists documents under a prefix', async () => {
     await store.write('repos/o/n/index.json', {}, { ifGenerationMatch: '0' });
     expect(await store.list('repos/')).toEqual(['repos/o/n/index.json']);

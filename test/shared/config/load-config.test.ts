@@ -70,6 +70,10 @@ describe('loadConfig', () => {
       /repositories\[0\] \(Acme\/Widgets\)\.pythonVersion: must look like "3\.12"/,
     ],
     [
+      '{"repositories":[{"repository":"Acme/Widgets","pythonVersion":"3.10"}]}',
+      /repositories\[0\] \(Acme\/Widgets\)\.pythonVersion: must be 3\.11 or newer: the build steps need tomllib/,
+    ],
+    [
       '{"repositories":[{"repository":"a/b"},{"repository":"c/d","tagPattern":"(("}]}',
       /repositories\[1\] \(c\/d\)\.tagPattern: is not a valid regular expression/,
     ],

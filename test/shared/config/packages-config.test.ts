@@ -6,7 +6,7 @@ import { ConfigError } from '../../../shared/errors.js';
 
 const PATH = '/etc/pkgrelay/repositories.json';
 
-function issuesOf(repository: Record<string, unknown>): string[] {
+function issuesOf(repository: Record<string, unknown>): readonly string[] {
   try {
     readRepositories(PATH, () =>
       JSON.stringify({ repositories: [{ repository: 'acme/mono', ...repository }] }),

@@ -4,6 +4,7 @@ import type { JobStatus } from '../../../shared/status/job-status.js';
 import { RepositoryIndex } from '../../../shared/status/repository-index.js';
 import { transitionJob } from '../../../shared/status/transition-job.js';
 import { updateJob } from '../../../shared/status/update-job.js';
+import { createLogger } from '../../../shared/log/create-logger.js';
 import { createMemoryDocumentStore, randomTurns } from '../../fakes/create-memory-document-store.js';
 
 const REPO = 'Octo-Org/Widgets';
@@ -126,5 +127,41 @@ describe('repository index under concurrency', () => {
         : write(path, data, options);
     await publish('v1.1.0');
     expect((await store.read(badgePath))?.data).toMatchObject({ message: 'v1.2.0' });
+  });
+});
+
+describe('documents that fail their schema', () => {
+  const at = () => new Date('2024-01-01T00:00:00Z');
+  const id = { repository: REPO, tag: 'v1.0.0' };
+
+  it('never takes an unreadable job document as absent: it throws and writes nothing', async () => {
+    const store = createMemoryDocumentStore();
+    await store.write(jobObjectPath(id), { state: 'published', history: {} }, { ifGenerationMatch: '0' });
+    let asked = false;
+    await expect(
+      updateJob(store, id, () => ((asked = true), { write: newJob('v1.0.0', at()) }), at),
+    ).rejects.toMatchObject({ name: 'UnreadableDocumentError', path: jobObjectPath(id) });
+    expect(asked).toBe(false);
+    expect(store.snapshot()).toEqual({ [jobObjectPath(id)]: { state: 'published', history: {} } });
+  });
+
+  it('moves the job on but leaves an unreadable index alone, logging it', async () => {
+    const store = createMemoryDocumentStore();
+    await store.write(indexObjectPath(REPO), { jobs: [{ constructor: 1 }] }, { ifGenerationMatch: '0' });
+    const logs: string[] = [];
+    const logger = createLogger({ write: (line) => logs.push(line) });
+    const { changed } = await updateJob(store, id, () => ({ write: newJob('v1.0.0', at()) }), at, logger);
+    expect(changed).toBe(true);
+    expect((await store.read(indexObjectPath(REPO)))?.data).toEqual({ jobs: [{ constructor: 1 }] });
+    expect(JSON.parse(logs[0] ?? '{}')).toMatchObject({ severity: 'ERROR', path: indexObjectPath(REPO) });
+  });
+
+  it('refuses to write what its readers would refuse', async () => {
+    const store = createMemoryDocumentStore();
+    const bad = { ...newJob('v1.0.0', at()), state: 'constructor' } as unknown as JobStatus;
+    await expect(updateJob(store, id, () => ({ write: bad }), at)).rejects.toThrow(
+      /Refused to write jobs\/octo-org\/widgets\/v1\.0\.0\.json: it fails its schema: state/,
+    );
+    expect(store.snapshot()).toEqual({});
   });
 });

@@ -64,7 +64,7 @@ def main():
     if isolated:
         # Into the workspace, not the image: the verify, check and upload steps run in containers of their own.
         install_tools()
-        args = ["--outdir", out, project]
+        args = ["--installer", "uv", "--outdir", out, project]
     else:
         # Offline there is no isolated environment: the backend must already be here, in a version the project accepts.
         missing = missing_offline(declared_requirements(project))

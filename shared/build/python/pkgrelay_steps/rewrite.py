@@ -1,12 +1,12 @@
 """Rewrites a built wheel and sdist under another name and/or version, backend-independently.
 
 Metadata headers, the `.dist-info`/`.data` folders, a fresh `RECORD`, the sdist's top folder, its PKG-INFO
-files and static name/version in its project files, and both filenames (PEP 427/625 names). The
+files, its project files (pin_project_config: so that it builds again into the renamed wheel), and both
+filenames (PEP 427/625 names). The
 Metadata-Version stays as the backend wrote it, so the tools that read the original read the copy.
 """
 
 import io
-import json
 import os
 import re
 import tarfile
@@ -30,8 +30,8 @@ def set_headers(data, name, version):
     return ("\n".join(lines) + sep + body).encode("utf-8")
 
 
-def set_fields(data, sections, fields, quote):
-    # Line-based, so comments and layout survive; only keys directly inside the given tables change.
+def set_fields(data, section, fields):
+    # setup.cfg, line-based so comments and layout survive; only keys directly inside the given section change.
     current, out = None, []
     for line in data.decode("utf-8").split("\n"):
         stripped = line.strip()
@@ -40,10 +40,10 @@ def set_fields(data, sections, fields, quote):
             current = header.group(1)
         elif stripped.startswith("[["):
             current = None
-        elif current in sections:
+        elif current == section:
             for key, value in fields.items():
                 if re.match(r"^" + key + r"\s*=", stripped):
-                    line = key + " = " + (json.dumps(value) if quote else value)
+                    line = key + " = " + value
         out.append(line)
     return "\n".join(out).encode("utf-8")
 
@@ -103,16 +103,41 @@ def rewrite_wheel(path, name, version):
     return new_path
 
 
+def read_project(src, members, old_top):
+    """What pin_project reads from the original sdist: pyproject.toml, file paths, PKG-INFO and entry points."""
+    import email.parser
+
+    def text(rest):
+        member = next((m for m in members if m.name == old_top + "/" + rest and m.isfile()), None)
+        return src.extractfile(member).read().decode("utf-8") if member else None
+
+    paths = {m.name[len(old_top) + 1 :] for m in members if m.isfile() and m.name.startswith(old_top + "/")}
+    egg_entry_points = sorted(p for p in paths if re.fullmatch(r"(src/)?[^/]+\.egg-info/entry_points\.txt", p))
+    return {
+        "text": text("pyproject.toml"),
+        "paths": paths,
+        "pkg_info": email.parser.Parser().parsestr(text("PKG-INFO") or ""),
+        "entry_points": text(egg_entry_points[0]) if egg_entry_points else None,
+    }
+
+
 def rewrite_sdist(path, name, version, renamed, reversioned):
     import gzip
 
+    from pkgrelay_steps.pin_project_config import PinError, pin_project
+
     top = file_name(name) + "-" + version
     new_path = os.path.join(os.path.dirname(path), top + ".tar.gz")
-    project_fields = {**({"name": name} if renamed else {}), **({"version": version} if reversioned else {})}
+    cfg_fields = {**({"name": name} if renamed else {}), **({"version": version} if reversioned else {})}
     tmp = new_path + ".tmp"
     with tarfile.open(path, "r:gz") as src, open(tmp, "wb") as raw:
         members = src.getmembers()
         old_top = next(m.name.split("/")[0] for m in members if m.name.count("/") == 1 and m.name.endswith("/PKG-INFO"))
+        project = read_project(src, members, old_top)
+        try:
+            pyproject = pin_project(name=name, version=version, renamed=renamed, reversioned=reversioned, **project)
+        except PinError as error:
+            fail("METADATA_INVALID", "cannot rename or re-version " + os.path.basename(path) + ": " + str(error))
         # mtime 0 keeps the gzip header reproducible; the tar format is pax, which every reader knows.
         with (
             gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as zipped,
@@ -140,11 +165,18 @@ def rewrite_sdist(path, name, version, renamed, reversioned):
                 data = src.extractfile(member).read()
                 if rest == "PKG-INFO" or rest.endswith(".egg-info/PKG-INFO"):
                     data = set_headers(data, name, version)
-                elif rest == "pyproject.toml" and project_fields:
-                    data = set_fields(data, ("project", "tool.poetry"), project_fields, True)
-                elif rest == "setup.cfg" and project_fields:
-                    data = set_fields(data, ("metadata",), project_fields, False)
+                elif rest == "pyproject.toml" and pyproject is not None:
+                    data = pyproject.encode("utf-8")
+                elif rest == "setup.cfg" and cfg_fields:
+                    data = set_fields(data, "metadata", cfg_fields)
                 copy.size = len(data)
+                dst.addfile(copy, io.BytesIO(data))
+            if project["text"] is None and pyproject is not None:
+                # A setup.py project gets the pyproject.toml that carries its new name and version.
+                data = pyproject.encode("utf-8")
+                pkg_info = next(m for m in members if m.name == old_top + "/PKG-INFO")
+                copy = tarfile.TarInfo(top + "/pyproject.toml")
+                copy.size, copy.mode, copy.mtime = len(data), 0o644, pkg_info.mtime
                 dst.addfile(copy, io.BytesIO(data))
     os.remove(path)
     os.replace(tmp, new_path)
