@@ -44,7 +44,14 @@ describe('a hostile upstream built in the sandboxed stand-in', () => {
       }),
     );
     // Offline builds: the probes run in setup.py either way, and this keeps the suite off PyPI.
-    stack = await startStack({ rootDir: root, configPath, upstreamBase: git.url, buildIsolation: false });
+    stack = await startStack({
+      rootDir: root,
+      configPath,
+      upstreamBase: git.url,
+      buildIsolation: false,
+      // Its own caches: what the hostile build plants there must not reach the machine's shared ones.
+      cacheDir: join(root, 'cache'),
+    });
     bucket = await openStackBucket(stack.info);
     const project = sampleSetupPyProject('hostile-lib', 'hostile_lib', '1.0.0');
     const prelude = hostileSetupPrelude({
