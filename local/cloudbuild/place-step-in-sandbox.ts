@@ -28,9 +28,15 @@ export interface StepPaths {
   cache?: string | undefined;
 }
 
-export type StepLaunch =
-  | { success: true; data: { program: string; args: string[]; cwd: string } }
-  | { success: false; error: string };
+/** A host process to start; `fd3`, when set, is written to its fd 3 (bwrap's options, read with `--args 3`). */
+export interface StepLaunchData {
+  program: string;
+  args: string[];
+  cwd: string;
+  fd3?: string;
+}
+
+export type StepLaunch = { success: true; data: StepLaunchData } | { success: false; error: string };
 
 /** Cloud Build's own paths in a step's container. */
 const Inside = {
@@ -95,7 +101,7 @@ export function placeStep(
   if (!findInSandbox(command.program, command.path, inside, mounts.workspace)) {
     return { success: false, error: `exec: "${command.program}": executable file not found in $PATH` };
   }
-  const args = [
+  const options = [
     '--unshare-all',
     '--share-net',
     '--die-with-parent',
@@ -129,11 +135,11 @@ export function placeStep(
     '/',
     '--chdir',
     inside,
-    '--',
-    command.program,
-    ...command.args,
   ];
-  return { success: true, data: { program: BwrapPath, args, cwd: mounts.workspace } };
+  // Through fd 3, not the command line: the sandbox's pid 1 is bwrap, whose cmdline the step can read.
+  const fd3 = options.map((option) => `${option}\0`).join('');
+  const args = ['--args', '3', '--', command.program, ...command.args];
+  return { success: true, data: { program: BwrapPath, args, cwd: mounts.workspace, fd3 } };
 }
 
 // Debian keeps each Python's sitecustomize in /etc/python3.X, whichever versions are installed.

@@ -159,11 +159,15 @@ describe.each<SandboxKind>(['bwrap', 'none'])('Cloud Build stand-in, sandbox %s'
         entrypoint: 'bash',
         args: [
           '-c',
-          `(test -e /proc/${process.pid}/environ && echo seen || echo hidden) > "$$BUILDER_OUTPUT/output"`,
+          `(test -e /proc/${process.pid}/environ && echo seen || echo hidden; tr '\\0' ' ' < /proc/1/cmdline) > "$$BUILDER_OUTPUT/output"`,
         ],
       },
     ]);
-    expect(outputs[0]?.trim()).toBe(confined ? 'hidden' : 'seen');
+    const [seen, init] = (outputs[0] ?? '').split('\n');
+    expect(seen).toBe(confined ? 'hidden' : 'seen');
+    // The sandbox's pid 1 is bwrap: its options, with the host paths it binds, came through fd 3.
+    if (confined) expect(init).toMatch(/^\/usr\/bin\/bwrap --args 3 -- bash -c /);
+    expect(init).not.toContain(stack.root);
   });
 });
 
