@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import type { BenchOptions } from './bench-options.js';
 import { benchBurst } from './bench-burst.js';
 import { benchColdStart } from './bench-cold-start.js';
+import { benchSandboxStep } from './bench-sandbox-step.js';
 import { benchTagToInstallable } from './bench-tag-to-installable.js';
 import { benchStackStart } from './bench-stack-start.js';
 import { benchWebhook } from './bench-webhook.js';
@@ -15,6 +16,7 @@ const BENCHMARKS: Record<string, (options: BenchOptions) => Promise<BenchResult>
   'tag-to-installable': benchTagToInstallable,
   burst: benchBurst,
   'stack-start': benchStackStart,
+  'sandbox-step': benchSandboxStep,
 };
 
 const { values } = parseArgs({

@@ -7,6 +7,7 @@ import type { StackInfo } from '../../local/stack/stack-info.js';
 import { invokeReconcile } from '../invoke-reconcile.js';
 import { parseSeconds } from '../parse-arguments.js';
 import { progress } from '../print-progress.js';
+import { isSandboxKind, SandboxKind } from '../../local/cloudbuild/place-step-in-sandbox.js';
 
 /** `pkgrelay start`: the whole pipeline on this machine, until interrupted. */
 export function createStartCommand(): Command {
@@ -31,7 +32,13 @@ export function createStartCommand(): Command {
       parseSeconds,
     )
     .action(async (options: StartOptions) => {
-      const missing = findMissingSystemDependencies();
+      const sandbox = process.env['PKGRELAY_BUILD_SANDBOX'] || 'bwrap';
+      if (!isSandboxKind(sandbox)) {
+        progress(`✗ PKGRELAY_BUILD_SANDBOX is "${sandbox}": set it to one of ${SandboxKind.join(', ')}`);
+        process.exitCode = 1;
+        return;
+      }
+      const missing = findMissingSystemDependencies({ sandbox });
       if (missing.length) {
         for (const line of missing) progress(`✗ ${line}`);
         process.exitCode = 1;
@@ -49,6 +56,7 @@ export function createStartCommand(): Command {
         ...(configPath ? { configPath } : {}),
         ...(upstreamBase ? { upstreamBase } : {}),
         buildIsolation: !offline,
+        buildSandbox: sandbox,
         onReady: (service, ms) => progress(`  ✓ ${service} ready (${(ms / 1000).toFixed(1)} s)`),
       });
       if (options.json) process.stdout.write(JSON.stringify(stack.info, null, 2) + '\n');

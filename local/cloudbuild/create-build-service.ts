@@ -8,6 +8,7 @@ import { createBuildQueue } from './create-build-queue.js';
 import type { BuildStore } from './create-build-store.js';
 import { parseBuildFilter } from './filter-builds.js';
 import { projectNumberOf } from './project-number-of.js';
+import type { SandboxKind } from './place-step-in-sandbox.js';
 import { runBuild, type StopReason } from './run-build.js';
 import { locationOf } from './to-operation.js';
 import { validateBuildRequest } from './validate-build-request.js';
@@ -35,6 +36,7 @@ export interface BuildServiceOptions {
   secretsDir: string | undefined;
   concurrency: number;
   cacheDir?: string | undefined;
+  sandbox: SandboxKind;
   /** Where a build's `logUrl` points. */
   logUrlOf(id: string): string;
   clock?: () => Date;
@@ -67,6 +69,7 @@ export function createBuildService({
   secretsDir,
   concurrency,
   cacheDir,
+  sandbox,
   logUrlOf,
   clock = () => new Date(),
 }: BuildServiceOptions): BuildService {
@@ -84,6 +87,7 @@ export function createBuildService({
         logger,
         secretsDir,
         cacheDir,
+        sandbox,
         clock,
         builtIns: {
           PROJECT_ID: build.projectId,

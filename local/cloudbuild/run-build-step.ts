@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
 
 export type StepOutcome =
   | { kind: 'exited'; code: number }
@@ -11,6 +12,8 @@ export interface StepProcess {
   args: string[];
   cwd: string;
   env: Record<string, string>;
+  /** Written to the process's fd 3, then closed (bwrap reads its options there). */
+  fd3?: string;
   /** Step timeout in milliseconds; none when undefined. */
   timeoutMs?: number;
   /** Aborted by a cancel or the build's deadline; the reason is reported back. */
@@ -23,12 +26,19 @@ export interface StepProcess {
 export function runBuildStep(step: StepProcess): Promise<StepOutcome> {
   return new Promise((resolve) => {
     if (step.signal.aborted) return resolve({ kind: 'stopped', reason: step.signal.reason });
+    // Pipes at 1 and 2 whatever fd 3 is: node's types are precise only for three-entry stdio.
     const child = spawn(step.program, step.args, {
       cwd: step.cwd,
       env: step.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe', step.fd3 === undefined ? 'ignore' : 'pipe'],
       detached: true,
-    });
+    }) as ChildProcessByStdio<null, Readable, Readable>;
+    const extra = child.stdio[3];
+    if (step.fd3 !== undefined && extra && 'end' in extra) {
+      // A process that exits without reading it must not crash the stand-in with EPIPE.
+      extra.on('error', () => {});
+      extra.end(step.fd3);
+    }
     let stopped: StepOutcome | undefined;
     const kill = (outcome: StepOutcome): void => {
       stopped ??= outcome;

@@ -7,6 +7,7 @@ import type { Build, BuildStatus, BuildStep } from './build-types.js';
 import type { BuildNotifier } from './create-build-notifier.js';
 import type { BuildStore } from './create-build-store.js';
 import { parseDuration } from './parse-duration.js';
+import { placeStep, stepPaths, type SandboxKind } from './place-step-in-sandbox.js';
 import { resolveSecrets } from './resolve-secrets.js';
 import { resolveStepDir, resolveStepProgram } from './resolve-step-program.js';
 import { runBuildStep, type StepOutcome } from './run-build-step.js';
@@ -20,6 +21,8 @@ export interface RunBuildDeps {
   logger: Logger;
   secretsDir: string | undefined;
   cacheDir?: string | undefined;
+  /** How each step is run: in a bubblewrap sandbox like a container, or as a host process. */
+  sandbox: SandboxKind;
   /** Built-in substitutions of this build (PROJECT_ID, BUILD_ID, PROJECT_NUMBER, LOCATION). */
   builtIns: Record<string, string>;
   clock: () => Date;
@@ -47,7 +50,9 @@ export async function runBuild(build: Build, stop: AbortSignal, deps: RunBuildDe
   const root = store.directoryOf(build.id);
   const workspace = join(root, 'workspace');
   const home = join(root, 'home');
-  await Promise.all([workspace, home].map((dir) => mkdir(dir, { recursive: true })));
+  // The caches too: pip and uv would make them on first use, but a sandbox can bind only what exists.
+  const dirs = [workspace, home, ...(deps.cacheDir ? [deps.cacheDir] : [])];
+  await Promise.all(dirs.map((dir) => mkdir(dir, { recursive: true })));
   const log = createWriteStream(join(root, 'log.txt'), { flags: 'a' });
   const write = (line: string): void => void log.write(`${line}\n`);
 
@@ -92,10 +97,12 @@ export async function runBuild(build: Build, stop: AbortSignal, deps: RunBuildDe
         workspace,
         step.dir === undefined ? undefined : substitute(step.dir, values),
       );
+      const mounts = { workspace, home, output: outputDir, cache: deps.cacheDir };
+      const paths = stepPaths(deps.sandbox, mounts);
       const env: Record<string, string> = {
-        ...containerEnv(deps.cacheDir),
-        HOME: home,
-        BUILDER_OUTPUT: outputDir,
+        ...containerEnv(paths.cache),
+        HOME: paths.home,
+        BUILDER_OUTPUT: paths.output,
       };
       for (const entry of [...globalEnv, ...(step.env ?? []).map((e) => substitute(e, values))]) {
         const at = entry.indexOf('=');
@@ -113,17 +120,18 @@ export async function runBuild(build: Build, stop: AbortSignal, deps: RunBuildDe
       else if (!cwd) outcome = { kind: 'not-started', message: `dir "${step.dir}" is outside /workspace` };
       else {
         await mkdir(cwd, { recursive: true });
+        const launch = placeStep(deps.sandbox, { ...command, cwd, path: env['PATH'] ?? '' }, mounts);
         const stepTimeout = parseDuration(step.timeout);
-        logger.debug('step started', { step: index, program: command.program });
-        outcome = await runBuildStep({
-          program: command.program,
-          args: command.args,
-          cwd,
-          env,
-          ...(stepTimeout === undefined ? {} : { timeoutMs: stepTimeout }),
-          signal: deadline.signal,
-          onLine: (line) => write(`${label}: ${line}`),
-        });
+        logger.debug('step started', { step: index, program: command.program, sandbox: deps.sandbox });
+        outcome = !launch.success
+          ? { kind: 'not-started', message: launch.error }
+          : await runBuildStep({
+              ...launch.data,
+              env,
+              ...(stepTimeout === undefined ? {} : { timeoutMs: stepTimeout }),
+              signal: deadline.signal,
+              onLine: (line) => write(`${label}: ${line}`),
+            });
       }
       step.timing.endTime = now();
       outputs[index] = await readOutput(join(outputDir, 'output'));

@@ -6,6 +6,8 @@ import { createBuildNotifier } from './create-build-notifier.js';
 import { createBuildService } from './create-build-service.js';
 import { createBuildStore } from './create-build-store.js';
 import { createCloudBuildRoutes } from './create-cloud-build-routes.js';
+import type { SandboxKind } from './place-step-in-sandbox.js';
+import { verifySandbox } from './verify-sandbox.js';
 
 export interface CloudBuildServerOptions {
   /** Owned by the caller: builds, their workspaces and logs are kept under `dataDir/builds/ID/`. */
@@ -23,6 +25,11 @@ export interface CloudBuildServerOptions {
   concurrency?: number;
   /** pip's and uv's caches (`pip/`, `uv/`), shared by every step of every build, as a cache volume would be. */
   cacheDir?: string;
+  /**
+   * 'bwrap' (the default) runs each step under bubblewrap, seeing only its workspace, home, output, the
+   * caches and the system read-only, as in a container; 'none' runs steps as plain host processes.
+   */
+  sandbox?: SandboxKind;
   logger?: Logger;
 }
 
@@ -33,7 +40,7 @@ export interface CloudBuildServer {
   close(): Promise<void>;
 }
 
-/** Starts the Cloud Build stand-in: the v1 REST API for builds, with steps run as host processes. */
+/** Starts the Cloud Build stand-in: the v1 REST API for builds, with each step run in a sandbox. */
 export async function startCloudBuildServer({
   dataDir,
   secretsDir,
@@ -43,9 +50,12 @@ export async function startCloudBuildServer({
   pubsub,
   concurrency = 2,
   cacheDir,
+  sandbox = 'bwrap',
   logger = silentLogger,
 }: CloudBuildServerOptions): Promise<CloudBuildServer> {
   const log = logger.child({ component: 'cloudbuild-stand-in' });
+  const usable = await verifySandbox(sandbox);
+  if (!usable.success) throw new Error(usable.error);
   const store = await createBuildStore(dataDir);
   const notifier = createBuildNotifier({ ...(pubsub ? { pubsub } : {}), logger: log });
   let logBase = '';
@@ -56,6 +66,7 @@ export async function startCloudBuildServer({
     secretsDir,
     concurrency,
     cacheDir,
+    sandbox,
     // The port is known only once listening, before any build can be created.
     logUrlOf: (id) => `${logBase}/${id}`,
   });
@@ -67,7 +78,7 @@ export async function startCloudBuildServer({
   const chosen = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${chosen}`;
   logBase = `${url}/logs`;
-  log.info('Cloud Build stand-in listening', { url, dataDir, concurrency, projectId });
+  log.info('Cloud Build stand-in listening', { url, dataDir, concurrency, projectId, sandbox });
   return {
     url,
     port: chosen,

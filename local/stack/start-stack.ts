@@ -7,6 +7,8 @@ import { startPubSubEmulator, type PubSubEmulator } from '../pubsub/start-pubsub
 import { startStorageServer } from '../storage/start-storage-server.js';
 import { startRegistryServer } from '../registry/start-registry-server.js';
 import { startCloudBuildServer } from '../cloudbuild/start-cloud-build-server.js';
+import type { SandboxKind } from '../cloudbuild/place-step-in-sandbox.js';
+import { startGitHttpServer } from '../git/start-git-http-server.js';
 import { NotificationTopic } from '../cloudbuild/create-build-notifier.js';
 import { applyPubSubDeclaration, declarePubSub } from './declare-pubsub.js';
 import { findPackageRoot } from './find-package-root.js';
@@ -28,7 +30,10 @@ export interface StackOptions {
   registryRepository?: string;
   /** The repositories file; default `<rootDir>/repositories.json`, created empty. */
   configPath?: string;
-  /** Where upstream repositories live; default `file://<rootDir>/upstreams` (holding `<owner>/<name>.git`). */
+  /**
+   * Where upstream repositories live; default `<rootDir>/upstreams` (holding `<owner>/<name>.git`) served
+   * over git's smart HTTP on 127.0.0.1, as a sandboxed step reaches GitHub over HTTPS.
+   */
   upstreamBase?: string;
   webhookSecret?: string;
   /** Which functions to run; default all. */
@@ -44,6 +49,8 @@ export interface StackOptions {
   buildIsolation?: boolean;
   /** pip's and uv's caches for every build's steps; default `~/.cache/pkgrelay`, shared by every local stack. */
   cacheDir?: string;
+  /** How build steps run: 'bwrap' (default), sandboxed like a container, or 'none', as host processes. */
+  buildSandbox?: SandboxKind;
   logger?: Logger;
   /** Called as each service becomes ready, with the milliseconds since start. */
   onReady?: (service: string, ms: number) => void;
@@ -111,10 +118,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       concurrency: options.buildConcurrency ?? 2,
       // Shared across stacks and tests on this machine, so a backend is downloaded once, not once per stack.
       cacheDir: options.cacheDir ?? SHARED_BUILD_CACHE,
+      ...(options.buildSandbox ? { sandbox: options.buildSandbox } : {}),
       logger,
     });
     cleanups.push(cloudbuild.close);
     ready('cloudbuild');
+    const upstreams = options.upstreamBase
+      ? undefined
+      : await startGitHttpServer({ projectRoot: upstreamsDir });
+    if (upstreams) cleanups.push(upstreams.close);
 
     const { Storage } = await import('@google-cloud/storage');
     const storageClient = new Storage({ apiEndpoint: storage.url, projectId });
@@ -133,7 +145,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       PKGRELAY_PROJECT_ID: projectId,
       GOOGLE_CLOUD_PROJECT: projectId,
       PKGRELAY_CONFIG: configPath,
-      PKGRELAY_UPSTREAM_BASE: options.upstreamBase ?? `file://${upstreamsDir}`,
+      PKGRELAY_UPSTREAM_BASE: options.upstreamBase ?? upstreams?.url ?? '',
       PKGRELAY_WEBHOOK_SECRETS: webhookSecret,
       PKGRELAY_BUCKET: bucket,
       PKGRELAY_REGISTRY_URL: registryUrl,

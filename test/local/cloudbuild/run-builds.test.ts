@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGitHttpServer, type GitHttpServer } from '../../../local/git/start-git-http-server.js';
 import { startRegistryServer, type RegistryServer } from '../../../local/registry/start-registry-server.js';
 import {
   createUpstreamRepository,
@@ -20,6 +21,7 @@ const decode = (value: unknown): string =>
 describe('Cloud Build stand-in: builds that run', () => {
   let stack: CloudBuildStack;
   let registry: RegistryServer;
+  let git: GitHttpServer;
   let upstream: string;
 
   beforeAll(async () => {
@@ -30,9 +32,13 @@ describe('Cloud Build stand-in: builds that run', () => {
     });
     const repoDir = join(stack.root, 'upstream', 'acme', 'demo-lib');
     await mkdir(repoDir, { recursive: true });
-    upstream = await createUpstreamRepository(repoDir, 'pkgrelay-demo-lib');
+    await createUpstreamRepository(repoDir, 'pkgrelay-demo-lib');
+    // A sandboxed step sees no host folder but its workspace: the upstream is reached over HTTP, as GitHub is.
+    git = await startGitHttpServer({ projectRoot: join(stack.root, 'upstream') });
+    upstream = `${git.url}/acme/demo-lib`;
   });
   afterAll(async () => {
+    await git?.close();
     await registry?.close();
     await stack?.stop();
   });
@@ -201,7 +207,7 @@ describe('Cloud Build stand-in: builds that run', () => {
     expect(seen.args[6]).toMatch(/^\d{12}$/);
     expect(seen.args.slice(7)).toEqual(['global', "'; rm -rf / #"]);
     expect(seen.env).toBe(`hello world; $(id) from ${projectId}`);
-    expect(seen.cwd).toBe(join(stack.dataDir, 'builds', id, 'workspace', 'nested', 'demo'));
+    expect(seen.cwd).toBe('/workspace/nested/demo');
     expect(seen.path).toBe('/usr/local/bin:/usr/bin:/bin');
   });
 

@@ -10,6 +10,7 @@ import {
   startCloudBuildServer,
   type CloudBuildServer,
 } from '../../../local/cloudbuild/start-cloud-build-server.js';
+import type { SandboxKind } from '../../../local/cloudbuild/place-step-in-sandbox.js';
 import { startPubSubEmulator, type PubSubEmulator } from '../../../local/pubsub/start-pubsub-emulator.js';
 import { createCloudBuildClient } from '../../../shared/adapters/create-cloud-build-client.js';
 
@@ -48,7 +49,10 @@ export function queuedBuildOf(operation: { metadata: unknown }): protos.google.d
 }
 
 /** Pub/Sub emulator with `cloud-builds` and a pull subscription, the stand-in, and a real client on it. */
-export async function startCloudBuildStack(secrets: Record<string, string> = {}): Promise<CloudBuildStack> {
+export async function startCloudBuildStack(
+  secrets: Record<string, string> = {},
+  options: { sandbox?: SandboxKind; cacheDir?: string } = {},
+): Promise<CloudBuildStack> {
   process.env['METADATA_SERVER_DETECTION'] = 'none';
   const root = await mkdtemp(join(tmpdir(), 'pkgrelay-cloudbuild-'));
   const projectId = 'pkgrelay-test';
@@ -79,6 +83,7 @@ export async function startCloudBuildStack(secrets: Record<string, string> = {})
       projectId,
       pubsub: { projectId, apiEndpoint: emulator.host },
       concurrency: 2,
+      ...options,
     });
     const client = await createCloudBuildClient({ endpoint: server.url });
     const started = { emulator, server, pubsub };
@@ -130,8 +135,8 @@ export async function startCloudBuildStack(secrets: Record<string, string> = {})
   }
 }
 
-/** A git repository with a tiny setuptools project tagged v0.1.0, for `git clone file://…`. */
-export async function createUpstreamRepository(dir: string, name: string): Promise<string> {
+/** A git repository with a tiny setuptools project tagged v0.1.0, for `git clone` (from a git HTTP server). */
+export async function createUpstreamRepository(dir: string, name: string): Promise<void> {
   await mkdir(join(dir, 'src', name.replaceAll('-', '_')), { recursive: true });
   await writeFile(
     join(dir, 'pyproject.toml'),
@@ -163,5 +168,4 @@ export async function createUpstreamRepository(dir: string, name: string): Promi
   // A later commit proves that the tag, not the branch head, was checked out.
   await writeFile(join(dir, 'src', name.replaceAll('-', '_'), '__init__.py'), '__version__ = "0.2.0.dev0"\n');
   git('commit', '--quiet', '-am', 'after the tag');
-  return `file://${dir}`;
 }

@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { protos } from '@google-cloud/cloudbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,17 +19,41 @@ function isAlive(pid: number): boolean {
   }
 }
 
-// The step records the pid of its shell's child (`$$!` reaches bash as `$!`): killing only the shell would leave it.
+// A sandboxed step has its own pid namespace, so the host finds its processes by their command line.
+function findAlive(commandLine: string): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim() === commandLine;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number)
+    .filter(isAlive);
+}
+
+let sleepers = 0;
+// The step's shell starts a child (`$$!` reaches bash as `$!`): killing only the shell would leave it. Each
+// sleeper's duration is unique, so its command line names it.
 const sleeper = (
   seconds: number,
   timeoutSeconds?: number,
-): protos.google.devtools.cloudbuild.v1.IBuildStep => ({
-  id: 'wait',
-  name: 'bash',
-  entrypoint: 'bash',
-  args: ['-c', `sleep ${seconds} & echo $$! > pid; wait; echo woke`],
-  ...(timeoutSeconds ? { timeout: { seconds: timeoutSeconds } } : {}),
-});
+): { step: protos.google.devtools.cloudbuild.v1.IBuildStep; commandLine: string } => {
+  sleepers += 1;
+  const duration = `${seconds}.${process.pid}${sleepers}`;
+  return {
+    step: {
+      id: 'wait',
+      name: 'bash',
+      entrypoint: 'bash',
+      args: ['-c', `sleep ${duration} & echo started; wait; echo woke`],
+      ...(timeoutSeconds ? { timeout: { seconds: timeoutSeconds } } : {}),
+    },
+    commandLine: `sleep ${duration}`,
+  };
+};
 const seconds = (time: unknown): number =>
   Number((time as { seconds?: unknown } | undefined)?.seconds ?? NaN);
 
@@ -44,31 +66,38 @@ describe('Cloud Build stand-in: builds that are stopped or refused', () => {
     await stack?.stop();
   });
 
-  const readPid = async (id: string): Promise<number> => {
-    const path = join(stack.dataDir, 'builds', id, 'workspace', 'pid');
-    for (let i = 0; i < 100; i += 1) {
-      const text = await readFile(path, 'utf8').catch(() => '');
-      if (text.trim()) return Number(text.trim());
+  const waitForSleeper = async (commandLine: string): Promise<number[]> => {
+    for (let i = 0; i < 200; i += 1) {
+      const pids = findAlive(commandLine);
+      if (pids.length > 0) return pids;
       await sleep(50);
     }
-    throw new Error(`step of ${id} never wrote its pid`);
+    throw new Error(`no process runs ${commandLine}`);
+  };
+
+  // Whether the sleeper started is read from the log, not raced against the timeout.
+  const expectKilledAfterStart = async (id: string, commandLine: string): Promise<void> => {
+    const log = await (await fetch(`${stack.server.url}/logs/${id}`)).text();
+    expect(log).toContain('"wait": started');
+    expect(log).not.toContain('woke');
+    expect(findAlive(commandLine)).toEqual([]);
   };
 
   it('cancels a running build: the step is killed and the build is CANCELLED', async () => {
     const { client, projectId } = stack;
+    const wait = sleeper(60);
     const [operation] = await client.createBuild({
       projectId,
-      build: { steps: [sleeper(60), { name: 'bash', entrypoint: 'true' }] },
+      build: { steps: [wait.step, { name: 'bash', entrypoint: 'true' }] },
     });
     const id = queuedBuildOf(operation).id ?? '';
     await stack.waitForBuild(id, (status) => status === 'WORKING');
-    const pid = await readPid(id);
-    expect(isAlive(pid)).toBe(true);
+    expect(await waitForSleeper(wait.commandLine)).toHaveLength(1);
     const started = Date.now();
     const [cancelled] = await client.cancelBuild({ projectId, id });
     expect(statusName(cancelled.status)).toBe('CANCELLED');
     expect(Date.now() - started).toBeLessThan(5_000);
-    expect(isAlive(pid)).toBe(false);
+    expect(findAlive(wait.commandLine)).toEqual([]);
     const build = await stack.waitForBuild(id);
     expect(statusName(build.status)).toBe('CANCELLED');
     expect(build.steps?.map((s) => statusName(s.status))).toEqual(['CANCELLED', 'QUEUED']);
@@ -79,15 +108,16 @@ describe('Cloud Build stand-in: builds that are stopped or refused', () => {
 
   it('ends a build that outlives its timeout as TIMEOUT', async () => {
     const { client, projectId } = stack;
+    const wait = sleeper(60);
     const [operation] = await client.createBuild({
       projectId,
-      build: { steps: [sleeper(60)], timeout: { seconds: 2 } },
+      build: { steps: [wait.step], timeout: { seconds: 2 } },
     });
     const id = queuedBuildOf(operation).id ?? '';
     const build = await stack.waitForBuild(id);
     expect(statusName(build.status)).toBe('TIMEOUT');
     expect(statusName(build.steps?.[0]?.status)).toBe('TIMEOUT');
-    expect(isAlive(await readPid(id))).toBe(false);
+    await expectKilledAfterStart(id, wait.commandLine);
     const ran = seconds(build.finishTime) - seconds(build.startTime);
     expect(ran).toBeGreaterThanOrEqual(1);
     expect(ran).toBeLessThan(10);
@@ -96,15 +126,16 @@ describe('Cloud Build stand-in: builds that are stopped or refused', () => {
 
   it('ends a build whose step outlives the step timeout as TIMEOUT', async () => {
     const { client, projectId } = stack;
+    const wait = sleeper(60, 1);
     const [operation] = await client.createBuild({
       projectId,
-      build: { steps: [sleeper(60, 1), { name: 'bash', entrypoint: 'true' }], timeout: { seconds: 600 } },
+      build: { steps: [wait.step, { name: 'bash', entrypoint: 'true' }], timeout: { seconds: 600 } },
     });
     const id = queuedBuildOf(operation).id ?? '';
     const build = await stack.waitForBuild(id);
     expect(statusName(build.status)).toBe('TIMEOUT');
     expect(build.steps?.map((s) => statusName(s.status))).toEqual(['TIMEOUT', 'QUEUED']);
-    expect(isAlive(await readPid(id))).toBe(false);
+    await expectKilledAfterStart(id, wait.commandLine);
   });
 
   it.each([
