@@ -1,5 +1,6 @@
-import { accessSync, constants, lstatSync, readdirSync, readlinkSync } from 'node:fs';
-import { join, posix, relative } from 'node:path';
+import { lstatSync, readdirSync, readlinkSync } from 'node:fs';
+import { posix, relative } from 'node:path';
+import { findProgramInSandbox } from './find-program-in-sandbox.js';
 
 /** How the stand-in runs a step: under bubblewrap, seeing what a container would, or as a plain host process. */
 export const SandboxKind = ['bwrap', 'none'] as const;
@@ -96,10 +97,11 @@ export function placeStep(
   command: { program: string; args: string[]; cwd: string; path: string },
   mounts: StepMounts,
 ): StepLaunch {
-  if (kind === 'none') return { success: true, data: { ...command } };
+  const { program, args, cwd } = command;
+  if (kind === 'none') return { success: true, data: { program, args, cwd } };
   const inside = posix.join(Inside.workspace, relative(mounts.workspace, command.cwd));
-  if (!findInSandbox(command.program, command.path, inside, mounts.workspace)) {
-    return { success: false, error: `exec: "${command.program}": executable file not found in $PATH` };
+  if (!findProgramInSandbox(program, command.path, inside, mounts.workspace)) {
+    return { success: false, error: `exec: "${program}": executable file not found in $PATH` };
   }
   const options = [
     '--unshare-all',
@@ -138,8 +140,8 @@ export function placeStep(
   ];
   // Through fd 3, not the command line: the sandbox's pid 1 is bwrap, whose cmdline the step can read.
   const fd3 = options.map((option) => `${option}\0`).join('');
-  const args = ['--args', '3', '--', command.program, ...command.args];
-  return { success: true, data: { program: BwrapPath, args, cwd: mounts.workspace, fd3 } };
+  const wrapped = ['--args', '3', '--', program, ...args];
+  return { success: true, data: { program: BwrapPath, args: wrapped, cwd: mounts.workspace, fd3 } };
 }
 
 // Debian keeps each Python's sitecustomize in /etc/python3.X, whichever versions are installed.
@@ -156,31 +158,4 @@ function systemRoot(path: string): string[] {
   } catch {
     return [];
   }
-}
-
-// The sandbox shows the host's system at the same paths and the workspace at /workspace, so the host can
-// say beforehand what bwrap's execvp would not find (and report it as Cloud Build does, not as exit 1).
-function findInSandbox(program: string, path: string, cwd: string, workspace: string): boolean {
-  const toHost = (inside: string): string | undefined => {
-    if (inside === Inside.workspace || inside.startsWith(`${Inside.workspace}/`))
-      return join(workspace, inside.slice(Inside.workspace.length));
-    if (/^\/(usr|bin|sbin|lib\w*)(\/|$)/.test(inside)) return inside;
-    return undefined;
-  };
-  const candidates = program.includes('/')
-    ? [posix.resolve(cwd, program)]
-    : path
-        .split(':')
-        .filter(Boolean)
-        .map((dir) => posix.join(posix.resolve(cwd, dir), program));
-  return candidates.some((candidate) => {
-    const host = toHost(candidate);
-    if (!host) return false;
-    try {
-      accessSync(host, constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
 }
