@@ -86,7 +86,9 @@ export function createBuildPlan(input: BuildPlanInput): BuildPlan {
     entrypoint: 'python3',
     // `$$` is Cloud Build's escape for a literal `$`: the programs must reach Python unchanged.
     // (A function replacer: in a replacement string, '$$' itself means one '$'.)
-    args: ['-c', composeStepProgram(StepModule[id]).replaceAll('$', () => '$$')],
+    // -I: no user site, no PYTHON* variables, no script folder on sys.path. The build step runs upstream
+    // code with a HOME every later step shares: a .pth it leaves in the user site must not run there.
+    args: ['-I', '-c', composeStepProgram(StepModule[id]).replaceAll('$', () => '$$')],
     env,
     ...extra,
   });

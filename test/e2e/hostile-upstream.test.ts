@@ -107,6 +107,13 @@ describe('a hostile upstream built in the sandboxed stand-in', () => {
     expect(found.get('build: system write')).toMatch(/^DENIED (OSError|PermissionError)/);
   });
 
+  it('cannot run code in the later steps through a .pth in the HOME they share (python -I)', () => {
+    const found = probes();
+    expect(found.get('build: user site .pth write')).toMatch(/^(OK|WROTE|READ)/);
+    for (const step of ['verify', 'check', 'upload'])
+      expect(found.has(`${step}: user site .pth`)).toBe(false);
+  });
+
   it('leaves no token and no webhook secret in the build log', () => {
     for (const secret of [OWN, OTHER, stack.info.webhook.secret]) expect(log).not.toContain(secret);
   });

@@ -58,7 +58,8 @@ describe('createBuildPlan', () => {
 
   it('escapes every $ of the step scripts for Cloud Build', () => {
     for (const step of createBuildPlan(input({})).steps) {
-      expect(step.args[1]?.replaceAll('$$', '')).not.toContain('$');
+      expect(step.args.slice(0, 2)).toEqual(['-I', '-c']);
+      expect(step.args[2]?.replaceAll('$$', '')).not.toContain('$');
     }
   });
 });
