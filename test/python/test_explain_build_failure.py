@@ -39,3 +39,9 @@ def test_log_tail_drops_frames_and_paths():
     assert 'File "' not in tail
     assert tail.endswith("error: src/acme/_speedups.c:3:10: fatal error: missing.h: No such file")
     assert "\x1b" not in tail
+
+
+def test_an_undeclared_import_is_the_projects_error_when_isolated():
+    output = "  File \"setup.py\", line 2, in <module>\nModuleNotFoundError: No module named 'numpy'\n"
+    assert backend_too_old(output, isolated=True) is None
+    assert "numpy" in backend_too_old(output, isolated=False)

@@ -32,7 +32,7 @@ TOO_OLD = [
     ),
     (
         re.compile(r"ModuleNotFoundError: No module named '(\w+)'"),
-        "the module {0}, which its build imports and this builder lacks",
+        "the module {0}, which its build imports and which is not installed on this builder",
     ),
 ]
 
