@@ -8,8 +8,8 @@ import { SYSTEM_PYTHON } from './install-from-index.js';
 
 const run = promisify(execFile);
 
-/** The pinned tools of the build steps (build, twine, packaging, auditwheel, uv, …), as Cloud Build installs them. */
-export const TOOL_REQUIREMENTS = fileURLToPath(
+// The pinned tools of the build steps (build, twine, packaging, auditwheel, uv, …), as Cloud Build installs them.
+const TOOL_REQUIREMENTS = fileURLToPath(
   new URL('../../shared/build/python/pkgrelay_steps/tool-requirements.txt', import.meta.url),
 );
 
