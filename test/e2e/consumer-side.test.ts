@@ -1,0 +1,146 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Bucket } from '@google-cloud/storage';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { followJob } from '../../cli/follow-job.js';
+import { createUpstreamRepository } from '../../local/demo/create-upstream-repository.js';
+import { sampleSetuptoolsProject } from '../../local/demo/sample-project.js';
+import { SYSTEM_PYTHON } from '../../local/python/install-from-index.js';
+import { startStack, type Stack } from '../../local/stack/start-stack.js';
+import type { JobStatus } from '../../shared/status/job-status.js';
+import { runCli } from '../cli/run-cli.js';
+import { openStackBucket, publishReleaseRequests } from './stack-clients.js';
+
+const run = promisify(execFile);
+const BUILD_TIMEOUT_MS = 240_000;
+const TEST_TIMEOUT_MS = 300_000;
+const pipEnv = { ...process.env, PIP_CONFIG_FILE: '/dev/null' };
+const ID = { repository: 'Octo-Org/Widgets', tag: 'v0.3.0' };
+
+// What a consumer of a published package does: check where a file came from, install it as the status page says.
+describe('the consumer side of a published package, on the local stack', () => {
+  let root: string;
+  let stack: Stack;
+  let bucket: Bucket;
+  let job: JobStatus;
+  let commit: string;
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'pkgrelay-consumer-'));
+    const configPath = join(root, 'repositories.json');
+    await writeFile(configPath, JSON.stringify({ repositories: [{ repository: ID.repository }] }));
+    const upstream = await createUpstreamRepository(join(root, 'upstreams'), ID.repository, [
+      {
+        files: sampleSetuptoolsProject('octo-widgets', 'octo_widgets', '0.3.0'),
+        tag: ID.tag,
+        annotated: true,
+      },
+    ]);
+    commit = (await run('git', ['-C', upstream, 'rev-parse', `${ID.tag}^{commit}`])).stdout.trim();
+    stack = await startStack({ rootDir: root, configPath, functions: ['webhook', 'worker', 'buildEvents'] });
+    bucket = await openStackBucket(stack.info);
+    await publishReleaseRequests(stack.info, [ID]);
+    job = await followJob(bucket, ID, { timeoutMs: BUILD_TIMEOUT_MS });
+  }, TEST_TIMEOUT_MS);
+  afterAll(async () => stack?.stop());
+
+  it(
+    'pkgrelay verify names the repository, tag and commit of a file from pip download and from pip’s cache',
+    async () => {
+      expect(job.state, JSON.stringify(job.error)).toBe('published');
+      const downloads = join(root, 'downloads');
+      const cache = join(root, 'pip-cache');
+      // pip 23.3 and later keep a cached file's bytes as they came (http-v2/…/*.body); Debian's 23.0 does not.
+      const venv = join(root, 'pip-venv');
+      await run(SYSTEM_PYTHON, ['-m', 'venv', venv]);
+      const pip = join(venv, 'bin', 'python');
+      await run(pip, ['-m', 'pip', 'install', '-q', '--disable-pip-version-check', 'pip>=24'], {
+        env: pipEnv,
+      });
+      await run(
+        pip,
+        [
+          '-m',
+          'pip',
+          'download',
+          '--disable-pip-version-check',
+          '--no-deps',
+          '--cache-dir',
+          cache,
+          '--index-url',
+          stack.info.index.url,
+          // pip caches plain-http responses only from trusted hosts (Artifact Registry is https).
+          '--trusted-host',
+          new URL(stack.info.index.url).host,
+          '-d',
+          downloads,
+          'octo-widgets==0.3.0',
+        ],
+        { env: pipEnv },
+      );
+      const [wheel] = await readdir(downloads);
+      expect(wheel).toBe('octo_widgets-0.3.0-py3-none-any.whl');
+      const verify = (file: string, ...args: string[]) => runCli(['verify', file, '--stack', root, ...args]);
+
+      const fromIndex = await verify(join(downloads, wheel ?? ''));
+      expect(fromIndex.code, fromIndex.stderr).toBe(0);
+      expect(fromIndex.stdout).toContain('was built by pkgrelay');
+      expect(fromIndex.stdout).toMatch(/repository\s+Octo-Org\/Widgets/);
+      expect(fromIndex.stdout).toMatch(/tag\s+v0\.3\.0/);
+      // The commit the annotated tag points to, as git itself peels it.
+      expect(fromIndex.stdout).toMatch(new RegExp(`commit\\s+${commit}`));
+
+      // pip's HTTP cache keeps the body under a hash, with no file name: found by its sha256 alone.
+      const bodies = await findFiles(join(cache, 'http-v2'), (name) => name.endsWith('.body'));
+      const wheelSha = job.artifacts.find((artifact) => artifact.kind === 'wheel')?.sha256;
+      const cached = [];
+      for (const body of bodies) if ((await sha256File(body)) === wheelSha) cached.push(body);
+      expect(cached.length).toBe(1);
+      const fromCache = await verify(cached[0] ?? '', '--json');
+      expect(fromCache.code, fromCache.stderr).toBe(0);
+      expect(JSON.parse(fromCache.stdout)).toMatchObject({
+        kind: 'built',
+        record: { repository: 'Octo-Org/Widgets', tag: 'v0.3.0' },
+        statement: {
+          predicate: { buildDefinition: { resolvedDependencies: [{ digest: { gitCommit: commit } }] } },
+        },
+      });
+
+      // A file named like pkgrelay's wheel with other bytes, and a file pkgrelay never saw.
+      const lookalike = join(root, wheel ?? '');
+      await writeFile(
+        lookalike,
+        Buffer.concat([await readFile(join(downloads, wheel ?? '')), Buffer.from('\n')]),
+      );
+      const modified = await verify(lookalike);
+      expect(modified.code).toBe(4);
+      expect(modified.stdout).toContain('was not built by pkgrelay');
+      expect(modified.stdout).toContain(`pkgrelay built from Octo-Org/Widgets v0.3.0 has ${wheelSha}`);
+      const other = join(root, 'requests-2.0.0-py3-none-any.whl');
+      await writeFile(other, 'not a wheel pkgrelay built');
+      const unknown = await verify(other);
+      expect(unknown.code).toBe(4);
+      expect(unknown.stdout).toMatch(
+        /requests-2\.0\.0-py3-none-any\.whl was not built by pkgrelay: no file it published has sha256 [0-9a-f]{64}/,
+      );
+    },
+    TEST_TIMEOUT_MS,
+  );
+});
+
+async function findFiles(dir: string, match: (name: string) => boolean): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile() && match(entry.name))
+    .map((entry) => join(entry.parentPath, entry.name));
+}
+
+async function sha256File(path: string): Promise<string> {
+  const { createHash } = await import('node:crypto');
+  return createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
+}
