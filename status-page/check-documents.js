@@ -133,3 +133,34 @@ export function checkBadge(value) {
     return undefined;
   return pick(value, ['label', 'message', 'color']);
 }
+
+const isHex = (value) => isString(value) && /^[0-9a-f]{40,64}$/.test(value);
+const isHttpUrl = (value) => isString(value) && /^https?:\/\/[^\s"'<>\\]+$/.test(value);
+
+/** What the page shows of a provenance statement (commit, source, registry, build times), or undefined. */
+export function checkProvenance(value) {
+  const predicate = isObject(value) ? own(value, 'predicate') : undefined;
+  const definition = isObject(predicate) ? own(predicate, 'buildDefinition') : undefined;
+  const run = isObject(predicate) ? own(predicate, 'runDetails') : undefined;
+  const parameters = isObject(definition) ? own(definition, 'externalParameters') : undefined;
+  const dependencies = isObject(definition) ? own(definition, 'resolvedDependencies') : undefined;
+  const source = Array.isArray(dependencies) && isObject(dependencies[0]) ? dependencies[0] : undefined;
+  const digest = source && isObject(own(source, 'digest')) ? own(source, 'digest') : undefined;
+  const metadata = isObject(run) && isObject(own(run, 'metadata')) ? own(run, 'metadata') : undefined;
+  if (!isObject(parameters)) return undefined;
+  const found = {
+    commit: digest && own(digest, 'gitCommit'),
+    source: own(parameters, 'source'),
+    registry: own(parameters, 'registry'),
+    startedOn: metadata && own(metadata, 'startedOn'),
+    finishedOn: metadata && own(metadata, 'finishedOn'),
+  };
+  // Each value is kept only when it has the shape pkgrelay writes; the rest of the page never depends on them.
+  return {
+    ...(isHex(found.commit) ? { commit: found.commit } : {}),
+    ...(isHttpUrl(found.source) ? { source: found.source } : {}),
+    ...(isHttpUrl(found.registry) ? { registry: found.registry } : {}),
+    ...(isString(found.startedOn) ? { startedOn: found.startedOn } : {}),
+    ...(isString(found.finishedOn) ? { finishedOn: found.finishedOn } : {}),
+  };
+}

@@ -1,5 +1,5 @@
 // Reads the public status JSON: the bucket listing finds the repositories, then each index, badge and job.
-import { checkBadge, checkIndex, checkJob } from './check-documents.js';
+import { checkBadge, checkIndex, checkJob, checkProvenance } from './check-documents.js';
 
 const IndexPath = /^repos\/[^/]+\/[^/]+\/index\.json$/;
 
@@ -9,9 +9,11 @@ export function readPageConfig() {
   const filled = (value) => (value && !value.startsWith('{{') ? value : '');
   const bucket = filled(meta('pkgrelay-bucket')) || decodeURIComponent(location.pathname.split('/')[1] ?? '');
   const apiBase = filled(meta('pkgrelay-api-base')) || `${location.origin}/storage/v1`;
+  // Optional: without it, each version's index is the registry its provenance names.
+  const indexUrl = filled(meta('pkgrelay-index-url'));
   // The page sits at the bucket's root, so the objects are relative to it.
   const objectsBase = new URL('.', location.href).href;
-  return { bucket, apiBase: apiBase.replace(/\/$/, ''), objectsBase };
+  return { bucket, apiBase: apiBase.replace(/\/$/, ''), objectsBase, indexUrl };
 }
 
 /** The public URL of an object; names are encoded per segment, so a `%2F` inside a tag stays part of the name. */
@@ -85,15 +87,27 @@ async function loadRepository(config, cache, indexPath, fallback) {
     entries.map(async (entry) => {
       const key = `${entry.state}|${entry.attempt}|${entry.updatedAt}`;
       const cached = cache.get(entry.path);
-      if (cached?.key === key) return { entry, job: cached.job, unreadable: cached.unreadable };
+      if (cached?.key === key) return { entry, ...cached.item };
       const raw = await fetchJson(objectUrl(config, entry.path)).catch((error) => {
         if (error instanceof UnreadableDocument) return null;
         throw error;
       });
       const job = raw === undefined ? undefined : checkJob(raw);
       const unreadable = raw !== undefined && job === undefined;
-      cache.set(entry.path, { key, job, unreadable });
-      return { entry, job, unreadable };
+      // A published job has its provenance beside it (same path under provenance/): its commit and registry.
+      const provenance =
+        job?.state === 'published'
+          ? checkProvenance(
+              await fetchJson(objectUrl(config, entry.path.replace(/^jobs\//, 'provenance/'))).catch(
+                () => undefined,
+              ),
+            )
+          : undefined;
+      const registry = provenance?.registry;
+      const indexUrl = config.indexUrl || (registry ? `${registry.replace(/\/?$/, '/')}simple/` : undefined);
+      const item = { job, unreadable, provenance, indexUrl };
+      cache.set(entry.path, { key, item });
+      return { entry, ...item };
     }),
   );
   return { repository: checked.data.repository ?? fallback, indexPath, badge: checkBadge(badge), jobs };

@@ -4,11 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Bucket } from '@google-cloud/storage';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { followJob } from '../../cli/follow-job.js';
 import { createUpstreamRepository } from '../../local/demo/create-upstream-repository.js';
 import { sampleSetuptoolsProject } from '../../local/demo/sample-project.js';
-import { SYSTEM_PYTHON } from '../../local/python/install-from-index.js';
+import { runPython, SYSTEM_PYTHON } from '../../local/python/install-from-index.js';
 import { startStack, type Stack } from '../../local/stack/start-stack.js';
 import type { JobStatus } from '../../shared/status/job-status.js';
 import { runCli } from '../cli/run-cli.js';
@@ -125,6 +126,62 @@ describe('the consumer side of a published package, on the local stack', () => {
       expect(unknown.code).toBe(4);
       expect(unknown.stdout).toMatch(
         /requests-2\.0\.0-py3-none-any\.whl was not built by pkgrelay: no file it published has sha256 [0-9a-f]{64}/,
+      );
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'the status page shows the commit and an install command whose copy button gives text that installs it',
+    async () => {
+      const browser = await chromium.launch({
+        executablePath: '/usr/bin/chromium',
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--no-first-run',
+          '--disable-background-networking',
+        ],
+      });
+      const copied: Record<string, string> = {};
+      try {
+        const context = await browser.newContext();
+        const origin = new URL(stack.info.statusPage.url).origin;
+        await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
+        const page = await context.newPage();
+        await page.goto(stack.info.statusPage.url);
+        const row = page.locator('tr[data-key="v0.3.0"]');
+        await row.locator('.provenance').waitFor();
+        expect(await row.locator('.provenance code.commit').getAttribute('title')).toBe(commit);
+        expect(await row.locator('.provenance').textContent()).toMatch(/the build took \d/);
+        await row.getByText('How to install').click();
+        for (const id of ['pip', 'requirements', 'pip-conf', 'cloud-build']) {
+          const snippet = row.locator(`[data-snippet="${id}"]`);
+          await snippet.getByRole('button', { name: /Copy/ }).click();
+          await snippet.getByText('Copied').waitFor();
+          copied[id] = String(await page.evaluate('navigator.clipboard.readText()'));
+          expect(copied[id]).toBe(await snippet.locator('pre code').textContent());
+        }
+      } finally {
+        await browser.close();
+      }
+      const index = stack.info.index.url;
+      expect(copied['pip']).toBe(
+        `pip install --index-url ${index} --extra-index-url https://pypi.org/simple/ octo-widgets==0.3.0`,
+      );
+      expect(copied['requirements']).toContain('\nocto-widgets==0.3.0');
+      expect(copied['pip-conf']).toContain(`index-url = ${index}`);
+
+      // The copied command, run as a person would paste it into a shell with a fresh venv active.
+      const venv = join(root, 'page-venv');
+      await run(SYSTEM_PYTHON, ['-m', 'venv', venv]);
+      await run('bash', ['-c', copied['pip'] ?? 'false'], {
+        env: { ...pipEnv, PATH: `${join(venv, 'bin')}:${process.env['PATH'] ?? ''}`, VIRTUAL_ENV: venv },
+      });
+      const python = join(venv, 'bin', 'python');
+      expect(await runPython(python, 'import octo_widgets; print(octo_widgets.hello())')).toBe(
+        'hello from octo-widgets 0.3.0',
       );
     },
     TEST_TIMEOUT_MS,
