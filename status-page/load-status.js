@@ -39,19 +39,38 @@ async function fetchJson(url) {
 
 /** Every `repos/<owner>/<name>/index.json` in the bucket, through the JSON API's object list. */
 export async function listRepositoryIndexes(config) {
-  const paths = [];
+  return (await listObjectNames(config, 'repos/')).filter((name) => IndexPath.test(name)).sort();
+}
+
+/** The names of the objects under `prefix`, through the JSON API's object list. */
+export async function listObjectNames(config, prefix) {
+  const names = [];
   let pageToken;
   do {
     const url = new URL(`${config.apiBase}/b/${encodeURIComponent(config.bucket)}/o`);
-    url.searchParams.set('prefix', 'repos/');
+    url.searchParams.set('prefix', prefix);
     url.searchParams.set('fields', 'items(name),nextPageToken');
     if (pageToken) url.searchParams.set('pageToken', pageToken);
     const page = await fetchJson(url.href);
     if (!page) throw new Error(`The bucket ${config.bucket} was not found, or it does not allow listing.`);
-    for (const item of page.items ?? []) if (IndexPath.test(item.name)) paths.push(item.name);
+    for (const item of page.items ?? []) names.push(item.name);
     pageToken = page.nextPageToken;
   } while (pageToken);
-  return paths.sort();
+  return names;
+}
+
+// A published job's provenance sits at its path under provenance/; jobs published before pkgrelay wrote
+// statements have none, so the repository's statements are listed once and only those are fetched.
+function provenanceReader(config, indexPath) {
+  let names;
+  return async (jobPath) => {
+    const path = jobPath.replace(/^jobs\//, 'provenance/');
+    names ??= listObjectNames(config, `provenance/${indexPath.split('/').slice(1, 3).join('/')}/`)
+      .then((list) => new Set(list))
+      .catch(() => new Set());
+    if (!(await names).has(path)) return undefined;
+    return checkProvenance(await fetchJson(objectUrl(config, path)).catch(() => undefined));
+  };
 }
 
 /**
@@ -83,6 +102,7 @@ async function loadRepository(config, cache, indexPath, fallback) {
   const badge = entries.some((entry) => entry.state === 'published')
     ? await fetchJson(objectUrl(config, badgePath)).catch(() => undefined)
     : undefined;
+  const readProvenance = provenanceReader(config, indexPath);
   const jobs = await Promise.all(
     entries.map(async (entry) => {
       const key = `${entry.state}|${entry.attempt}|${entry.updatedAt}`;
@@ -94,15 +114,8 @@ async function loadRepository(config, cache, indexPath, fallback) {
       });
       const job = raw === undefined ? undefined : checkJob(raw);
       const unreadable = raw !== undefined && job === undefined;
-      // A published job has its provenance beside it (same path under provenance/): its commit and registry.
-      const provenance =
-        job?.state === 'published'
-          ? checkProvenance(
-              await fetchJson(objectUrl(config, entry.path.replace(/^jobs\//, 'provenance/'))).catch(
-                () => undefined,
-              ),
-            )
-          : undefined;
+      // Its commit and registry, for the install snippets.
+      const provenance = job?.state === 'published' ? await readProvenance(entry.path) : undefined;
       const registry = provenance?.registry;
       const indexUrl = config.indexUrl || (registry ? `${registry.replace(/\/?$/, '/')}simple/` : undefined);
       const item = { job, unreadable, provenance, indexUrl };

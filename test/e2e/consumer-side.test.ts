@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { findPackageRoot } from '../../local/stack/find-package-root.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -13,6 +14,8 @@ import { runPython, SYSTEM_PYTHON } from '../../local/python/install-from-index.
 import { startStack, type Stack } from '../../local/stack/start-stack.js';
 import type { JobStatus } from '../../shared/status/job-status.js';
 import { runCli } from '../cli/run-cli.js';
+// @ts-expect-error: the status page is plain browser JavaScript without type declarations
+import { cloudBuildStep } from '../../status-page/install-snippets.js';
 import { openStackBucket, publishReleaseRequests } from './stack-clients.js';
 
 const run = promisify(execFile);
@@ -183,6 +186,62 @@ describe('the consumer side of a published package, on the local stack', () => {
       expect(await runPython(python, 'import octo_widgets; print(octo_widgets.hello())')).toBe(
         'hello from octo-widgets 0.3.0',
       );
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'the README’s Cloud Build step, submitted with gcloud to the Cloud Build stand-in, installs and imports the package',
+    async () => {
+      const readme = await readFile(join(findPackageRoot(), 'README.md'), 'utf8');
+      const section = readme.slice(readme.indexOf('Inside your own Cloud Build steps'));
+      const step = /```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+      const readmeIndex = 'https://europe-west1-python.pkg.dev/$PROJECT_ID/pkgrelay/simple/';
+      // The status page's step is the README's, but for the version it shows and its check line.
+      const pageStep = (cloudBuildStep as (i: string, r: string, n: string) => string)(
+        readmeIndex,
+        'widgets==1.2.3',
+        'widgets',
+      );
+      const withoutCheck = (text: string) => text.split('\n').filter((line) => !line.includes('python -c'));
+      expect(withoutCheck(step.trimEnd())).toEqual(withoutCheck(pageStep));
+
+      // What a user changes: the index URL (their registry) and the requirement.
+      const config = step
+        .replace(readmeIndex, stack.info.index.url)
+        .replace('widgets==1.2.3', 'octo-widgets==0.3.0')
+        .replace(
+          'import widgets; print(widgets.__version__)',
+          'import octo_widgets; print(octo_widgets.hello())',
+        );
+      expect(config).not.toBe(step);
+      const configPath = join(root, 'cloudbuild.yaml');
+      await writeFile(configPath, config);
+      const { stdout } = await run(
+        'gcloud',
+        [
+          'builds',
+          'submit',
+          '--no-source',
+          '--config',
+          configPath,
+          `--project=${stack.info.projectId}`,
+          '--format=json',
+        ],
+        {
+          env: {
+            ...process.env,
+            CLOUDSDK_API_ENDPOINT_OVERRIDES_CLOUDBUILD: `${stack.info.cloudbuild.host}/`,
+            CLOUDSDK_AUTH_ACCESS_TOKEN_FILE: join(root, 'gcloud-access-token'),
+            CLOUDSDK_CORE_DISABLE_PROMPTS: '1',
+          },
+          timeout: BUILD_TIMEOUT_MS,
+        },
+      );
+      const build = JSON.parse(stdout) as { id: string; status: string; logUrl: string };
+      const log = await (await fetch(build.logUrl)).text();
+      expect(build.status, log).toBe('SUCCESS');
+      expect(log).toContain('hello from octo-widgets 0.3.0');
     },
     TEST_TIMEOUT_MS,
   );
