@@ -99,6 +99,13 @@ const isError = (value) =>
   optional(value, 'step', isString) &&
   optional(value, 'logTail', isString);
 
+const isSource = (value) =>
+  isObject(value) &&
+  isString(own(value, 'kind')) &&
+  optional(value, 'event', isString) &&
+  optional(value, 'actor', isString) &&
+  optional(value, 'deliveryId', isString);
+
 /** A job status document as the page uses it (copied, known fields only), or undefined if it is unreadable. */
 export function checkJob(value) {
   const readable =
@@ -113,7 +120,8 @@ export function checkJob(value) {
     optional(value, 'reason', isString) &&
     optional(value, 'build', isBuild) &&
     optional(value, 'error', isError) &&
-    optional(value, 'warnings', (list) => listOf(list, isWarning));
+    optional(value, 'warnings', (list) => listOf(list, isWarning)) &&
+    optional(value, 'source', isSource);
   if (!readable) return undefined;
   const copy = pick(value, ['version', 'distribution', 'state', 'attempt', 'updatedAt', 'reason']);
   copy.history = own(value, 'history').map((step) => pick(step, ['state', 'at', 'attempt', 'note']));
@@ -122,6 +130,7 @@ export function checkJob(value) {
   );
   if (own(value, 'build')) copy.build = pick(own(value, 'build'), ['id', 'logUrl', 'status']);
   if (own(value, 'error')) copy.error = pick(own(value, 'error'), ['code', 'message', 'step', 'logTail']);
+  if (own(value, 'source')) copy.source = pick(own(value, 'source'), ['kind', 'event', 'actor']);
   if (own(value, 'warnings'))
     copy.warnings = own(value, 'warnings').map((w) => pick(w, ['code', 'message', 'file']));
   return copy;

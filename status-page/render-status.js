@@ -180,6 +180,8 @@ function timesCell(item) {
       }),
     );
   }
+  if (job?.source)
+    cell.append(element('span', { className: 'started-by', text: describeSource(job.source) }));
   const history = job?.history ?? [];
   if (history.length > 0) {
     cell.append(
@@ -216,6 +218,12 @@ function timesCell(item) {
     );
   }
   return cell;
+}
+
+// What started a job: a GitHub event, a person's `pkgrelay trigger` or backfill, or reconcile and its caller.
+function describeSource({ kind, event, actor }) {
+  const what = kind === 'webhook' ? `GitHub ${event ?? 'webhook'}` : [kind, event].filter(Boolean).join(' ');
+  return `started by ${what}${actor ? ` (${actor})` : ''}`;
 }
 
 function buildCell(item) {

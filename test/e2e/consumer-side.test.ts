@@ -16,7 +16,7 @@ import type { JobStatus } from '../../shared/status/job-status.js';
 import { runCli } from '../cli/run-cli.js';
 // @ts-expect-error: the status page is plain browser JavaScript without type declarations
 import { cloudBuildStep } from '../../status-page/install-snippets.js';
-import { openStackBucket, publishReleaseRequests } from './stack-clients.js';
+import { openStackBucket } from './stack-clients.js';
 
 const run = promisify(execFile);
 const BUILD_TIMEOUT_MS = 240_000;
@@ -46,8 +46,14 @@ describe('the consumer side of a published package, on the local stack', () => {
     commit = (await run('git', ['-C', upstream, 'rev-parse', `${ID.tag}^{commit}`])).stdout.trim();
     stack = await startStack({ rootDir: root, configPath, functions: ['webhook', 'worker', 'buildEvents'] });
     bucket = await openStackBucket(stack.info);
-    await publishReleaseRequests(stack.info, [ID]);
+    // As a person would: `pkgrelay trigger`, which records who asked.
+    const triggered = await runCli(['trigger', ID.repository, ID.tag, '--stack', root], {
+      env: { PKGRELAY_ACTOR: 'alice@example.test' },
+      timeoutMs: BUILD_TIMEOUT_MS,
+    });
+    expect(triggered.code, triggered.stderr).toBe(0);
     job = await followJob(bucket, ID, { timeoutMs: BUILD_TIMEOUT_MS });
+    expect(job.source).toEqual({ kind: 'manual', event: 'trigger', actor: 'alice@example.test' });
   }, TEST_TIMEOUT_MS);
   afterAll(async () => stack?.stop());
 
@@ -158,6 +164,9 @@ describe('the consumer side of a published package, on the local stack', () => {
         await row.locator('.provenance').waitFor();
         expect(await row.locator('.provenance code.commit').getAttribute('title')).toBe(commit);
         expect(await row.locator('.provenance').textContent()).toMatch(/the build took \d/);
+        expect(await row.locator('.started-by').textContent()).toBe(
+          'started by manual trigger (alice@example.test)',
+        );
         await row.getByText('How to install').click();
         for (const id of ['pip', 'requirements', 'pip-conf', 'cloud-build']) {
           const snippet = row.locator(`[data-snippet="${id}"]`);

@@ -109,6 +109,14 @@ describe('reconcile: tags without a job', () => {
     expect(queue.published.map((message) => message.request.tag)).toEqual(['client-v0.3.0']);
   });
 
+  it('records who started the run in the requests it enqueues', async () => {
+    const { handle, queue } = await setup({ tags: ['v1.0.0'], jobs: [] });
+    await handle({ requestedBy: 'Cloud Scheduler' });
+    expect(queue.published.map((message) => message.request.source)).toEqual([
+      { kind: 'reconcile', actor: 'Cloud Scheduler' },
+    ]);
+  });
+
   it('enqueues every accepted tag that has no job, oldest first, and nothing else', async () => {
     const { handle, queue } = await setup({
       tags: ['v1.1.0', 'v1.0.0', 'v2.0.0rc1', 'docs', 'v0.9.0'],
