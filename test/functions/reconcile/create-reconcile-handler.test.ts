@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createReconcileHandler } from '../../../functions/reconcile/create-reconcile-handler.js';
 import type { RepositoryConfig } from '../../../shared/config/repository-config.js';
 import { indexObjectPath, jobObjectPath } from '../../../shared/contracts/job-id.js';
+import { provenanceObjectPath } from '../../../shared/provenance/provenance-paths.js';
 import { createLogger } from '../../../shared/log/create-logger.js';
 import type { JobStatus } from '../../../shared/status/job-status.js';
 import { updateJob } from '../../../shared/status/update-job.js';
@@ -210,7 +211,7 @@ describe('reconcile: jobs whose build notification was lost', () => {
       { filename: 'widgets-1.0.0.tar.gz', sha256: SHA, size: 10, kind: 'sdist', uploaded: true },
       { filename: 'widgets-1.0.0-py3-none-any.whl', sha256: SHA, size: 11, kind: 'wheel', uploaded: true },
     ];
-    const { handle, read } = await setup({
+    const { handle, read, store } = await setup({
       tags: [],
       jobs: [job('v1.0.0', 'building', old, 'b-1')],
       // SUCCESS as the enum number and step outputs as Buffers: what a client may hand back.
@@ -233,6 +234,12 @@ describe('reconcile: jobs whose build notification was lost', () => {
     expect(settled?.artifacts).toEqual(artifacts);
     expect(settled?.build).toEqual({ id: 'b-1', status: 'SUCCESS', logUrl: 'https://logs/b-1' });
     expect(settled?.history.at(-1)?.note).toBe('settled by reconcile');
+    // Its provenance, as build-events would have written it.
+    const statement = (await store.read(provenanceObjectPath({ repository: REPO, tag: 'v1.0.0' })))?.data;
+    expect(statement).toMatchObject({
+      subject: artifacts.map(({ filename, sha256 }) => ({ name: filename, digest: { sha256 } })),
+      predicate: { runDetails: { metadata: { invocationId: 'b-1' } } },
+    });
   });
 
   it('carries the check step\u2019s warnings, cleaned, into the job it settles', async () => {
