@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { findPackageRoot } from '../../local/stack/find-package-root.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -175,6 +175,8 @@ describe('the consumer side of a published package, on the local stack', () => {
           copied[id] = String(await page.evaluate('navigator.clipboard.readText()'));
           expect(copied[id]).toBe(await snippet.locator('pre code').textContent());
         }
+        await mkdir(join(findPackageRoot(), 'test-artifacts'), { recursive: true });
+        await row.screenshot({ path: join(findPackageRoot(), 'test-artifacts', 'status-page-install.png') });
       } finally {
         await browser.close();
       }
