@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ZodType } from 'zod';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DigestRecord, ProvenanceStatement } from '../../shared/provenance/provenance-statement.js';
 import { JobStatus } from '../../shared/status/job-status.js';
 import { Badge, RepositoryIndex } from '../../shared/status/repository-index.js';
 import { createStatusValidator, type StatusDocument } from './create-status-validator.js';
@@ -14,6 +15,8 @@ const READERS: Record<StatusDocument, ZodType> = {
   'job-status': JobStatus,
   'repository-index': RepositoryIndex,
   badge: Badge,
+  'provenance-statement': ProvenanceStatement,
+  'digest-record': DigestRecord,
 };
 
 interface Example {
@@ -35,9 +38,10 @@ function load(folder: 'valid' | 'invalid'): Example[] {
 /** The schemaVersion the committed schema of a kind accepts now. */
 function currentVersion(kind: StatusDocument): unknown {
   const schema = JSON.parse(readFileSync(join(schemas, `${kind}.schema.json`), 'utf8')) as {
-    properties: { schemaVersion: { const?: unknown } };
+    properties: { schemaVersion?: { const?: unknown } };
   };
-  return schema.properties.schemaVersion.const;
+  // An in-toto statement has no schemaVersion: its _type and predicateType say what it is.
+  return schema.properties.schemaVersion?.const;
 }
 
 describe('hand-written example documents against the committed schemas', () => {

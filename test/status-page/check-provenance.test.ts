@@ -10,7 +10,10 @@ const check = checkProvenance as Check;
 describe('the status page reads a provenance statement', () => {
   it('takes the commit, source, registry and build times of the example statement', async () => {
     const example: unknown = JSON.parse(
-      await readFile(join(import.meta.dirname, '../../schemas/examples/provenance-statement.json'), 'utf8'),
+      await readFile(
+        join(import.meta.dirname, '../../schemas/examples/valid/provenance-statement.json'),
+        'utf8',
+      ),
     );
     expect(check(example)).toEqual({
       commit: '9b2e5c1f0d4a7e3b8c6f1a2d5e9b0c3f4a7d8e1b',
