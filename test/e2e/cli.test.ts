@@ -63,8 +63,9 @@ describe('pkgrelay against the local stack (compiled CLI as a child process)', (
     expect(trigger.code, trigger.stderr).toBe(0);
     const job = json<JobStatus>(trigger.stdout);
     expect(job).toMatchObject({ repository: 'Octo-Org/Widgets', tag: 'v0.1.0', state: 'published' });
-    expect(trigger.stderr).toContain(
-      'Published {"repository":"Octo-Org/Widgets","tag":"v0.1.0"} to pkgrelay-releases',
+    // The message carries who sent it: a manual trigger, by this machine's user.
+    expect(trigger.stderr).toMatch(
+      /Published \{"repository":"Octo-Org\/Widgets","tag":"v0\.1\.0","source":\{"kind":"manual","event":"trigger","actor":"[^"]+"\}\} to pkgrelay-releases/,
     );
     expect(trigger.stderr).toMatch(/\[\d+\.\d s\] building[\s\S]*\[\d+\.\d s\] published/);
     expect(trigger.stderr).toContain('octo_widgets-0.1.0-py3-none-any.whl');
