@@ -8,6 +8,8 @@ export interface GitHttpServerOptions {
   projectRoot: string;
   /** When set, every request needs it as the password of HTTP Basic auth (any user name, as GitHub takes). */
   token?: string;
+  /** With `token`: only these `owner/name` repositories need it (case-insensitive), the rest are public. */
+  privateRepositories?: readonly string[];
   port?: number;
 }
 
@@ -35,7 +37,11 @@ export async function startGitHttpServer(options: GitHttpServerOptions): Promise
     const url = new URL(req.url ?? '/', 'http://git.invalid');
     const record = (status: number): void =>
       void requests.push({ method: req.method ?? '', path: url.pathname, status });
-    if (options.token !== undefined && !hasToken(req, options.token)) {
+    if (
+      options.token !== undefined &&
+      isPrivate(url.pathname, options.privateRepositories) &&
+      !hasToken(req, options.token)
+    ) {
       record(401);
       res.writeHead(401, { 'www-authenticate': 'Basic realm="pkgrelay git"', 'content-type': 'text/plain' });
       res.end('Authentication required\n');
@@ -57,6 +63,14 @@ export async function startGitHttpServer(options: GitHttpServerOptions): Promise
         server.close(() => resolve());
       }),
   };
+}
+
+function isPrivate(path: string, privateRepositories: readonly string[] | undefined): boolean {
+  if (!privateRepositories) return true;
+  const repository = /^\/([^/]+\/[^/]+?)(?:\.git)?(?:\/|$)/
+    .exec(decodeURIComponent(path))?.[1]
+    ?.toLowerCase();
+  return repository === undefined || privateRepositories.some((name) => name.toLowerCase() === repository);
 }
 
 function hasToken(req: IncomingMessage, token: string): boolean {

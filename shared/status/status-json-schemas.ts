@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { JobStatus } from './job-status.js';
+import { PollState } from './poll-state.js';
 import { Badge, RepositoryIndex } from './repository-index.js';
 
 const BASE = 'https://github.com/pkgrelay/pkgrelay/blob/main/schemas/';
@@ -26,6 +27,11 @@ export function statusJsonSchemas(): Record<string, Record<string, unknown>> {
       'badge.schema.json',
       'shields.io endpoint badge (repos/<repository>/badge.json)',
       Badge,
+    ),
+    'poll-state.schema.json': describe(
+      'poll-state.schema.json',
+      'pkgrelay poll state of an upstream (repos/<repository>/poll.json)',
+      PollState,
     ),
   };
 }
