@@ -8,8 +8,8 @@ export interface GitHttpServerOptions {
   projectRoot: string;
   /** When set, every request needs it as the password of HTTP Basic auth (any user name, as GitHub takes). */
   token?: string;
-  /** With `token`: only these `owner/name` repositories need it (case-insensitive), the rest are public. */
-  privateRepositories?: readonly string[];
+  /** Private repositories, each behind its own token (`owner/name`, case-insensitive); the others stay public. */
+  repositoryTokens?: Readonly<Record<string, string>>;
   port?: number;
 }
 
@@ -37,11 +37,8 @@ export async function startGitHttpServer(options: GitHttpServerOptions): Promise
     const url = new URL(req.url ?? '/', 'http://git.invalid');
     const record = (status: number): void =>
       void requests.push({ method: req.method ?? '', path: url.pathname, status });
-    if (
-      options.token !== undefined &&
-      isPrivate(url.pathname, options.privateRepositories) &&
-      !hasToken(req, options.token)
-    ) {
+    const token = tokenFor(url.pathname, options);
+    if (token !== undefined && !hasToken(req, token)) {
       record(401);
       res.writeHead(401, { 'www-authenticate': 'Basic realm="pkgrelay git"', 'content-type': 'text/plain' });
       res.end('Authentication required\n');
@@ -65,12 +62,15 @@ export async function startGitHttpServer(options: GitHttpServerOptions): Promise
   };
 }
 
-function isPrivate(path: string, privateRepositories: readonly string[] | undefined): boolean {
-  if (!privateRepositories) return true;
+// The token a path needs: the one of its repository, else the server-wide one; none for a public repository.
+function tokenFor(path: string, options: GitHttpServerOptions): string | undefined {
   const repository = /^\/([^/]+\/[^/]+?)(?:\.git)?(?:\/|$)/
     .exec(decodeURIComponent(path))?.[1]
     ?.toLowerCase();
-  return repository === undefined || privateRepositories.some((name) => name.toLowerCase() === repository);
+  const own = Object.entries(options.repositoryTokens ?? {}).find(
+    ([name]) => name.toLowerCase() === repository,
+  );
+  return own?.[1] ?? options.token;
 }
 
 function hasToken(req: IncomingMessage, token: string): boolean {

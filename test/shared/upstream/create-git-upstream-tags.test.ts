@@ -51,8 +51,7 @@ describe('createGitUpstreamTags with a token (a private upstream behind the toke
       ]);
     server = await startGitHttpServer({
       projectRoot: join(dir, 'repos'),
-      token: TOKEN,
-      privateRepositories: ['Vendor/SDK'],
+      repositoryTokens: { 'Vendor/SDK': TOKEN },
     });
     recorder = await createGitRecorder(dir);
   });
