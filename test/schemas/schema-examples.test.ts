@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { ZodType } from 'zod';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { JobStatus } from '../../shared/status/job-status.js';
+import { PollState } from '../../shared/status/poll-state.js';
 import { Badge, RepositoryIndex } from '../../shared/status/repository-index.js';
 import { createStatusValidator, type StatusDocument } from './create-status-validator.js';
 
@@ -14,6 +15,7 @@ const READERS: Record<StatusDocument, ZodType> = {
   'job-status': JobStatus,
   'repository-index': RepositoryIndex,
   badge: Badge,
+  'poll-state': PollState,
 };
 
 interface Example {
