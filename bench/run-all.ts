@@ -4,6 +4,7 @@ import type { BenchOptions } from './bench-options.js';
 import { benchBurst } from './bench-burst.js';
 import { benchColdStart } from './bench-cold-start.js';
 import { benchSandboxStep } from './bench-sandbox-step.js';
+import { benchTagByPolling } from './bench-tag-by-polling.js';
 import { benchTagToInstallable } from './bench-tag-to-installable.js';
 import { benchStackStart } from './bench-stack-start.js';
 import { benchWebhook } from './bench-webhook.js';
@@ -14,6 +15,7 @@ const BENCHMARKS: Record<string, (options: BenchOptions) => Promise<BenchResult>
   webhook: benchWebhook,
   'cold-start': benchColdStart,
   'tag-to-installable': benchTagToInstallable,
+  'tag-by-polling': benchTagByPolling,
   burst: benchBurst,
   'stack-start': benchStackStart,
   'sandbox-step': benchSandboxStep,

@@ -6,6 +6,7 @@ import { findPackageRoot } from '../local/stack/find-package-root.js';
 import { createBackfillCommand } from './commands/backfill.js';
 import { createDemoCommand } from './commands/demo.js';
 import { createDeployCommand } from './commands/deploy.js';
+import { createPollCommand } from './commands/poll.js';
 import { createReconcileCommand } from './commands/reconcile.js';
 import { createStartCommand } from './commands/start.js';
 import { createStatusCommand } from './commands/status.js';
@@ -31,6 +32,7 @@ const program = new Command('pkgrelay')
   .addCommand(createWebhookCommand())
   .addCommand(createReconcileCommand())
   .addCommand(createVerifyCommand())
+  .addCommand(createPollCommand())
   .addCommand(createDeployCommand());
 
 // Commander exits 1 on usage errors; scripts get 2 for those, so every command throws instead.

@@ -129,13 +129,16 @@ export function declareRoleBindings(
     'roles/logging.logWriter',
     'writes build logs',
   );
+  // Reconcile lists a private upstream's tags with the same token its builds clone it with.
+  const tokenReaders: Array<{ account: Parameters<ResourceNames['account']>[0]; why: string }> = [
+    { account: 'builds', why: 'clones a private upstream' },
+    ...(has('reconcile')
+      ? [{ account: 'reconcile' as const, why: 'lists a private upstream\u2019s tags' }]
+      : []),
+  ];
   for (const secret of tokenSecrets)
-    grant(
-      { kind: 'secret', name: secret },
-      sa('builds'),
-      'roles/secretmanager.secretAccessor',
-      'clones a private upstream',
-    );
+    for (const { account, why } of tokenReaders)
+      grant({ kind: 'secret', name: secret }, sa(account), 'roles/secretmanager.secretAccessor', why);
 
   const invoked = (['worker', 'buildEvents', 'deadLetter', 'reconcile'] as const).filter(has);
   for (const target of invoked)

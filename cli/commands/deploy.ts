@@ -39,7 +39,11 @@ export function createDeployCommand(): Command {
       '--no-public-status',
       'keep the status bucket private (by default anyone can read the status JSON and status page)',
     )
-    .option('--schedule <cron>', 'Cloud Scheduler schedule of reconcile', '*/30 * * * *')
+    .option(
+      '--schedule <cron>',
+      'Cloud Scheduler schedule of reconcile (each repository is polled on its own pollInterval)',
+      '* * * * *',
+    )
     .addOption(
       new Option('--max-delivery-attempts <n>', 'deliveries of a release request before it is dead-lettered')
         .argParser(parseAttempts)

@@ -1,6 +1,7 @@
 import { http } from '@google-cloud/functions-framework';
 import { createCloudBuildService } from '../../shared/adapters/create-cloud-build-service.js';
 import { createGcsDocumentStore } from '../../shared/adapters/create-gcs-document-store.js';
+import { createSecretManagerTokens } from '../../shared/adapters/create-secret-manager-tokens.js';
 import { createPubSubReleaseQueue } from '../../shared/adapters/create-pubsub-release-queue.js';
 import { loadConfig, required } from '../../shared/config/load-config.js';
 import { createLogger } from '../../shared/log/create-logger.js';
@@ -23,7 +24,16 @@ function createHandler(): Handler {
       projectId: config.projectId,
     }),
     queue: createPubSubReleaseQueue({ projectId: config.projectId, topic: config.releasesTopic }),
-    upstream: createGitUpstreamTags({ upstreamBase: config.upstreamBase }),
+    upstream: createGitUpstreamTags({
+      upstreamBase: config.upstreamBase,
+      timeoutMs: config.pollTimeoutSeconds * 1000,
+    }),
+    tokens: createSecretManagerTokens({
+      projectId: config.projectId,
+      timeoutMs: config.pollTimeoutSeconds * 1000,
+      ...(config.secretManagerEndpoint ? { endpoint: config.secretManagerEndpoint } : {}),
+    }),
+    concurrency: config.pollConcurrency,
     builds: createCloudBuildService({ projectId: config.projectId, endpoint: config.cloudBuildEndpoint }),
     logger: createLogger({ fields: { component: 'reconcile' }, minSeverity: config.logLevel }),
     buildTimeoutSeconds: config.buildTimeoutSeconds,

@@ -9,6 +9,8 @@ export interface StackInfo {
   /** The status page, served from the bucket at the storage stand-in's public URL. */
   statusPage: { url: string };
   cloudbuild: { host: string };
+  /** The Secret Manager stand-in, over the stack's secrets folder. */
+  secretmanager: { host: string };
   registry: { url: string };
   index: { url: string };
   webhook: { url: string; secret: string };

@@ -24,6 +24,9 @@ const Environment = z.object({
   PKGRELAY_BUCKET: z.string().min(3).optional(),
   PKGRELAY_REGISTRY_URL: z.url().optional(),
   PKGRELAY_CLOUDBUILD_ENDPOINT: z.url().optional(),
+  PKGRELAY_SECRETMANAGER_ENDPOINT: z.url().optional(),
+  PKGRELAY_POLL_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  PKGRELAY_POLL_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(20),
   PKGRELAY_BUILD_ISOLATION: booleanFlag.default(true),
   PKGRELAY_REGISTRY_AUTH: z.enum(['google', 'none']).default('google'),
   PKGRELAY_BUILD_TIMEOUT_SECONDS: z.coerce.number().int().min(60).max(86_400).default(1200),
@@ -44,6 +47,9 @@ export interface Config {
   bucket: string | undefined;
   registryUrl: string | undefined;
   cloudBuildEndpoint: string | undefined;
+  secretManagerEndpoint: string | undefined;
+  pollConcurrency: number;
+  pollTimeoutSeconds: number;
   buildIsolation: boolean;
   registryAuth: 'google' | 'none';
   buildTimeoutSeconds: number;
@@ -80,6 +86,9 @@ export function loadConfig(
     bucket: e.PKGRELAY_BUCKET,
     registryUrl: e.PKGRELAY_REGISTRY_URL && withTrailingSlash(e.PKGRELAY_REGISTRY_URL),
     cloudBuildEndpoint: e.PKGRELAY_CLOUDBUILD_ENDPOINT,
+    secretManagerEndpoint: e.PKGRELAY_SECRETMANAGER_ENDPOINT,
+    pollConcurrency: e.PKGRELAY_POLL_CONCURRENCY,
+    pollTimeoutSeconds: e.PKGRELAY_POLL_TIMEOUT_SECONDS,
     buildIsolation: e.PKGRELAY_BUILD_ISOLATION,
     registryAuth: e.PKGRELAY_REGISTRY_AUTH,
     buildTimeoutSeconds: e.PKGRELAY_BUILD_TIMEOUT_SECONDS,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { JobStatus } from './job-status.js';
 import { DigestRecord, ProvenanceStatement } from '../provenance/provenance-statement.js';
+import { PollState } from './poll-state.js';
 import { Badge, RepositoryIndex } from './repository-index.js';
 
 const BASE = 'https://github.com/pkgrelay/pkgrelay/blob/main/schemas/';
@@ -37,6 +38,11 @@ export function statusJsonSchemas(): Record<string, Record<string, unknown>> {
       'digest-record.schema.json',
       'pkgrelay digest record: a published file back to its job (digests/sha256/<hex>.json)',
       DigestRecord,
+    ),
+    'poll-state.schema.json': describe(
+      'poll-state.schema.json',
+      'pkgrelay poll state of an upstream (repos/<repository>/poll.json)',
+      PollState,
     ),
   };
 }

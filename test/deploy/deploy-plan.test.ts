@@ -98,7 +98,7 @@ describe('pkgrelay deploy --dry-run', () => {
       'gcloud pubsub subscriptions update "${BUILD_EVENTS_SUBSCRIPTION}" --min-retry-delay=10s',
       'gcloud pubsub subscriptions update "${DEAD_LETTER_SUBSCRIPTION}" --min-retry-delay=10s',
       `gcloud pubsub subscriptions add-iam-policy-binding "\${WORKER_SUBSCRIPTION}" "--member=serviceAccount:service-\${PROJECT_NUMBER}@gcp-sa-pubsub.iam.gserviceaccount.com" --role=roles/pubsub.subscriber`,
-      `gcloud scheduler jobs create http pkgrelay-reconcile --location=${R} '--schedule=*/30 * * * *' "--uri=\${RECONCILE_URL}" --http-method=POST --oidc-service-account-email=pkgrelay-invoker@${P}.iam.gserviceaccount.com "--oidc-token-audience=\${RECONCILE_URL}"`,
+      `gcloud scheduler jobs create http pkgrelay-reconcile --location=${R} '--schedule=* * * * *' "--uri=\${RECONCILE_URL}" --http-method=POST --oidc-service-account-email=pkgrelay-invoker@${P}.iam.gserviceaccount.com "--oidc-token-audience=\${RECONCILE_URL}"`,
       'echo "Webhook URL: ${WEBHOOK_URL}',
     ];
     let from = 0;
@@ -143,6 +143,7 @@ describe('the role bindings of a deployment', () => {
       ['bucket', bucket, sa('pkgrelay-reconcile'), 'roles/storage.objectAdmin'],
       ['topic', 'pkgrelay-releases', sa('pkgrelay-reconcile'), 'roles/pubsub.publisher'],
       ['project', P, sa('pkgrelay-reconcile'), 'roles/cloudbuild.builds.viewer'],
+      ['secret', 'acme-token', sa('pkgrelay-reconcile'), 'roles/secretmanager.secretAccessor'],
       ['repository', 'pkgrelay', sa('pkgrelay-builds'), 'roles/artifactregistry.writer'],
       ['project', P, sa('pkgrelay-builds'), 'roles/logging.logWriter'],
       ['secret', 'acme-token', sa('pkgrelay-builds'), 'roles/secretmanager.secretAccessor'],

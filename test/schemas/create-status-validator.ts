@@ -9,6 +9,7 @@ export const StatusDocument = [
   'badge',
   'provenance-statement',
   'digest-record',
+  'poll-state',
 ] as const;
 export type StatusDocument = (typeof StatusDocument)[number];
 

@@ -4,6 +4,7 @@ import type { ZodType } from 'zod';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DigestRecord, ProvenanceStatement } from '../../shared/provenance/provenance-statement.js';
 import { JobStatus } from '../../shared/status/job-status.js';
+import { PollState } from '../../shared/status/poll-state.js';
 import { Badge, RepositoryIndex } from '../../shared/status/repository-index.js';
 import { createStatusValidator, type StatusDocument } from './create-status-validator.js';
 
@@ -17,6 +18,7 @@ const READERS: Record<StatusDocument, ZodType> = {
   badge: Badge,
   'provenance-statement': ProvenanceStatement,
   'digest-record': DigestRecord,
+  'poll-state': PollState,
 };
 
 interface Example {
