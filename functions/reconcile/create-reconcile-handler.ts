@@ -1,4 +1,4 @@
-import type { RepositoryConfig } from '../../shared/config/repository-config.js';
+import type { RepositoryProvider } from '../../shared/config/repository-provider.js';
 import { indexObjectPath } from '../../shared/contracts/job-id.js';
 import { UnreadableDocumentError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/log/create-logger.js';
@@ -13,7 +13,7 @@ import type { ReconcileError, ReconcileReport } from './reconcile-report.js';
 import { settleStuckJob } from './settle-stuck-job.js';
 
 export interface ReconcileDeps {
-  repositories: readonly RepositoryConfig[];
+  repositories: RepositoryProvider;
   store: DocumentStore;
   queue: ReleaseQueue;
   upstream: UpstreamTags;
@@ -54,7 +54,8 @@ export function createReconcileHandler({
     const report: ReconcileReport = { enqueued: [], settled: [], errors: [] };
     const wanted = options.repositories?.map((name) => name.toLowerCase());
     const stuckAfterMs = (options.stuckAfterSeconds ?? stuckAfterSeconds) * 1000;
-    for (const repo of repositories) {
+    // A run is rare and walks every repository: it reads the list as stored now.
+    for (const repo of await repositories({ maxAgeMs: 0 })) {
       if (wanted && !wanted.includes(repo.repository.toLowerCase())) continue;
       const log = logger.child({ repository: repo.repository });
       let index: RepositoryIndex | undefined;

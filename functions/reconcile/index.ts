@@ -2,6 +2,7 @@ import { http } from '@google-cloud/functions-framework';
 import { createCloudBuildService } from '../../shared/adapters/create-cloud-build-service.js';
 import { createGcsDocumentStore } from '../../shared/adapters/create-gcs-document-store.js';
 import { createPubSubReleaseQueue } from '../../shared/adapters/create-pubsub-release-queue.js';
+import { openRepositoryProvider } from '../../shared/adapters/open-repository-provider.js';
 import { loadConfig, required } from '../../shared/config/load-config.js';
 import { createLogger } from '../../shared/log/create-logger.js';
 import { createGitUpstreamTags } from '../../shared/upstream/create-git-upstream-tags.js';
@@ -16,8 +17,9 @@ let handler: Handler | undefined;
 
 function createHandler(): Handler {
   const config = loadConfig();
+  const logger = createLogger({ fields: { component: 'reconcile' }, minSeverity: config.logLevel });
   return createReconcileHandler({
-    repositories: config.repositories,
+    repositories: openRepositoryProvider(config, logger),
     store: createGcsDocumentStore({
       bucket: required(config.bucket, 'PKGRELAY_BUCKET'),
       projectId: config.projectId,
@@ -25,7 +27,7 @@ function createHandler(): Handler {
     queue: createPubSubReleaseQueue({ projectId: config.projectId, topic: config.releasesTopic }),
     upstream: createGitUpstreamTags({ upstreamBase: config.upstreamBase }),
     builds: createCloudBuildService({ projectId: config.projectId, endpoint: config.cloudBuildEndpoint }),
-    logger: createLogger({ fields: { component: 'reconcile' }, minSeverity: config.logLevel }),
+    logger,
     buildTimeoutSeconds: config.buildTimeoutSeconds,
   });
 }

@@ -37,7 +37,8 @@ describe('loadConfig', () => {
       releasesTopic: 'pkgrelay-releases',
       upstreamBase: 'https://github.com',
     });
-    expect(config.repositories).toEqual([
+    const served = config.catalog.kind === 'file' ? config.catalog.repositories : [];
+    expect(served).toEqual([
       expect.objectContaining({
         repository: 'Acme/Widgets',
         prereleases: true,
@@ -45,8 +46,8 @@ describe('loadConfig', () => {
         versionPolicy: 'must-match',
       }),
     ]);
-    expect(findRepository(config.repositories, 'acme/WIDGETS')?.repository).toBe('Acme/Widgets');
-    expect(findRepository(config.repositories, 'acme/other')).toBeUndefined();
+    expect(findRepository(served, 'acme/WIDGETS')?.repository).toBe('Acme/Widgets');
+    expect(findRepository(served, 'acme/other')).toBeUndefined();
   });
 
   it('names PKGRELAY_CONFIG when it is missing', () => {
