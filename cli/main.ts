@@ -7,6 +7,7 @@ import { createBackfillCommand } from './commands/backfill.js';
 import { createDemoCommand } from './commands/demo.js';
 import { createDeployCommand } from './commands/deploy.js';
 import { createReconcileCommand } from './commands/reconcile.js';
+import { createRepositoriesCommand } from './commands/repositories.js';
 import { createStartCommand } from './commands/start.js';
 import { createStatusCommand } from './commands/status.js';
 import { createTriggerCommand } from './commands/trigger.js';
@@ -29,6 +30,7 @@ const program = new Command('pkgrelay')
   .addCommand(createBackfillCommand())
   .addCommand(createWebhookCommand())
   .addCommand(createReconcileCommand())
+  .addCommand(createRepositoriesCommand())
   .addCommand(createDeployCommand());
 
 // Commander exits 1 on usage errors; scripts get 2 for those, so every command throws instead.
