@@ -169,6 +169,11 @@ function report(result: EditResult, options: CommonOptions): number {
     progress(
       `${change.op === 'remove' ? 'Removed' : change.op === 'add' ? 'Added' : 'Replaced'} ${change.repository} (generation ${change.generation}, by ${change.by}); served within ${process.env['PKGRELAY_CONFIG_REFRESH_SECONDS'] ?? '30'} s. Recorded in ${result.record}.`,
     );
+  const secret = change.after?.['tokenSecret'];
+  if (typeof secret === 'string')
+    progress(
+      `Builds read ${secret} only once the builds account may: run pkgrelay deploy again, or grant it roles/secretmanager.secretAccessor on that secret.`,
+    );
   return ExitCode.ok;
 }
 
