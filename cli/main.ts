@@ -8,6 +8,7 @@ import { createDemoCommand } from './commands/demo.js';
 import { createDeployCommand } from './commands/deploy.js';
 import { createPollCommand } from './commands/poll.js';
 import { createReconcileCommand } from './commands/reconcile.js';
+import { createRepositoriesCommand } from './commands/repositories.js';
 import { createStartCommand } from './commands/start.js';
 import { createStatusCommand } from './commands/status.js';
 import { createTriggerCommand } from './commands/trigger.js';
@@ -33,6 +34,7 @@ const program = new Command('pkgrelay')
   .addCommand(createReconcileCommand())
   .addCommand(createVerifyCommand())
   .addCommand(createPollCommand())
+  .addCommand(createRepositoriesCommand())
   .addCommand(createDeployCommand());
 
 // Commander exits 1 on usage errors; scripts get 2 for those, so every command throws instead.

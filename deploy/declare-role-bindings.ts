@@ -47,6 +47,7 @@ export function declareRoleBindings(
   const sa = (key: Parameters<ResourceNames['account']>[0]): string => `serviceAccount:${names.account(key)}`;
   const has = (target: FunctionTarget): boolean => functions.includes(target);
   const bucket = { kind: 'bucket', name: names.bucket } as const;
+  const configBucket = { kind: 'bucket', name: names.configBucket } as const;
   const bindings: RoleBinding[] = [];
   const grant = (resource: RoleBinding['resource'], member: string, role: string, why: string): void => {
     bindings.push({ resource, member, role, why });
@@ -139,6 +140,9 @@ export function declareRoleBindings(
   for (const secret of tokenSecrets)
     for (const { account, why } of tokenReaders)
       grant({ kind: 'secret', name: secret }, sa(account), 'roles/secretmanager.secretAccessor', why);
+
+  for (const target of (['webhook', 'worker', 'reconcile'] as const).filter(has))
+    grant(configBucket, sa(target), 'roles/storage.objectViewer', 'reads the served repositories');
 
   const invoked = (['worker', 'buildEvents', 'deadLetter', 'reconcile'] as const).filter(has);
   for (const target of invoked)

@@ -123,7 +123,7 @@ function describeStack(info: StackInfo, root: string): string {
     // At least one space after the label: "function buildEvents" is longer than the column.
     ...Object.entries(info.functions).map(([name, url]) => `  ${`function ${name}`.padEnd(16)} ${url}`),
     '',
-    `Repositories served: ${info.configPath}`,
+    ...describeCatalog(info),
     `Upstream repositories: ${info.upstreamBase}/<owner>/<name>.git`,
     `Function logs: ${info.logsDir}`,
     '',
@@ -139,4 +139,16 @@ function describeStack(info: StackInfo, root: string): string {
     'Press Ctrl-C to stop.',
   ];
   return lines.join('\n');
+}
+
+// The functions read the catalog, not the file: after the first start, edits go through `pkgrelay repositories`.
+function describeCatalog(info: StackInfo): string[] {
+  if (!info.catalog) return [`Repositories served: ${info.configPath}`];
+  const from = info.catalog.seeded
+    ? `seeded now from ${info.configPath}`
+    : `kept from an earlier start; ${info.configPath} was not read`;
+  return [
+    `Repositories served: ${info.catalog.url} (${from})`,
+    '  change them while running: pkgrelay repositories add|remove|list|show (served within 30 s)',
+  ];
 }

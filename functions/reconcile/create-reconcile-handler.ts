@@ -1,4 +1,4 @@
-import type { RepositoryConfig } from '../../shared/config/repository-config.js';
+import type { RepositoryProvider } from '../../shared/config/repository-provider.js';
 import type { Logger } from '../../shared/log/create-logger.js';
 import type { BuildService } from '../../shared/ports/build-service.js';
 import type { DocumentStore } from '../../shared/ports/document-store.js';
@@ -10,7 +10,7 @@ import type { ReconcileReport } from './reconcile-report.js';
 import { reconcileRepository } from './reconcile-repository.js';
 
 export interface ReconcileDeps {
-  repositories: readonly RepositoryConfig[];
+  repositories: RepositoryProvider;
   store: DocumentStore;
   queue: ReleaseQueue;
   upstream: UpstreamTags;
@@ -63,7 +63,10 @@ export function createReconcileHandler({
   const deps = { ...ports, tokens, logger, buildTimeoutSeconds, maxEnqueuePerRepository, clock };
   return async (options = {}) => {
     const wanted = options.repositories?.map((name) => name.toLowerCase());
-    const chosen = repositories.filter((repo) => !wanted || wanted.includes(repo.repository.toLowerCase()));
+    // A run is rare and walks every repository: it reads the list as stored now.
+    const chosen = (await repositories({ maxAgeMs: 0 })).filter(
+      (repo) => !wanted || wanted.includes(repo.repository.toLowerCase()),
+    );
     const run = {
       stuckAfterMs: (options.stuckAfterSeconds ?? stuckAfterSeconds) * 1000,
       force: wanted !== undefined,

@@ -3,6 +3,7 @@ import { createCloudBuildService } from '../../shared/adapters/create-cloud-buil
 import { createGcsDocumentStore } from '../../shared/adapters/create-gcs-document-store.js';
 import { createSecretManagerTokens } from '../../shared/adapters/create-secret-manager-tokens.js';
 import { createPubSubReleaseQueue } from '../../shared/adapters/create-pubsub-release-queue.js';
+import { openRepositoryProvider } from '../../shared/adapters/open-repository-provider.js';
 import { loadConfig, required } from '../../shared/config/load-config.js';
 import { createLogger } from '../../shared/log/create-logger.js';
 import { createGitUpstreamTags } from '../../shared/upstream/create-git-upstream-tags.js';
@@ -17,8 +18,9 @@ let handler: Handler | undefined;
 
 function createHandler(): Handler {
   const config = loadConfig();
+  const logger = createLogger({ fields: { component: 'reconcile' }, minSeverity: config.logLevel });
   return createReconcileHandler({
-    repositories: config.repositories,
+    repositories: openRepositoryProvider(config, logger),
     store: createGcsDocumentStore({
       bucket: required(config.bucket, 'PKGRELAY_BUCKET'),
       projectId: config.projectId,
@@ -35,7 +37,7 @@ function createHandler(): Handler {
     }),
     concurrency: config.pollConcurrency,
     builds: createCloudBuildService({ projectId: config.projectId, endpoint: config.cloudBuildEndpoint }),
-    logger: createLogger({ fields: { component: 'reconcile' }, minSeverity: config.logLevel }),
+    logger,
     buildTimeoutSeconds: config.buildTimeoutSeconds,
   });
 }

@@ -15,7 +15,10 @@ export interface StackInfo {
   index: { url: string };
   webhook: { url: string; secret: string };
   functions: Record<string, string>;
+  /** The repositories file the catalog was seeded from when it had no document yet. */
   configPath: string;
+  /** The served repositories the functions read at run time (PKGRELAY_CONFIG); `seeded` when this start created it. */
+  catalog?: { url: string; seeded: boolean };
   upstreamBase: string;
   dataDir: string;
   logsDir: string;

@@ -23,6 +23,7 @@ import { STACK_FILE, type StackInfo } from './stack-info.js';
 import { startFunction, type RunningFunction } from './start-function.js';
 import { protectSecretsFolder } from './protect-secrets-folder.js';
 import { writePrivateFile } from './write-private-file.js';
+import { seedCatalog } from './seed-catalog.js';
 
 export interface StackOptions {
   /** Where the stack keeps its data, logs, secrets and stack.json (`.pkgrelay` for `npm start`). */
@@ -30,8 +31,13 @@ export interface StackOptions {
   ports?: StackPorts;
   projectId?: string;
   bucket?: string;
+  /** The private bucket holding the served repositories; default `pkgrelay-config`. */
+  configBucket?: string;
   registryRepository?: string;
-  /** The repositories file; default `<rootDir>/repositories.json`, created empty. */
+  /**
+   * The repositories file; default `<rootDir>/repositories.json`, created empty. It seeds the catalog
+   * object the functions read (gs://<configBucket>/repositories.json) when that has no document yet.
+   */
   configPath?: string;
   /**
    * Where upstream repositories live; default `<rootDir>/upstreams` (holding `<owner>/<name>.git`) served
@@ -152,11 +158,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       { publicBase: storage.url },
     );
 
+    const catalog = await seedCatalog(
+      storageClient.bucket(options.configBucket ?? 'pkgrelay-config'),
+      configPath,
+    );
+
     const registryUrl = registry.repositoryUrl(projectId, options.registryRepository ?? 'pkgrelay');
     const env: Record<string, string> = {
       PKGRELAY_PROJECT_ID: projectId,
       GOOGLE_CLOUD_PROJECT: projectId,
-      PKGRELAY_CONFIG: configPath,
+      PKGRELAY_CONFIG: catalog.url,
       PKGRELAY_UPSTREAM_BASE: options.upstreamBase ?? upstreams?.url ?? '',
       PKGRELAY_WEBHOOK_SECRETS: webhookSecret,
       PKGRELAY_BUCKET: bucket,
@@ -230,6 +241,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       webhook: { url: urls['webhook'] ?? '', secret: webhookSecret },
       functions: urls,
       configPath,
+      catalog,
       upstreamBase: env['PKGRELAY_UPSTREAM_BASE'] ?? '',
       dataDir,
       logsDir,

@@ -120,6 +120,17 @@ describe('pkgrelay deploy --dry-run', () => {
     expect(script).not.toContain('pkgrelay-reconcile');
     expect(script).not.toContain('pkgrelay-dead-letter ');
   });
+  it('keeps the served repositories in a private bucket, seeded once, never replaced by a redeploy', async () => {
+    const script = await dryRun([]);
+    const config = `gs://${P}-pkgrelay-config`;
+    expect(script).toContain(
+      `gcloud storage buckets create ${config} --location=${R} --uniform-bucket-level-access --public-access-prevention`,
+    );
+    expect(script).toMatch(
+      new RegExp(`gcloud storage cp \\S+/repositories\\.json ${config}/repositories\\.json --no-clobber`),
+    );
+    expect(script).not.toContain(`add-iam-policy-binding ${config} --member=allUsers`);
+  });
 });
 
 describe('the role bindings of a deployment', () => {
@@ -160,6 +171,9 @@ describe('the role bindings of a deployment', () => {
         'roles/iam.serviceAccountTokenCreator',
       ],
       ['bucket', bucket, 'allUsers', 'roles/storage.objectViewer'],
+      ['bucket', `${P}-pkgrelay-config`, sa('pkgrelay-webhook'), 'roles/storage.objectViewer'],
+      ['bucket', `${P}-pkgrelay-config`, sa('pkgrelay-worker'), 'roles/storage.objectViewer'],
+      ['bucket', `${P}-pkgrelay-config`, sa('pkgrelay-reconcile'), 'roles/storage.objectViewer'],
     ].map(([kind, name, member, role]) => ({ resource: { kind, name }, member, role }));
     expect(bindings).toHaveLength(expected.length);
     for (const binding of expected) expect(bindings).toContainEqual(binding);
@@ -191,7 +205,7 @@ describe('the role bindings of a deployment', () => {
     ]);
   });
 
-  it('give the webhook only its topic and its secret, and the builds only their repository, logs and token secrets', () => {
+  it('give the webhook only its topic, its secret and the served repositories, and the builds only their repository, logs and token secrets', () => {
     const bindings = readRoleBindings(createDeployPlan(options()));
     const of = (id: string): string[] =>
       bindings
@@ -201,6 +215,7 @@ describe('the role bindings of a deployment', () => {
     expect(of('pkgrelay-webhook')).toEqual([
       'roles/pubsub.publisher on topic pkgrelay-releases',
       'roles/secretmanager.secretAccessor on secret pkgrelay-webhook-secret',
+      `roles/storage.objectViewer on bucket ${P}-pkgrelay-config`,
     ]);
     expect(of('pkgrelay-builds')).toEqual([
       'roles/artifactregistry.writer on repository pkgrelay',
@@ -244,7 +259,7 @@ describe('the functions of a deployment', () => {
       );
       expect(env).toMatchObject({
         PKGRELAY_PROJECT_ID: P,
-        PKGRELAY_CONFIG: '/workspace/pkgrelay.repositories.json',
+        PKGRELAY_CONFIG: `gs://${P}-pkgrelay-config/repositories.json`,
         PKGRELAY_BUCKET: bucket,
         PKGRELAY_REGISTRY_URL: `https://${R}-python.pkg.dev/${P}/pkgrelay/`,
         PKGRELAY_REGISTRY_AUTH: 'google',

@@ -133,7 +133,7 @@ describe('pkgrelay against the local stack (compiled CLI as a child process)', (
     const failed = await cli('trigger', 'octo-org/unknown', 'v1.0.0', '--json');
     expect(failed.code, failed.stderr).toBe(1);
     expect(failed.stderr).toMatch(
-      /failed after .*: NOT_CONFIGURED: octo-org\/unknown is not in the repositories file/,
+      /failed after .*: NOT_CONFIGURED: octo-org\/unknown is not in the served repositories/,
     );
     expect(json<JobStatus>(failed.stdout).error?.code).toBe('NOT_CONFIGURED');
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createReconcileHandler } from '../../../functions/reconcile/create-reconcile-handler.js';
 import type { RepositoryConfig } from '../../../shared/config/repository-config.js';
+import { fixedRepositories } from '../../../shared/config/repository-provider.js';
 import { indexObjectPath, jobObjectPath, pollStateObjectPath } from '../../../shared/contracts/job-id.js';
 import { provenanceObjectPath } from '../../../shared/provenance/provenance-paths.js';
 import { createLogger } from '../../../shared/log/create-logger.js';
@@ -74,7 +75,7 @@ async function setup({
   const asked: string[] = [];
   const logs: Array<Record<string, unknown>> = [];
   const handle = createReconcileHandler({
-    repositories,
+    repositories: fixedRepositories(repositories),
     store,
     queue,
     upstream: upstream ?? { list: async () => tags },

@@ -38,7 +38,8 @@ describe('loadConfig', () => {
       releasesTopic: 'pkgrelay-releases',
       upstreamBase: 'https://github.com',
     });
-    expect(config.repositories).toEqual([
+    const served = config.catalog.kind === 'file' ? config.catalog.repositories : [];
+    expect(served).toEqual([
       expect.objectContaining({
         repository: 'Acme/Widgets',
         prereleases: true,
@@ -46,8 +47,8 @@ describe('loadConfig', () => {
         versionPolicy: 'must-match',
       }),
     ]);
-    expect(findRepository(config.repositories, 'acme/WIDGETS')?.repository).toBe('Acme/Widgets');
-    expect(findRepository(config.repositories, 'acme/other')).toBeUndefined();
+    expect(findRepository(served, 'acme/WIDGETS')?.repository).toBe('Acme/Widgets');
+    expect(findRepository(served, 'acme/other')).toBeUndefined();
   });
 
   it('names PKGRELAY_CONFIG when it is missing', () => {
@@ -110,7 +111,8 @@ describe('loadConfig', () => {
   it('reads a poll interval and what to do with existing tags', () => {
     const text =
       '{"repositories":[{"repository":"v/sdk","pollInterval":"90s","existingTags":{"latest":3}},{"repository":"v/b","existingTags":"none"}]}';
-    expect(loadConfig(env, files(text)).repositories).toMatchObject([
+    const { catalog } = loadConfig(env, files(text));
+    expect(catalog.kind === 'file' ? catalog.repositories : []).toMatchObject([
       { pollInterval: '90s', existingTags: { latest: 3 } },
       { existingTags: 'none' },
     ]);
