@@ -4,6 +4,7 @@ import { UnreadableDocumentError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/log/create-logger.js';
 import type { BuildService } from '../../shared/ports/build-service.js';
 import type { DocumentStore } from '../../shared/ports/document-store.js';
+import type { JobEvents } from '../../shared/ports/job-events.js';
 import type { ReleaseQueue } from '../../shared/ports/release-queue.js';
 import { describeIssues } from '../../shared/status/describe-issues.js';
 import { RepositoryIndex, type IndexEntry } from '../../shared/status/repository-index.js';
@@ -15,6 +16,8 @@ import { settleStuckJob } from './settle-stuck-job.js';
 export interface ReconcileDeps {
   repositories: readonly RepositoryConfig[];
   store: DocumentStore;
+  /** Where each transition is announced; unset, none is. */
+  events?: JobEvents | undefined;
   queue: ReleaseQueue;
   upstream: UpstreamTags;
   builds: Pick<BuildService, 'get'>;
@@ -41,6 +44,7 @@ export interface ReconcileOptions {
 export function createReconcileHandler({
   repositories,
   store,
+  events,
   queue,
   upstream,
   builds,
@@ -72,7 +76,7 @@ export function createReconcileHandler({
       for (const entry of stuck) {
         try {
           const settled = await settleStuckJob(
-            { store, builds, buildTimeoutSeconds, clock, logger: log },
+            { store, events, builds, buildTimeoutSeconds, clock, logger: log },
             { repository: repo.repository, tag: entry.tag },
             { attempt: entry.attempt, state: entry.state, buildId: entry.buildId ?? '' },
           );

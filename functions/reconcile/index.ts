@@ -5,6 +5,7 @@ import { createPubSubReleaseQueue } from '../../shared/adapters/create-pubsub-re
 import { loadConfig, required } from '../../shared/config/load-config.js';
 import { createLogger } from '../../shared/log/create-logger.js';
 import { createGitUpstreamTags } from '../../shared/upstream/create-git-upstream-tags.js';
+import { createPubSubJobEvents } from '../../shared/adapters/create-pubsub-job-events.js';
 import { createReconcileHandler, type ReconcileOptions } from './create-reconcile-handler.js';
 import type { ReconcileReport } from './reconcile-report.js';
 import { readReconcileOptions } from './read-reconcile-options.js';
@@ -22,6 +23,7 @@ function createHandler(): Handler {
       bucket: required(config.bucket, 'PKGRELAY_BUCKET'),
       projectId: config.projectId,
     }),
+    events: createPubSubJobEvents({ projectId: config.projectId, topic: config.jobEventsTopic }),
     queue: createPubSubReleaseQueue({ projectId: config.projectId, topic: config.releasesTopic }),
     upstream: createGitUpstreamTags({ upstreamBase: config.upstreamBase }),
     builds: createCloudBuildService({ projectId: config.projectId, endpoint: config.cloudBuildEndpoint }),

@@ -15,6 +15,7 @@ import {
 import type { Logger } from '../../shared/log/create-logger.js';
 import type { BuildService } from '../../shared/ports/build-service.js';
 import type { DocumentStore } from '../../shared/ports/document-store.js';
+import type { JobEvents } from '../../shared/ports/job-events.js';
 import type { PublishedFiles } from '../../shared/ports/published-files.js';
 import { readPubSubEvent, type PubSubMessage } from '../../shared/pubsub/read-pubsub-event.js';
 import { applyBuildOutcome } from '../../shared/status/apply-build-outcome.js';
@@ -23,7 +24,7 @@ import { isFinal, JobStatus } from '../../shared/status/job-status.js';
 import { blankJob } from '../../shared/status/blank-job.js';
 import { transitionJob } from '../../shared/status/transition-job.js';
 import { updateDocument } from '../../shared/status/update-document.js';
-import { updateJob } from '../../shared/status/update-job.js';
+import { updateAnnouncedJob } from '../../shared/status/update-announced-job.js';
 import { findAttemptBuild } from './find-attempt-build.js';
 
 export type WorkerConfig = Pick<
@@ -43,6 +44,8 @@ export interface WorkerDeps {
   store: DocumentStore;
   builds: BuildService;
   registry: PublishedFiles;
+  /** Where each transition is announced; unset, none is. */
+  events?: JobEvents | undefined;
   logger: Logger;
   clock?: () => Date;
   /** Names this instance in the leases it takes. */
@@ -75,6 +78,7 @@ export function createWorkerHandler({
   store,
   builds,
   registry,
+  events,
   logger,
   clock = () => new Date(),
   holder = `worker-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
@@ -140,8 +144,9 @@ export function createWorkerHandler({
 
     let claim = { action: 'leave', reason: 'not decided' } as ClaimDecision;
     const tryClaim = () =>
-      updateJob(
+      updateAnnouncedJob(
         store,
+        events,
         id,
         (current) => {
           claim = decideClaim(current, { force: request.force ?? false, messageId }, clock());
@@ -230,8 +235,9 @@ export function createWorkerHandler({
       throw new TransientError('Unable to start the Cloud Build', error);
     });
     let recorded = '';
-    await updateJob(
+    await updateAnnouncedJob(
       store,
+      events,
       id,
       (current) => {
         recorded = current?.build?.id ?? '';
@@ -258,8 +264,9 @@ export function createWorkerHandler({
   /** Applies `change` only while this worker still holds the claim; false when it lost it. */
   async function whileHeld({ id, attempt }: Claim, change: (job: JobStatus) => JobStatus): Promise<boolean> {
     let held = false;
-    await updateJob(
+    await updateAnnouncedJob(
       store,
+      events,
       id,
       (current) => {
         held = isHeld(current, attempt);
@@ -353,8 +360,9 @@ export function createWorkerHandler({
 
   async function recordFailure(request: ReleaseRequest, code: ErrorCode, message: string): Promise<void> {
     const id = { repository: request.repository, tag: request.tag };
-    await updateJob(
+    await updateAnnouncedJob(
       store,
+      events,
       id,
       (current) => {
         // A job that exists keeps its own story; a refused request only writes where nothing is.

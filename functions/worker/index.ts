@@ -4,6 +4,7 @@ import { createLogger } from '../../shared/log/create-logger.js';
 import { createGcsDocumentStore } from '../../shared/adapters/create-gcs-document-store.js';
 import { createCloudBuildService } from '../../shared/adapters/create-cloud-build-service.js';
 import { createRegistryLookup } from '../../shared/adapters/create-registry-lookup.js';
+import { createPubSubJobEvents } from '../../shared/adapters/create-pubsub-job-events.js';
 import { createWorkerHandler } from './create-worker-handler.js';
 
 const config = loadConfig();
@@ -17,6 +18,7 @@ const handle = createWorkerHandler({
   }),
   builds: createCloudBuildService({ projectId: config.projectId, endpoint: config.cloudBuildEndpoint }),
   registry: createRegistryLookup({ repositoryUrl: registryUrl, auth: config.registryAuth }),
+  events: createPubSubJobEvents({ projectId: config.projectId, topic: config.jobEventsTopic }),
   logger,
 });
 

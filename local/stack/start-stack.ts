@@ -20,6 +20,7 @@ import { STACK_FILE, type StackInfo } from './stack-info.js';
 import { startFunction, type RunningFunction } from './start-function.js';
 import { protectSecretsFolder } from './protect-secrets-folder.js';
 import { writePrivateFile } from './write-private-file.js';
+import { readSecretsEnvironment } from './read-secrets-environment.js';
 
 export interface StackOptions {
   /** Where the stack keeps its data, logs, secrets and stack.json (`.pkgrelay` for `npm start`). */
@@ -160,6 +161,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       METADATA_SERVER_DETECTION: 'none',
       ...options.functionEnv,
     };
+    // The notifier alone reads its secrets, from the secrets folder as Cloud Functions maps them from Secret Manager.
+    const notifierEnv = { ...env, ...(await readSecretsEnvironment(secretsDir)) };
     const root = findPackageRoot();
     const names = options.functions ?? Object.keys(FUNCTION_SPECS);
     const running = await Promise.all(
@@ -170,7 +173,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         const fn = await startFunction(
           { ...spec, source: join(root, spec.source) },
           {
-            env,
+            env: name === 'notifier' ? notifierEnv : env,
             logFile: join(logsDir, `${name}.log`),
             ...(ports.functions[name] ? { port: ports.functions[name] } : {}),
           },
@@ -193,6 +196,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         projectId,
         releasesTopic,
         buildEventsTopic: NotificationTopic,
+        jobEventsTopic: JOB_EVENTS_TOPIC,
         functionUrls: urls,
         // Local pushes to a dead function come back about once a second: 10 attempts outlast a restart.
         maxDeliveryAttempts: options.maxDeliveryAttempts ?? 10,
@@ -207,6 +211,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         topic: releasesTopic,
         deadLetterTopic: `${releasesTopic}-dead-letter`,
         buildEventsTopic: NotificationTopic,
+        jobEventsTopic: JOB_EVENTS_TOPIC,
       },
       storage: { host: storage.url, bucket },
       statusPage: { url: statusPage.url },
@@ -235,6 +240,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     throw error;
   }
 }
+
+const JOB_EVENTS_TOPIC = 'pkgrelay-job-events';
 
 async function readOrCreateSecret(path: string): Promise<string> {
   try {

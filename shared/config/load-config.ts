@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { repositoryKey } from '../contracts/repository-name.js';
 import { parseWebhookSecrets } from './read-webhook-secrets.js';
+import type { Notifications } from './notification-config.js';
 import { RepositoriesFile, type RepositoryConfig } from './repository-config.js';
 
 const booleanFlag = z
@@ -21,6 +22,7 @@ const Environment = z.object({
   PKGRELAY_WEBHOOK_SECRETS: secretsList.optional(),
   PKGRELAY_RELEASES_TOPIC: z.string().default('pkgrelay-releases'),
   PKGRELAY_BUILD_EVENTS_TOPIC: z.string().default('cloud-builds'),
+  PKGRELAY_JOB_EVENTS_TOPIC: z.string().default('pkgrelay-job-events'),
   PKGRELAY_BUCKET: z.string().min(3).optional(),
   PKGRELAY_REGISTRY_URL: z.url().optional(),
   PKGRELAY_CLOUDBUILD_ENDPOINT: z.url().optional(),
@@ -37,10 +39,14 @@ export interface Config {
   region: string;
   configPath: string;
   repositories: readonly RepositoryConfig[];
+  /** The repositories file's `notifications`: no endpoints when it has none. */
+  notifications: Notifications;
   upstreamBase: string;
   webhookSecrets: readonly string[];
   releasesTopic: string;
   buildEventsTopic: string;
+  /** Where every job transition is published (the notifier's topic). */
+  jobEventsTopic: string;
   bucket: string | undefined;
   registryUrl: string | undefined;
   cloudBuildEndpoint: string | undefined;
@@ -72,11 +78,12 @@ export function loadConfig(
     projectId,
     region: e.PKGRELAY_REGION,
     configPath: e.PKGRELAY_CONFIG,
-    repositories: readRepositories(e.PKGRELAY_CONFIG, readFile),
+    ...readConfigFile(e.PKGRELAY_CONFIG, readFile),
     upstreamBase: e.PKGRELAY_UPSTREAM_BASE.replace(/\/+$/, ''),
     webhookSecrets: e.PKGRELAY_WEBHOOK_SECRETS ?? [],
     releasesTopic: e.PKGRELAY_RELEASES_TOPIC,
     buildEventsTopic: e.PKGRELAY_BUILD_EVENTS_TOPIC,
+    jobEventsTopic: e.PKGRELAY_JOB_EVENTS_TOPIC,
     bucket: e.PKGRELAY_BUCKET,
     registryUrl: e.PKGRELAY_REGISTRY_URL && withTrailingSlash(e.PKGRELAY_REGISTRY_URL),
     cloudBuildEndpoint: e.PKGRELAY_CLOUDBUILD_ENDPOINT,
@@ -102,6 +109,14 @@ export function readRepositories(
   path: string,
   readFile: (path: string) => string = (file) => readFileSync(file, 'utf8'),
 ): RepositoryConfig[] {
+  return readConfigFile(path, readFile).repositories;
+}
+
+/** The whole repositories file: the repositories and where notifications go. */
+export function readConfigFile(
+  path: string,
+  readFile: (path: string) => string = (file) => readFileSync(file, 'utf8'),
+): { repositories: RepositoryConfig[]; notifications: Notifications } {
   let text: string;
   try {
     text = readFile(path);
@@ -131,7 +146,10 @@ export function readRepositories(
       duplicates.map((name) => `repositories: "${name}" is listed twice; keep one entry`),
     );
   }
-  return parsed.data.repositories;
+  return {
+    repositories: parsed.data.repositories,
+    notifications: parsed.data.notifications ?? { endpoints: [] },
+  };
 }
 
 // Names an entry by its repository (and a package by its name) rather than its index, so the error points at the right line.

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ErrorCode } from '../errors.js';
 import { RequestSource } from '../contracts/release-request.js';
+import { UpstreamDrift, UpstreamSource } from './upstream-source.js';
 
 export const JobState = ['queued', 'building', 'published', 'skipped', 'failed'] as const;
 export type JobState = (typeof JobState)[number];
@@ -84,6 +85,28 @@ export const JobStatus = z.object({
       logTail: z.string().optional(),
     })
     .optional(),
+  upstream: UpstreamSource.optional().describe('What the tag pointed to when this attempt fetched it'),
+  drift: UpstreamDrift.optional().describe('Reconcile saw the tag move or vanish upstream after this build'),
+  replaces: z
+    .object({
+      attempt: z.number().int().positive(),
+      state: z.enum(JobState),
+      commit: z.string().optional(),
+      drift: UpstreamDrift.optional(),
+    })
+    .optional()
+    .describe('The attempt a forced run replaces, with the commit that attempt was built from'),
+  existingFiles: z
+    .array(
+      z.object({
+        filename: z.string(),
+        sha256: z.string(),
+        publishedBy: z.enum(['pkgrelay', 'outside']),
+        tag: z.string().optional().describe('The job that published it, when pkgrelay did'),
+      }),
+    )
+    .optional()
+    .describe('Files of this version the registry held before any build ran, told apart by their sha256'),
   history: z.array(
     z.object({
       state: z.enum(JobState),

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 
-export type StatusDocument = 'job-status' | 'repository-index' | 'badge';
+export type StatusDocument = 'job-status' | 'repository-index' | 'badge' | 'job-event';
 
 /** Validates documents against the committed files in `schemas/`; returns the errors, empty when valid. */
 export async function createStatusValidator(): Promise<(kind: StatusDocument, data: unknown) => string[]> {
@@ -11,7 +11,7 @@ export async function createStatusValidator(): Promise<(kind: StatusDocument, da
   addFormats.default(ajv);
   const dir = join(import.meta.dirname, '..', '..', 'schemas');
   const validators = new Map<StatusDocument, ReturnType<typeof ajv.compile>>();
-  for (const kind of ['job-status', 'repository-index', 'badge'] as const) {
+  for (const kind of ['job-status', 'repository-index', 'badge', 'job-event'] as const) {
     validators.set(kind, ajv.compile(JSON.parse(await readFile(join(dir, `${kind}.schema.json`), 'utf8'))));
   }
   return (kind, data) => {
