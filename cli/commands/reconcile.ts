@@ -29,7 +29,7 @@ export function createReconcileCommand(): Command {
       'look up jobs in flight this long (default: the build timeout and 5 min)',
       parseSeconds,
     )
-    .option('--json', 'print {enqueued, settled, errors} on stdout')
+    .option('--json', 'print {enqueued, settled, drifted, errors} on stdout')
     .addHelpText(
       'after',
       `
@@ -75,6 +75,11 @@ function describe({ status, report }: ReconcileAnswer): string {
   for (const entry of report.settled)
     lines.push(
       `  settled  ${entry.repository} ${entry.tag}: ${entry.from} → ${entry.to} (build ${entry.buildId} ${entry.buildStatus})`,
+    );
+  // A report from an older reconcile has no drift.
+  for (const entry of report.drifted ?? [])
+    lines.push(
+      `  drifted  ${entry.repository} ${entry.tag}: built from ${entry.recordedCommit}, ${entry.kind === 'moved' ? `now ${entry.upstreamCommit ?? ''}` : 'deleted upstream'}; not rebuilt`,
     );
   for (const entry of report.errors)
     lines.push(

@@ -8,9 +8,11 @@ import type { JobEvents } from '../../shared/ports/job-events.js';
 import type { ReleaseQueue } from '../../shared/ports/release-queue.js';
 import { describeIssues } from '../../shared/status/describe-issues.js';
 import { RepositoryIndex, type IndexEntry } from '../../shared/status/repository-index.js';
+import type { UpstreamTagCommits } from '../../shared/upstream/upstream-tag-commits.js';
 import type { UpstreamTags } from '../../shared/upstream/upstream-tags.js';
 import { enqueueMissingTags } from './enqueue-missing-tags.js';
 import type { ReconcileError, ReconcileReport } from './reconcile-report.js';
+import { reportUpstreamDrift } from './report-upstream-drift.js';
 import { settleStuckJob } from './settle-stuck-job.js';
 
 export interface ReconcileDeps {
@@ -20,6 +22,8 @@ export interface ReconcileDeps {
   events?: JobEvents | undefined;
   queue: ReleaseQueue;
   upstream: UpstreamTags;
+  /** Where the commits of upstream tags are read, to notice a tag that moved; unset, drift is not looked for. */
+  tagCommits?: UpstreamTagCommits | undefined;
   builds: Pick<BuildService, 'get'>;
   logger: Logger;
   buildTimeoutSeconds: number;
@@ -47,6 +51,7 @@ export function createReconcileHandler({
   events,
   queue,
   upstream,
+  tagCommits,
   builds,
   logger,
   buildTimeoutSeconds,
@@ -55,7 +60,7 @@ export function createReconcileHandler({
   clock = () => new Date(),
 }: ReconcileDeps): (options?: ReconcileOptions) => Promise<ReconcileReport> {
   return async (options = {}) => {
-    const report: ReconcileReport = { enqueued: [], settled: [], errors: [] };
+    const report: ReconcileReport = { enqueued: [], settled: [], drifted: [], errors: [] };
     const wanted = options.repositories?.map((name) => name.toLowerCase());
     const stuckAfterMs = (options.stuckAfterSeconds ?? stuckAfterSeconds) * 1000;
     for (const repo of repositories) {
@@ -92,6 +97,15 @@ export function createReconcileHandler({
         log.info('private upstream: its tags are not listed without a token', {});
         continue;
       }
+      if (tagCommits) {
+        const drift = await reportUpstreamDrift(
+          { store, events, tagCommits, clock, logger: log },
+          repo,
+          index,
+        );
+        report.drifted.push(...drift.drifted);
+        report.errors.push(...drift.errors);
+      }
       const { enqueued, errors } = await enqueueMissingTags(
         { store, queue, upstream, logger: log, clock, maxPerRepository: maxEnqueuePerRepository },
         repo,
@@ -104,6 +118,7 @@ export function createReconcileHandler({
     logger.info('reconcile done', {
       enqueued: report.enqueued.length,
       settled: report.settled.length,
+      drifted: report.drifted.length,
       errors: report.errors.length,
     });
     return report;

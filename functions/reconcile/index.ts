@@ -4,6 +4,7 @@ import { createGcsDocumentStore } from '../../shared/adapters/create-gcs-documen
 import { createPubSubReleaseQueue } from '../../shared/adapters/create-pubsub-release-queue.js';
 import { loadConfig, required } from '../../shared/config/load-config.js';
 import { createLogger } from '../../shared/log/create-logger.js';
+import { createGitTagCommits } from '../../shared/upstream/create-git-tag-commits.js';
 import { createGitUpstreamTags } from '../../shared/upstream/create-git-upstream-tags.js';
 import { createPubSubJobEvents } from '../../shared/adapters/create-pubsub-job-events.js';
 import { createReconcileHandler, type ReconcileOptions } from './create-reconcile-handler.js';
@@ -26,6 +27,7 @@ function createHandler(): Handler {
     events: createPubSubJobEvents({ projectId: config.projectId, topic: config.jobEventsTopic }),
     queue: createPubSubReleaseQueue({ projectId: config.projectId, topic: config.releasesTopic }),
     upstream: createGitUpstreamTags({ upstreamBase: config.upstreamBase }),
+    tagCommits: createGitTagCommits({ upstreamBase: config.upstreamBase }),
     builds: createCloudBuildService({ projectId: config.projectId, endpoint: config.cloudBuildEndpoint }),
     logger: createLogger({ fields: { component: 'reconcile' }, minSeverity: config.logLevel }),
     buildTimeoutSeconds: config.buildTimeoutSeconds,

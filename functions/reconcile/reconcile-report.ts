@@ -22,7 +22,7 @@ export interface SettledJob {
 export interface ReconcileError {
   repository: string;
   tag?: string;
-  stage: 'upstream' | 'index' | 'enqueue' | 'settle';
+  stage: 'upstream' | 'index' | 'enqueue' | 'settle' | 'drift';
   message: string;
 }
 
@@ -30,5 +30,15 @@ export interface ReconcileError {
 export interface ReconcileReport {
   enqueued: EnqueuedTag[];
   settled: SettledJob[];
+  /** Published or skipped tags that now point at another commit upstream, or are gone. */
+  drifted: DriftedTag[];
   errors: ReconcileError[];
+}
+
+export interface DriftedTag {
+  repository: string;
+  tag: string;
+  kind: 'moved' | 'deleted';
+  recordedCommit: string;
+  upstreamCommit?: string;
 }

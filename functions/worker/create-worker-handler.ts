@@ -22,6 +22,8 @@ import { applyBuildOutcome } from '../../shared/status/apply-build-outcome.js';
 import { decideClaim, type ClaimDecision } from '../../shared/status/decide-claim.js';
 import { isFinal, JobStatus } from '../../shared/status/job-status.js';
 import { blankJob } from '../../shared/status/blank-job.js';
+import { findRecordedFiles } from '../../shared/status/find-recorded-files.js';
+import { judgeExistingFiles } from '../../shared/status/judge-existing-files.js';
 import { transitionJob } from '../../shared/status/transition-job.js';
 import { updateDocument } from '../../shared/status/update-document.js';
 import { updateAnnouncedJob } from '../../shared/status/update-announced-job.js';
@@ -143,6 +145,8 @@ export function createWorkerHandler({
     const version = resolved.data.version.normalized;
 
     let claim = { action: 'leave', reason: 'not decided' } as ClaimDecision;
+    // The attempt a forced claim replaces: its artifacts vouch for files already in the registry.
+    let previous: JobStatus | undefined;
     const tryClaim = () =>
       updateAnnouncedJob(
         store,
@@ -151,6 +155,7 @@ export function createWorkerHandler({
         (current) => {
           claim = decideClaim(current, { force: request.force ?? false, messageId }, clock());
           if (claim.action !== 'claim') return { keep: true };
+          previous = claim.takeover ? undefined : current;
           return { write: claimedJob(current, request, messageId, pkg, version, claim) };
         },
         clock,
@@ -180,11 +185,20 @@ export function createWorkerHandler({
     const files = await registry.list(name, version).catch((error: unknown) => {
       throw new TransientError(`Unable to ask the registry for ${name} ${version}`, error);
     });
-    if (files.some((file) => file.endsWith('.whl')) && files.some((file) => file.endsWith('.tar.gz'))) {
-      const reason = `${name} ${version} is already in the registry (${files.join(', ')}); no build ran`;
+    const has = (suffix: string): boolean => files.some((file) => file.filename.endsWith(suffix));
+    if (has('.whl') && has('.tar.gz')) {
+      const recorded = await findRecordedFiles(store, repo.repository, version, previous ? [previous] : []);
+      const judged = judgeExistingFiles(name, version, files, recorded);
+      const reason = judged.reason + describeMovedTag(claimed.job.replaces);
       const done = await whileHeld(held, (current) => {
         const { lease: _lease, ...job } = current;
-        return transitionJob(job, 'skipped', clock(), { reason }, reason);
+        return transitionJob(
+          job,
+          'skipped',
+          clock(),
+          { reason, existingFiles: judged.existingFiles },
+          reason,
+        );
       });
       if (!done) return lost(held, log);
       log.info('job skipped', { reason });
@@ -204,6 +218,8 @@ export function createWorkerHandler({
       registryAuth: config.registryAuth,
       timeoutSeconds: config.buildTimeoutSeconds,
       serviceAccount: config.buildServiceAccount,
+      // Files of this version are published: the build may only add to them from the very same commit.
+      expectCommit: files.length > 0 ? claimed.job.replaces?.commit : undefined,
     });
     if (claim.takeover) {
       // The worker before this one may have died between creating its build and recording it.
@@ -338,6 +354,7 @@ export function createWorkerHandler({
     if (current && claim.takeover) {
       return transitionJob(current, 'queued', now, { lease: leaseFrom(now) }, claim.note);
     }
+    const replaces = current && replacedAttempt(current);
     const base = blankJob({ repository: pkg.repository, tag: request.tag }, now, {
       version,
       attempt: claim.attempt,
@@ -353,8 +370,11 @@ export function createWorkerHandler({
         lease: leaseFrom(now),
         ...(pkg.distributionName ? { distribution: pkg.distributionName } : {}),
         ...(pkg.name ? { package: pkg.name } : {}),
+        ...(replaces ? { replaces } : {}),
       },
-      claim.note,
+      replaces?.commit
+        ? `${claim.note}, replacing attempt ${replaces.attempt} built from ${replaces.commit}`
+        : claim.note,
     );
   }
 
@@ -398,6 +418,25 @@ export function createWorkerHandler({
     logger.warn('malformed release request recorded and acknowledged', { messageId, reason });
     return { outcome: 'rejected', reason };
   }
+}
+
+// What a forced run replaces: the last attempt, with the last commit any attempt was built from.
+function replacedAttempt(current: JobStatus): NonNullable<JobStatus['replaces']> {
+  const commit = current.upstream?.commit ?? current.replaces?.commit;
+  const drift = current.drift ?? current.replaces?.drift;
+  return {
+    attempt: current.attempt,
+    state: current.state,
+    ...(commit ? { commit } : {}),
+    ...(drift ? { drift } : {}),
+  };
+}
+
+function describeMovedTag(replaces: JobStatus['replaces']): string {
+  const drift = replaces?.drift;
+  if (!drift) return '';
+  const now = drift.kind === 'moved' ? `now points at ${drift.upstreamCommit}` : 'was deleted upstream';
+  return `; the tag ${now} but ${drift.recordedCommit} was built: the version is not rebuilt, tag a new one`;
 }
 
 // The name the registry is asked about before a build: the configured one, else a guess (a package of several: its folder's).

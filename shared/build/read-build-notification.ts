@@ -4,6 +4,8 @@ import { ErrorCode } from '../errors.js';
 import { Artifact, type JobWarning } from '../status/job-status.js';
 import { stripTerminalControls } from '../text/strip-terminal-controls.js';
 import { readStepWarnings } from './read-step-warnings.js';
+import { readFetchedSource } from './read-fetched-source.js';
+import type { UpstreamSource } from '../status/upstream-source.js';
 
 export const BuildStatus = [
   'STATUS_UNKNOWN',
@@ -72,6 +74,8 @@ export interface BuildNotification {
   failureDetail: string | undefined;
   /** What the check step reported without failing; empty when nothing (or no check ran). */
   warnings: JobWarning[];
+  /** The commit and tree the fetch step checked out, once it has run. */
+  upstream: UpstreamSource | undefined;
   /** When the build was created, if the resource says so (orders a job's builds). */
   createTime: string | undefined;
   tags: string[];
@@ -107,6 +111,7 @@ export function readBuild(json: unknown): BuildNotification | undefined {
   const artifacts = Artifacts.safeParse(
     (outputs[uploadIndex] as { artifacts?: unknown } | undefined)?.artifacts,
   );
+  const fetchIndex = steps.findIndex((step) => step.id === ('fetch' satisfies StepId));
   const checkIndex = steps.findIndex((step) => step.id === ('check' satisfies StepId));
   const stepError = StepError.safeParse((outputs[failedIndex] as { error?: unknown } | undefined)?.error);
   return {
@@ -120,6 +125,7 @@ export function readBuild(json: unknown): BuildNotification | undefined {
     artifacts: artifacts.success ? artifacts.data : undefined,
     failureDetail: build.failureInfo?.detail ?? build.statusDetail ?? undefined,
     warnings: readStepWarnings(outputs[checkIndex]),
+    upstream: readFetchedSource(outputs[fetchIndex]),
     createTime: timeOf(build.createTime),
     tags: build.tags ?? [],
     serviceAccount: build.serviceAccount ?? undefined,

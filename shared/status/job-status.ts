@@ -14,6 +14,13 @@ export const Artifact = z.object({
   kind: z.enum(['sdist', 'wheel']),
   /** False when the registry already held this file and the upload skipped it. */
   uploaded: z.boolean(),
+  builtSha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional()
+    .describe(
+      "This build's digest of the file, when the registry holds another one (sha256): not this build's",
+    ),
   tags: z
     .array(z.string())
     .optional()

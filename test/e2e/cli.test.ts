@@ -157,6 +157,6 @@ describe('pkgrelay against the local stack (compiled CLI as a child process)', (
   it('reconcile finds nothing to do once every tag has a job', async () => {
     const run = await cli('reconcile', '--json');
     expect(run.code, run.stderr).toBe(0);
-    expect(json(run.stdout)).toEqual({ enqueued: [], settled: [], errors: [] });
+    expect(json(run.stdout)).toEqual({ enqueued: [], settled: [], drifted: [], errors: [] });
   });
 });
