@@ -218,8 +218,9 @@ export function createWorkerHandler({
       registryAuth: config.registryAuth,
       timeoutSeconds: config.buildTimeoutSeconds,
       serviceAccount: config.buildServiceAccount,
-      // Files of this version are published: the build may only add to them from the very same commit.
-      expectCommit: files.length > 0 ? claimed.job.replaces?.commit : undefined,
+      // A version published before, or with files in the registry: a build may only come from that same commit.
+      expectCommit:
+        claimed.job.replaces?.publishedFrom ?? (files.length > 0 ? claimed.job.replaces?.commit : undefined),
     });
     if (claim.takeover) {
       // The worker before this one may have died between creating its build and recording it.
@@ -424,10 +425,13 @@ export function createWorkerHandler({
 function replacedAttempt(current: JobStatus): NonNullable<JobStatus['replaces']> {
   const commit = current.upstream?.commit ?? current.replaces?.commit;
   const drift = current.drift ?? current.replaces?.drift;
+  const ended = current.state === 'published' || current.state === 'skipped';
+  const publishedFrom = ended ? current.upstream?.commit : current.replaces?.publishedFrom;
   return {
     attempt: current.attempt,
     state: current.state,
     ...(commit ? { commit } : {}),
+    ...(publishedFrom ? { publishedFrom } : {}),
     ...(drift ? { drift } : {}),
   };
 }

@@ -99,6 +99,10 @@ export const JobStatus = z.object({
       attempt: z.number().int().positive(),
       state: z.enum(JobState),
       commit: z.string().optional(),
+      publishedFrom: z
+        .string()
+        .optional()
+        .describe('The commit the version was published (or found) from by an earlier attempt'),
       drift: UpstreamDrift.optional(),
     })
     .optional()

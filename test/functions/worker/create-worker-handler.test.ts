@@ -260,7 +260,7 @@ describe('worker claims', () => {
 
   it('never starts a build once its lease was taken over, even if it wakes up later', async () => {
     const { store, builds, clock, worker } = setup();
-    let wake: (files: string[]) => void = () => {};
+    let wake: (files: []) => void = () => {};
     const slow = createFakeRegistry();
     slow.list = () => new Promise((resolve) => (wake = resolve));
     const first = worker('slow', { registry: slow })(request());
