@@ -2,7 +2,6 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as prettier from 'prettier';
 import { describe, expect, it } from 'vitest';
-import { JobEvent } from '../../shared/events/job-event.js';
 import { JobStatus } from '../../shared/status/job-status.js';
 import { statusJsonSchemas } from '../../shared/status/status-json-schemas.js';
 import { createStatusValidator } from './create-status-validator.js';
@@ -85,15 +84,5 @@ describe('JSON Schemas of the status documents', () => {
       ],
     };
     expect(validate('repository-index', index)).toEqual([]);
-  });
-});
-
-describe('the job event example', () => {
-  it('schemas/job-event.example.json is a valid job event, by the JSON Schema and by zod', async () => {
-    const example: unknown = JSON.parse(await readFile(join(dir, 'job-event.example.json'), 'utf8'));
-    const validate = await createStatusValidator();
-    expect(validate('job-event', example)).toEqual([]);
-    expect(JobEvent.safeParse(example).success).toBe(true);
-    expect(validate('job-event', { ...(example as object), state: 'exploded' })).not.toEqual([]);
   });
 });
