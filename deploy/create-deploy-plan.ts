@@ -1,5 +1,6 @@
+import { join } from 'node:path';
 import { createBindingCommand } from './create-binding-command.js';
-import { createFunctionDeployCommand } from './create-function-deploy-command.js';
+import { createFunctionDeployCommand, NOTIFICATIONS_FILE } from './create-function-deploy-command.js';
 import { declareRoleBindings, type RoleBinding } from './declare-role-bindings.js';
 import { FUNCTION_DEPLOYMENTS, type FunctionTarget } from './function-deployments.js';
 import { nameResources, type AccountKey, type DeployOptions, type ResourceNames } from './name-resources.js';
@@ -41,6 +42,7 @@ export function createDeployPlan(options: DeployOptions): DeployPlan {
   const bindings = declareRoleBindings(names, {
     functions: options.functions,
     tokenSecrets: options.tokenSecrets,
+    notificationSecrets: options.notificationSecrets ?? [],
     publicStatus: options.publicStatus,
     subscriptionOf: (target) => `{{${subscriptionVariable(target)}}}`,
   });
@@ -50,6 +52,9 @@ export function createDeployPlan(options: DeployOptions): DeployPlan {
     command: createBindingCommand(binding, names),
     retry: IAM_RETRY,
   });
+  // The worker's releases and the notifier's events each have a dead-letter topic; the others retry until they pass.
+  const deadLetterOf = (target: FunctionTarget): string | undefined =>
+    ({ worker: names.deadLetterTopic, notifier: names.jobEventsDeadLetterTopic })[target as string];
   const afterDeploy = (binding: RoleBinding): boolean =>
     binding.resource.kind === 'runService' || binding.resource.kind === 'subscription';
 
@@ -65,6 +70,24 @@ export function createDeployPlan(options: DeployOptions): DeployPlan {
     // The dead-letter topic keeps its messages a week, so none is lost before its subscription exists.
     ensureTopic(names.deadLetterTopic, gcloud, ['--message-retention-duration=7d']),
     ensureTopic(names.buildEventsTopic, gcloud),
+    ensureTopic(names.jobEventsTopic, gcloud),
+    ensureTopic(names.jobEventsDeadLetterTopic, gcloud, ['--message-retention-duration=7d']),
+    {
+      kind: 'ensure',
+      title: `Subscription ${names.jobEventsDeadLetterTopic}: keeps the job events no endpoint took, for a person`,
+      describe: gcloud('pubsub', 'subscriptions', 'describe', names.jobEventsDeadLetterTopic),
+      create: [
+        gcloud(
+          'pubsub',
+          'subscriptions',
+          'create',
+          names.jobEventsDeadLetterTopic,
+          `--topic=${names.jobEventsDeadLetterTopic}`,
+          '--message-retention-duration=7d',
+        ),
+      ],
+      update: [],
+    },
     ensureBucket(names, options.publicStatus, gcloud),
     ensureConfigBucket(names, gcloud),
     {
@@ -134,11 +157,24 @@ export function createDeployPlan(options: DeployOptions): DeployPlan {
     })),
     ...accountKeys(options.functions).map((key) => ensureServiceAccount(key, names, gcloud)),
     ...bindings.filter((binding) => !afterDeploy(binding)).map(grant),
-    ...deployed.map((fn): DeployStep => ({
-      kind: 'run',
-      title: `Function ${fn.name} (${fn.target}, ${describeTrigger(fn.trigger.kind)})`,
-      command: createFunctionDeployCommand(fn, names, options.bundleDir),
-    })),
+    ...deployed.flatMap((fn): DeployStep[] => [
+      // The notifier reads its endpoints from the repositories file in its own source, at cold start.
+      ...(fn.target === 'notifier'
+        ? [
+            {
+              kind: 'copy' as const,
+              title: `The repositories file into ${fn.name}'s source (its notifications)`,
+              from: options.configPath,
+              to: join(options.bundleDir, fn.folder, NOTIFICATIONS_FILE),
+            },
+          ]
+        : []),
+      {
+        kind: 'run',
+        title: `Function ${fn.name} (${fn.target}, ${describeTrigger(fn.trigger.kind)})`,
+        command: createFunctionDeployCommand(fn, names, options.bundleDir, options.notificationSecrets),
+      },
+    ]),
     ...bindings.filter((binding) => binding.resource.kind === 'runService').map(grant),
     ...deployed
       .filter((fn) => fn.trigger.kind === 'topic')
@@ -172,7 +208,7 @@ export function createDeployPlan(options: DeployOptions): DeployPlan {
           },
           {
             kind: 'run',
-            title: `Retry${fn.target === 'worker' ? ' and dead-letter' : ''} settings of ${fn.name}'s subscription`,
+            title: `Retry${deadLetterOf(fn.target) ? ' and dead-letter' : ''} settings of ${fn.name}'s subscription`,
             command: gcloud(
               'pubsub',
               'subscriptions',
@@ -180,9 +216,9 @@ export function createDeployPlan(options: DeployOptions): DeployPlan {
               `{{${subscriptionVariable(fn.target)}}}`,
               '--min-retry-delay=10s',
               '--max-retry-delay=600s',
-              ...(fn.target === 'worker'
+              ...(deadLetterOf(fn.target)
                 ? [
-                    `--dead-letter-topic=${names.deadLetterTopic}`,
+                    `--dead-letter-topic=${deadLetterOf(fn.target)}`,
                     `--max-delivery-attempts=${options.maxDeliveryAttempts}`,
                   ]
                 : []),

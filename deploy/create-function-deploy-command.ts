@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { secretVariable } from '../shared/config/notification-config.js';
 import type { FunctionDeployment } from './function-deployments.js';
 import type { ResourceNames } from './name-resources.js';
 import type { Command } from './plan-types.js';
@@ -11,11 +12,13 @@ export function createFunctionDeployCommand(
   fn: FunctionDeployment,
   names: ResourceNames,
   bundleDir: string,
+  notificationSecrets: readonly string[] = [],
 ): Command {
   const topics = {
     releases: names.releasesTopic,
     buildEvents: names.buildEventsTopic,
     deadLetter: names.deadLetterTopic,
+    jobEvents: names.jobEventsTopic,
   } as const;
   const trigger =
     fn.trigger.kind === 'topic'
@@ -45,15 +48,26 @@ export function createFunctionDeployCommand(
       `--ingress-settings=${isPublic ? 'all' : 'internal-only'}`,
       '--memory=256Mi',
       `--timeout=${fn.timeoutSeconds}s`,
-      `--set-env-vars=${formatEnv(functionEnvironment(names))}`,
+      `--set-env-vars=${formatEnv({
+        ...functionEnvironment(names),
+        ...(fn.target === 'notifier'
+          ? { PKGRELAY_NOTIFICATIONS_CONFIG: `/workspace/${NOTIFICATIONS_FILE}` }
+          : {}),
+      })}`,
       ...(fn.target === 'webhook'
         ? [`--set-secrets=PKGRELAY_WEBHOOK_SECRETS=${names.webhookSecret}:latest`]
+        : []),
+      ...(fn.target === 'notifier' && notificationSecrets.length
+        ? [`--set-secrets=${notificationSecrets.map((id) => `${secretVariable(id)}=${id}:latest`).join(',')}`]
         : []),
       `--project=${names.project}`,
       '--quiet',
     ],
   };
 }
+
+/** The repositories file in the notifier's source, where it reads its `notifications` (Cloud Functions serves the source from /workspace). */
+export const NOTIFICATIONS_FILE = 'repositories.json';
 
 /** The environment of every function: the same settings loadConfig reads locally, pointed at Google Cloud. */
 export function functionEnvironment(names: ResourceNames): Record<string, string> {
@@ -64,6 +78,7 @@ export function functionEnvironment(names: ResourceNames): Record<string, string
     PKGRELAY_CONFIG: names.catalogUrl,
     PKGRELAY_RELEASES_TOPIC: names.releasesTopic,
     PKGRELAY_BUILD_EVENTS_TOPIC: names.buildEventsTopic,
+    PKGRELAY_JOB_EVENTS_TOPIC: names.jobEventsTopic,
     PKGRELAY_BUCKET: names.bucket,
     PKGRELAY_REGISTRY_URL: names.registryUrl,
     PKGRELAY_REGISTRY_AUTH: 'google',

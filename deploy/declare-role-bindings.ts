@@ -35,11 +35,13 @@ export function declareRoleBindings(
   {
     functions,
     tokenSecrets,
+    notificationSecrets = [],
     publicStatus,
     subscriptionOf,
   }: {
     functions: readonly FunctionTarget[];
     tokenSecrets: readonly string[];
+    notificationSecrets?: readonly string[];
     publicStatus: boolean;
     subscriptionOf: (target: FunctionTarget) => string;
   },
@@ -51,6 +53,10 @@ export function declareRoleBindings(
   const bindings: RoleBinding[] = [];
   const grant = (resource: RoleBinding['resource'], member: string, role: string, why: string): void => {
     bindings.push({ resource, member, role, why });
+  };
+  const readSecrets = (secrets: readonly string[], member: string, why: string): void => {
+    for (const secret of secrets)
+      grant({ kind: 'secret', name: secret }, member, 'roles/secretmanager.secretAccessor', why);
   };
 
   if (has('webhook')) {
@@ -117,6 +123,19 @@ export function declareRoleBindings(
     );
   }
 
+  const announcing = (['worker', 'buildEvents', 'deadLetter', 'reconcile'] as const).filter(has);
+  for (const target of announcing)
+    grant(
+      { kind: 'topic', name: names.jobEventsTopic },
+      sa(target),
+      'roles/pubsub.publisher',
+      'announces job transitions',
+    );
+  if (has('notifier')) {
+    grant(bucket, sa('notifier'), 'roles/storage.objectAdmin', 'records which endpoints were told');
+    readSecrets(notificationSecrets, sa('notifier'), 'reads a notification URL or signing key');
+  }
+
   grant(
     { kind: 'repository', name: names.repository },
     sa('builds'),
@@ -144,7 +163,7 @@ export function declareRoleBindings(
   for (const target of (['webhook', 'worker', 'reconcile'] as const).filter(has))
     grant(configBucket, sa(target), 'roles/storage.objectViewer', 'reads the served repositories');
 
-  const invoked = (['worker', 'buildEvents', 'deadLetter', 'reconcile'] as const).filter(has);
+  const invoked = (['worker', 'buildEvents', 'deadLetter', 'reconcile', 'notifier'] as const).filter(has);
   for (const target of invoked)
     grant(
       { kind: 'runService', name: names.functionName(target) },
@@ -154,18 +173,18 @@ export function declareRoleBindings(
     );
 
   const agent = `serviceAccount:${names.pubsubAgent}`;
-  if (has('worker')) {
+  // Each function with a dead-letter topic: Pub/Sub's agent forwards there and acknowledges the original.
+  const deadLettered = [
+    { target: 'worker', topic: names.deadLetterTopic, what: 'messages' },
+    { target: 'notifier', topic: names.jobEventsDeadLetterTopic, what: 'job events' },
+  ] as const;
+  for (const { target, topic, what } of deadLettered.filter((entry) => has(entry.target))) {
+    grant({ kind: 'topic', name: topic }, agent, 'roles/pubsub.publisher', `forwards undeliverable ${what}`);
     grant(
-      { kind: 'topic', name: names.deadLetterTopic },
-      agent,
-      'roles/pubsub.publisher',
-      'forwards undeliverable messages',
-    );
-    grant(
-      { kind: 'subscription', name: subscriptionOf('worker') },
+      { kind: 'subscription', name: subscriptionOf(target) },
       agent,
       'roles/pubsub.subscriber',
-      'acknowledges forwarded messages',
+      `acknowledges forwarded ${what}`,
     );
   }
   if (invoked.some((target) => target !== 'reconcile'))

@@ -1,10 +1,17 @@
 /** The functions pkgrelay deploys, by their functions-framework target. */
-export const FunctionTarget = ['webhook', 'worker', 'buildEvents', 'deadLetter', 'reconcile'] as const;
+export const FunctionTarget = [
+  'webhook',
+  'worker',
+  'buildEvents',
+  'deadLetter',
+  'reconcile',
+  'notifier',
+] as const;
 export type FunctionTarget = (typeof FunctionTarget)[number];
 
 export type FunctionTrigger =
   | { kind: 'http'; public: boolean }
-  | { kind: 'topic'; topic: 'releases' | 'buildEvents' | 'deadLetter' }
+  | { kind: 'topic'; topic: 'releases' | 'buildEvents' | 'deadLetter' | 'jobEvents' }
   | { kind: 'schedule' };
 
 export interface FunctionDeployment {
@@ -53,5 +60,12 @@ export const FUNCTION_DEPLOYMENTS: readonly FunctionDeployment[] = [
     name: 'pkgrelay-reconcile',
     trigger: { kind: 'schedule' },
     timeoutSeconds: 540,
+  },
+  {
+    target: 'notifier',
+    folder: 'notifier',
+    name: 'pkgrelay-notifier',
+    trigger: { kind: 'topic', topic: 'jobEvents' },
+    timeoutSeconds: 60,
   },
 ];

@@ -16,6 +16,8 @@ export interface DeployOptions {
   configPath: string;
   /** Secret Manager secrets holding upstream tokens (the `tokenSecret` of private repositories). */
   tokenSecrets: readonly string[];
+  /** Secret Manager secrets the notifier reads (the `urlSecret` and `signingSecret` of notification endpoints). */
+  notificationSecrets?: readonly string[];
   /** The status documents and page are readable by anyone (allUsers objectViewer on the bucket). */
   publicStatus: boolean;
   /** Cloud Scheduler cron for reconcile. */
@@ -33,6 +35,8 @@ export interface ResourceNames {
   releasesTopic: string;
   deadLetterTopic: string;
   buildEventsTopic: string;
+  jobEventsTopic: string;
+  jobEventsDeadLetterTopic: string;
   bucket: string;
   repository: string;
   registryUrl: string;
@@ -66,6 +70,8 @@ export function nameResources(options: DeployOptions): ResourceNames {
     releasesTopic: 'pkgrelay-releases',
     deadLetterTopic: 'pkgrelay-releases-dead-letter',
     buildEventsTopic: 'cloud-builds',
+    jobEventsTopic: 'pkgrelay-job-events',
+    jobEventsDeadLetterTopic: 'pkgrelay-job-events-dead-letter',
     bucket: options.bucket ?? `${project}-pkgrelay-status`,
     repository,
     registryUrl: `https://${region}-python.pkg.dev/${project}/${repository}/`,

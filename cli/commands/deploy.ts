@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { readRepositories } from '../../shared/config/load-config.js';
+import { readNotifications, readRepositories } from '../../shared/config/load-config.js';
 import { findPackageRoot } from '../../local/stack/find-package-root.js';
 import { createDeployPlan } from '../../deploy/create-deploy-plan.js';
 import { FUNCTION_DEPLOYMENTS, FunctionTarget } from '../../deploy/function-deployments.js';
@@ -92,6 +92,7 @@ async function deploy(options: DeployCommandOptions): Promise<void> {
     bundleDir,
     configPath,
     tokenSecrets,
+    notificationSecrets: readNotificationSecrets(configPath),
     publicStatus: options.publicStatus,
     schedule: options.schedule,
     maxDeliveryAttempts: options.maxDeliveryAttempts,
@@ -122,6 +123,15 @@ function readTokenSecrets(configPath: string, dryRun: boolean): string[] {
   }
   const secrets = readRepositories(configPath).flatMap((repo) =>
     repo.private && repo.tokenSecret ? [repo.tokenSecret] : [],
+  );
+  return [...new Set(secrets)];
+}
+
+// The notifier alone reads these: Slack and Chat URLs, and the generic webhooks' signing keys.
+function readNotificationSecrets(configPath: string): string[] {
+  if (!existsSync(configPath)) return [];
+  const secrets = readNotifications(configPath).endpoints.flatMap((endpoint) =>
+    [endpoint.urlSecret, endpoint.signingSecret].filter((id): id is string => id !== undefined),
   );
   return [...new Set(secrets)];
 }

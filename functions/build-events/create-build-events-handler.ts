@@ -4,14 +4,17 @@ import { TransientError, UnreadableDocumentError } from '../../shared/errors.js'
 import type { Logger } from '../../shared/log/create-logger.js';
 import type { DocumentStore } from '../../shared/ports/document-store.js';
 import { recordProvenance } from '../../shared/provenance/record-provenance.js';
+import type { JobEvents } from '../../shared/ports/job-events.js';
 import { readPubSubEvent } from '../../shared/pubsub/read-pubsub-event.js';
 import { applyBuildOutcome } from '../../shared/status/apply-build-outcome.js';
 import type { JobStatus } from '../../shared/status/job-status.js';
-import { updateJob } from '../../shared/status/update-job.js';
+import { updateAnnouncedJob } from '../../shared/status/update-announced-job.js';
 import { judgeNotification, type Judgement } from './judge-notification.js';
 
 export interface BuildEventsDeps {
   store: DocumentStore;
+  /** Where each transition is announced; unset, none is. */
+  events?: JobEvents | undefined;
   logger: Logger;
   buildTimeoutSeconds: number;
   /** PKGRELAY_BUILD_SERVICE_ACCOUNT: a build the job has not recorded counts only if it runs as this account. */
@@ -28,6 +31,7 @@ export type BuildEventOutcome =
  */
 export function createBuildEventsHandler({
   store,
+  events,
   logger,
   buildTimeoutSeconds,
   buildServiceAccount,
@@ -48,7 +52,7 @@ export function createBuildEventsHandler({
       return { write: applyBuildOutcome(current, build, outcome, clock()) };
     };
     try {
-      const { changed, job } = await updateJob(store, build.job, decide, clock, logger);
+      const { changed, job } = await updateAnnouncedJob(store, events, build.job, decide, clock, logger);
       // Also when nothing changed: the redelivery of a notification repairs a statement that was not written.
       const provenance = await recordProvenance(store, job, message.data);
       if (provenance.success && provenance.data.written)

@@ -17,15 +17,18 @@ import {
 import type { Logger } from '../../shared/log/create-logger.js';
 import type { BuildService } from '../../shared/ports/build-service.js';
 import type { DocumentStore } from '../../shared/ports/document-store.js';
+import type { JobEvents } from '../../shared/ports/job-events.js';
 import type { PublishedFiles } from '../../shared/ports/published-files.js';
 import { readPubSubEvent, type PubSubMessage } from '../../shared/pubsub/read-pubsub-event.js';
 import { applyBuildOutcome } from '../../shared/status/apply-build-outcome.js';
 import { decideClaim, type ClaimDecision } from '../../shared/status/decide-claim.js';
 import { isFinal, JobStatus } from '../../shared/status/job-status.js';
 import { blankJob } from '../../shared/status/blank-job.js';
+import { findRecordedFiles } from '../../shared/status/find-recorded-files.js';
+import { judgeExistingFiles } from '../../shared/status/judge-existing-files.js';
 import { transitionJob } from '../../shared/status/transition-job.js';
 import { updateDocument } from '../../shared/status/update-document.js';
-import { updateJob } from '../../shared/status/update-job.js';
+import { updateAnnouncedJob } from '../../shared/status/update-announced-job.js';
 import { findAttemptBuild } from './find-attempt-build.js';
 
 export type WorkerConfig = Pick<
@@ -45,6 +48,8 @@ export interface WorkerDeps {
   store: DocumentStore;
   builds: BuildService;
   registry: PublishedFiles;
+  /** Where each transition is announced; unset, none is. */
+  events?: JobEvents | undefined;
   logger: Logger;
   clock?: () => Date;
   /** Names this instance in the leases it takes. */
@@ -78,6 +83,7 @@ export function createWorkerHandler({
   store,
   builds,
   registry,
+  events,
   logger,
   clock = () => new Date(),
   holder = `worker-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
@@ -144,13 +150,17 @@ export function createWorkerHandler({
     const version = resolved.data.version.normalized;
 
     let claim = { action: 'leave', reason: 'not decided' } as ClaimDecision;
+    // The attempt a forced claim replaces: its artifacts vouch for files already in the registry.
+    let previous: JobStatus | undefined;
     const tryClaim = () =>
-      updateJob(
+      updateAnnouncedJob(
         store,
+        events,
         id,
         (current) => {
           claim = decideClaim(current, { force: request.force ?? false, messageId }, clock());
           if (claim.action !== 'claim') return { keep: true };
+          previous = claim.takeover ? undefined : current;
           return { write: claimedJob(current, request, messageId, pkg, version, claim) };
         },
         clock,
@@ -180,11 +190,20 @@ export function createWorkerHandler({
     const files = await registry.list(name, version).catch((error: unknown) => {
       throw new TransientError(`Unable to ask the registry for ${name} ${version}`, error);
     });
-    if (files.some((file) => file.endsWith('.whl')) && files.some((file) => file.endsWith('.tar.gz'))) {
-      const reason = `${name} ${version} is already in the registry (${files.join(', ')}); no build ran`;
+    const has = (suffix: string): boolean => files.some((file) => file.filename.endsWith(suffix));
+    if (has('.whl') && has('.tar.gz')) {
+      const recorded = await findRecordedFiles(store, repo.repository, version, previous ? [previous] : []);
+      const judged = judgeExistingFiles(name, version, files, recorded);
+      const reason = judged.reason + describeMovedTag(claimed.job.replaces);
       const done = await whileHeld(held, (current) => {
         const { lease: _lease, ...job } = current;
-        return transitionJob(job, 'skipped', clock(), { reason }, reason);
+        return transitionJob(
+          job,
+          'skipped',
+          clock(),
+          { reason, existingFiles: judged.existingFiles },
+          reason,
+        );
       });
       if (!done) return lost(held, log);
       log.info('job skipped', { reason });
@@ -204,6 +223,9 @@ export function createWorkerHandler({
       registryAuth: config.registryAuth,
       timeoutSeconds: config.buildTimeoutSeconds,
       serviceAccount: config.buildServiceAccount,
+      // A version published before, or with files in the registry: a build may only come from that same commit.
+      expectCommit:
+        claimed.job.replaces?.publishedFrom ?? (files.length > 0 ? claimed.job.replaces?.commit : undefined),
     });
     if (claim.takeover) {
       // The worker before this one may have died between creating its build and recording it.
@@ -235,8 +257,9 @@ export function createWorkerHandler({
       throw new TransientError('Unable to start the Cloud Build', error);
     });
     let recorded = '';
-    await updateJob(
+    await updateAnnouncedJob(
       store,
+      events,
       id,
       (current) => {
         recorded = current?.build?.id ?? '';
@@ -263,8 +286,9 @@ export function createWorkerHandler({
   /** Applies `change` only while this worker still holds the claim; false when it lost it. */
   async function whileHeld({ id, attempt }: Claim, change: (job: JobStatus) => JobStatus): Promise<boolean> {
     let held = false;
-    await updateJob(
+    await updateAnnouncedJob(
       store,
+      events,
       id,
       (current) => {
         held = isHeld(current, attempt);
@@ -336,6 +360,7 @@ export function createWorkerHandler({
     if (current && claim.takeover) {
       return transitionJob(current, 'queued', now, { lease: leaseFrom(now) }, claim.note);
     }
+    const replaces = current && replacedAttempt(current);
     const base = blankJob({ repository: pkg.repository, tag: request.tag }, now, {
       version,
       attempt: claim.attempt,
@@ -351,15 +376,19 @@ export function createWorkerHandler({
         lease: leaseFrom(now),
         ...(pkg.distributionName ? { distribution: pkg.distributionName } : {}),
         ...(pkg.name ? { package: pkg.name } : {}),
+        ...(replaces ? { replaces } : {}),
       },
-      claim.note,
+      replaces?.commit
+        ? `${claim.note}, replacing attempt ${replaces.attempt} built from ${replaces.commit}`
+        : claim.note,
     );
   }
 
   async function recordFailure(request: ReleaseRequest, code: ErrorCode, message: string): Promise<void> {
     const id = { repository: request.repository, tag: request.tag };
-    await updateJob(
+    await updateAnnouncedJob(
       store,
+      events,
       id,
       (current) => {
         // A job that exists keeps its own story; a refused request only writes where nothing is.
@@ -395,6 +424,28 @@ export function createWorkerHandler({
     logger.warn('malformed release request recorded and acknowledged', { messageId, reason });
     return { outcome: 'rejected', reason };
   }
+}
+
+// What a forced run replaces: the last attempt, with the last commit any attempt was built from.
+function replacedAttempt(current: JobStatus): NonNullable<JobStatus['replaces']> {
+  const commit = current.upstream?.commit ?? current.replaces?.commit;
+  const drift = current.drift ?? current.replaces?.drift;
+  const ended = current.state === 'published' || current.state === 'skipped';
+  const publishedFrom = ended ? current.upstream?.commit : current.replaces?.publishedFrom;
+  return {
+    attempt: current.attempt,
+    state: current.state,
+    ...(commit ? { commit } : {}),
+    ...(publishedFrom ? { publishedFrom } : {}),
+    ...(drift ? { drift } : {}),
+  };
+}
+
+function describeMovedTag(replaces: JobStatus['replaces']): string {
+  const drift = replaces?.drift;
+  if (!drift) return '';
+  const now = drift.kind === 'moved' ? `now points at ${drift.upstreamCommit}` : 'was deleted upstream';
+  return `; the tag ${now} but ${drift.recordedCommit} was built: the version is not rebuilt, tag a new one`;
 }
 
 // The name the registry is asked about before a build: the configured one, else a guess (a package of several: its folder's).

@@ -5,6 +5,7 @@ import { createGcsDocumentStore } from '../../shared/adapters/create-gcs-documen
 import { createCloudBuildService } from '../../shared/adapters/create-cloud-build-service.js';
 import { createRegistryLookup } from '../../shared/adapters/create-registry-lookup.js';
 import { openRepositoryProvider } from '../../shared/adapters/open-repository-provider.js';
+import { createPubSubJobEvents } from '../../shared/adapters/create-pubsub-job-events.js';
 import { createWorkerHandler } from './create-worker-handler.js';
 
 const config = loadConfig();
@@ -19,6 +20,7 @@ const handle = createWorkerHandler({
   }),
   builds: createCloudBuildService({ projectId: config.projectId, endpoint: config.cloudBuildEndpoint }),
   registry: createRegistryLookup({ repositoryUrl: registryUrl, auth: config.registryAuth }),
+  events: createPubSubJobEvents({ projectId: config.projectId, topic: config.jobEventsTopic }),
   logger,
 });
 

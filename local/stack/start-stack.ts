@@ -24,6 +24,7 @@ import { startFunction, type RunningFunction } from './start-function.js';
 import { protectSecretsFolder } from './protect-secrets-folder.js';
 import { writePrivateFile } from './write-private-file.js';
 import { seedCatalog } from './seed-catalog.js';
+import { readSecretsEnvironment } from './read-secrets-environment.js';
 
 export interface StackOptions {
   /** Where the stack keeps its data, logs, secrets and stack.json (`.pkgrelay` for `npm start`). */
@@ -168,6 +169,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       PKGRELAY_PROJECT_ID: projectId,
       GOOGLE_CLOUD_PROJECT: projectId,
       PKGRELAY_CONFIG: catalog.url,
+      // The notifier reads its endpoints once at start, from the repositories file the catalog was seeded from.
+      PKGRELAY_NOTIFICATIONS_CONFIG: configPath,
       PKGRELAY_UPSTREAM_BASE: options.upstreamBase ?? upstreams?.url ?? '',
       PKGRELAY_WEBHOOK_SECRETS: webhookSecret,
       PKGRELAY_BUCKET: bucket,
@@ -184,6 +187,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       METADATA_SERVER_DETECTION: 'none',
       ...options.functionEnv,
     };
+    // The notifier alone reads its secrets, from the secrets folder as Cloud Functions maps them from Secret Manager.
+    const notifierEnv = { ...env, ...(await readSecretsEnvironment(secretsDir)) };
     const root = findPackageRoot();
     const names = options.functions ?? Object.keys(FUNCTION_SPECS);
     const running = await Promise.all(
@@ -194,7 +199,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         const fn = await startFunction(
           { ...spec, source: join(root, spec.source) },
           {
-            env,
+            env: name === 'notifier' ? notifierEnv : env,
             logFile: join(logsDir, `${name}.log`),
             ...(ports.functions[name] ? { port: ports.functions[name] } : {}),
           },
@@ -217,6 +222,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         projectId,
         releasesTopic,
         buildEventsTopic: NotificationTopic,
+        jobEventsTopic: JOB_EVENTS_TOPIC,
         functionUrls: urls,
         // Local pushes to a dead function come back about once a second: 10 attempts outlast a restart.
         maxDeliveryAttempts: options.maxDeliveryAttempts ?? 10,
@@ -231,6 +237,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         topic: releasesTopic,
         deadLetterTopic: `${releasesTopic}-dead-letter`,
         buildEventsTopic: NotificationTopic,
+        jobEventsTopic: JOB_EVENTS_TOPIC,
       },
       storage: { host: storage.url, bucket },
       statusPage: { url: statusPage.url },
@@ -266,6 +273,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     throw error;
   }
 }
+
+const JOB_EVENTS_TOPIC = 'pkgrelay-job-events';
 
 async function readOrCreateSecret(path: string): Promise<string> {
   try {

@@ -51,6 +51,8 @@ export interface BuildPlanInput {
   registryAuth: 'google' | 'none';
   timeoutSeconds: number;
   serviceAccount?: string | undefined;
+  /** The commit the version was published from: the fetch step refuses a tag that now points elsewhere. */
+  expectCommit?: string | undefined;
 }
 
 /** The substitution keys that carry a build back to its job. */
@@ -77,6 +79,7 @@ export function createBuildPlan(input: BuildPlanInput): BuildPlan {
     _PKGRELAY_REGISTRY_URL: input.registryUrl,
     _PKGRELAY_ISOLATION: String(input.isolation),
     _PKGRELAY_REGISTRY_AUTH: input.registryAuth,
+    _PKGRELAY_EXPECT_COMMIT: input.expectCommit ?? '',
   };
   const env = Object.keys(substitutions).map((key) => `${key.slice(1)}=\${${key}}`);
   const image = `python:${input.repo.pythonVersion}`;

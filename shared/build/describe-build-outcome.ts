@@ -47,10 +47,15 @@ function outcomeOf(build: BuildNotification, timeoutSeconds: number): BuildOutco
     case 'SUCCESS': {
       const artifacts = build.artifacts ?? [];
       if (artifacts.length > 0 && artifacts.every((artifact) => !artifact.uploaded)) {
+        const foreign = artifacts.filter((artifact) => artifact.builtSha256);
         return {
           state: 'skipped',
           artifacts,
-          reason: 'every file was already in the registry; the upload skipped them',
+          reason: foreign.length
+            ? `the registry already holds files of this version that this build did not make: ${foreign
+                .map((file) => `${file.filename} (sha256 ${file.sha256}, this build ${file.builtSha256})`)
+                .join(', ')}; nothing was uploaded, so the version never mixes two builds`
+            : 'every file was already in the registry; the upload skipped them',
         };
       }
       return { state: 'published', artifacts };

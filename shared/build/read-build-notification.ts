@@ -5,6 +5,8 @@ import { Artifact, type JobWarning } from '../status/job-status.js';
 import { stripTerminalControls } from '../text/strip-terminal-controls.js';
 import { decodeStepOutput } from './decode-step-output.js';
 import { readStepWarnings } from './read-step-warnings.js';
+import { readFetchedSource } from './read-fetched-source.js';
+import type { UpstreamSource } from '../status/upstream-source.js';
 
 export const BuildStatus = [
   'STATUS_UNKNOWN',
@@ -73,6 +75,8 @@ export interface BuildNotification {
   failureDetail: string | undefined;
   /** What the check step reported without failing; empty when nothing (or no check ran). */
   warnings: JobWarning[];
+  /** The commit and tree the fetch step checked out, once it has run. */
+  upstream: UpstreamSource | undefined;
   /** When the build was created, if the resource says so (orders a job's builds). */
   createTime: string | undefined;
   tags: string[];
@@ -108,6 +112,7 @@ export function readBuild(json: unknown): BuildNotification | undefined {
   const artifacts = Artifacts.safeParse(
     (outputs[uploadIndex] as { artifacts?: unknown } | undefined)?.artifacts,
   );
+  const fetchIndex = steps.findIndex((step) => step.id === ('fetch' satisfies StepId));
   const checkIndex = steps.findIndex((step) => step.id === ('check' satisfies StepId));
   const stepError = StepError.safeParse((outputs[failedIndex] as { error?: unknown } | undefined)?.error);
   return {
@@ -121,6 +126,7 @@ export function readBuild(json: unknown): BuildNotification | undefined {
     artifacts: artifacts.success ? artifacts.data : undefined,
     failureDetail: build.failureInfo?.detail ?? build.statusDetail ?? undefined,
     warnings: readStepWarnings(outputs[checkIndex]),
+    upstream: readFetchedSource(outputs[fetchIndex]),
     createTime: timeOf(build.createTime),
     tags: build.tags ?? [],
     serviceAccount: build.serviceAccount ?? undefined,

@@ -9,13 +9,18 @@ import { transitionJob } from './transition-job.js';
  */
 export function applyBuildOutcome(
   current: JobStatus,
-  build: Pick<BuildNotification, 'buildId' | 'logUrl'> & { status?: BuildNotification['status'] | undefined },
+  build: Pick<BuildNotification, 'buildId' | 'logUrl'> & {
+    status?: BuildNotification['status'] | undefined;
+    upstream?: BuildNotification['upstream'];
+  },
   outcome: Exclude<BuildOutcome, { state: 'unknown' }>,
   now: Date,
   /** Who moved the job, written before the history note (e.g. "settled by reconcile"). */
   by?: string,
 ): JobStatus {
   const { lease: _lease, ...job } = current;
+  // What the fetch step checked out: drift is measured against it, and a forced rebuild names what it replaces.
+  if (build.upstream) job.upstream = build.upstream;
   const note = (text?: string): string | undefined => (by ? (text ? `${by}: ${text}` : by) : text);
   const buildInfo = {
     id: build.buildId,

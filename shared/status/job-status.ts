@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ErrorCode } from '../errors.js';
 import { RequestSource } from '../contracts/release-request.js';
+import { UpstreamDrift, UpstreamSource } from './upstream-source.js';
 
 export const JobState = ['queued', 'building', 'published', 'skipped', 'failed'] as const;
 export type JobState = (typeof JobState)[number];
@@ -13,6 +14,13 @@ export const Artifact = z.object({
   kind: z.enum(['sdist', 'wheel']),
   /** False when the registry already held this file and the upload skipped it. */
   uploaded: z.boolean(),
+  builtSha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional()
+    .describe(
+      "This build's digest of the file, when the registry holds another one (sha256): not this build's",
+    ),
   tags: z
     .array(z.string())
     .optional()
@@ -89,6 +97,32 @@ export const JobStatus = z.object({
       logTail: z.string().optional(),
     })
     .optional(),
+  upstream: UpstreamSource.optional().describe('What the tag pointed to when this attempt fetched it'),
+  drift: UpstreamDrift.optional().describe('Reconcile saw the tag move or vanish upstream after this build'),
+  replaces: z
+    .object({
+      attempt: z.number().int().positive(),
+      state: z.enum(JobState),
+      commit: z.string().optional(),
+      publishedFrom: z
+        .string()
+        .optional()
+        .describe('The commit the version was published (or found) from by an earlier attempt'),
+      drift: UpstreamDrift.optional(),
+    })
+    .optional()
+    .describe('The attempt a forced run replaces, with the commit that attempt was built from'),
+  existingFiles: z
+    .array(
+      z.object({
+        filename: z.string(),
+        sha256: z.string(),
+        publishedBy: z.enum(['pkgrelay', 'outside']),
+        tag: z.string().optional().describe('The job that published it, when pkgrelay did'),
+      }),
+    )
+    .optional()
+    .describe('Files of this version the registry held before any build ran, told apart by their sha256'),
   history: z.array(
     z.object({
       state: z.enum(JobState),

@@ -24,6 +24,7 @@ function options(overrides: Partial<DeployOptions> = {}): DeployOptions {
     bundleDir: '/srv/pkgrelay/lib/bundle',
     configPath: '/srv/pkgrelay/repositories.json',
     tokenSecrets: ['acme-token'],
+    notificationSecrets: ['ops-slack-url'],
     publicStatus: true,
     schedule: '*/30 * * * *',
     maxDeliveryAttempts: 5,
@@ -155,6 +156,15 @@ describe('the role bindings of a deployment', () => {
       ['topic', 'pkgrelay-releases', sa('pkgrelay-reconcile'), 'roles/pubsub.publisher'],
       ['project', P, sa('pkgrelay-reconcile'), 'roles/cloudbuild.builds.viewer'],
       ['secret', 'acme-token', sa('pkgrelay-reconcile'), 'roles/secretmanager.secretAccessor'],
+      ['topic', 'pkgrelay-job-events', sa('pkgrelay-worker'), 'roles/pubsub.publisher'],
+      ['topic', 'pkgrelay-job-events', sa('pkgrelay-build-events'), 'roles/pubsub.publisher'],
+      ['topic', 'pkgrelay-job-events', sa('pkgrelay-dead-letter'), 'roles/pubsub.publisher'],
+      ['topic', 'pkgrelay-job-events', sa('pkgrelay-reconcile'), 'roles/pubsub.publisher'],
+      ['bucket', bucket, sa('pkgrelay-notifier'), 'roles/storage.objectAdmin'],
+      ['secret', 'ops-slack-url', sa('pkgrelay-notifier'), 'roles/secretmanager.secretAccessor'],
+      ['runService', 'pkgrelay-notifier', sa('pkgrelay-invoker'), 'roles/run.invoker'],
+      ['topic', 'pkgrelay-job-events-dead-letter', agent, 'roles/pubsub.publisher'],
+      ['subscription', '{{NOTIFIER_SUBSCRIPTION}}', agent, 'roles/pubsub.subscriber'],
       ['repository', 'pkgrelay', sa('pkgrelay-builds'), 'roles/artifactregistry.writer'],
       ['project', P, sa('pkgrelay-builds'), 'roles/logging.logWriter'],
       ['secret', 'acme-token', sa('pkgrelay-builds'), 'roles/secretmanager.secretAccessor'],
@@ -237,6 +247,7 @@ describe('the functions of a deployment', () => {
       '--no-allow-unauthenticated',
     ],
     'pkgrelay-reconcile': ['--trigger-http', '--no-allow-unauthenticated'],
+    'pkgrelay-notifier': ['--trigger-topic=pkgrelay-job-events', '--retry', '--no-allow-unauthenticated'],
   };
 
   it.each(Object.entries(triggers))(
@@ -268,13 +279,14 @@ describe('the functions of a deployment', () => {
     },
   );
 
-  it('deploys exactly the five functions, the webhook secret only to the webhook', () => {
+  it('deploys exactly the six functions, the webhook secret only to the webhook, notification secrets only to the notifier', () => {
     expect(deploys(plan).map((command) => command.args[2])).toEqual(Object.keys(triggers));
     const withSecrets = deploys(plan).filter((command) =>
       command.args.some((arg) => arg.startsWith('--set-secrets=')),
     );
     expect(withSecrets.map((command) => [command.args[2], flagValue(command, '--set-secrets')])).toEqual([
       ['pkgrelay-webhook', 'PKGRELAY_WEBHOOK_SECRETS=pkgrelay-webhook-secret:latest'],
+      ['pkgrelay-notifier', 'PKGRELAY_SECRET_OPS_SLACK_URL=ops-slack-url:latest'],
     ]);
   });
 

@@ -61,7 +61,7 @@ describe('reconcile on the local stack', () => {
     expect(job.state, JSON.stringify(job.error)).toBe('published');
     expect(job.source).toEqual({ kind: 'reconcile' });
     expect(job.history.map((entry) => entry.state)).toEqual(['queued', 'building', 'published']);
-    expect(await reconcile()).toEqual({ enqueued: [], settled: [], errors: [], polls: [] });
+    expect(await reconcile()).toEqual({ enqueued: [], settled: [], drifted: [], errors: [], polls: [] });
   });
 
   it('settles a job whose final build notification was lost, and never moves it back', async () => {
@@ -101,6 +101,7 @@ describe('reconcile on the local stack', () => {
     const report = await reconcile('--stuck-after', '0');
     expect(report).toEqual({
       enqueued: [],
+      drifted: [],
       errors: [],
       // Polled a moment ago: not due again for its interval.
       polls: [],
@@ -127,6 +128,7 @@ describe('reconcile on the local stack', () => {
     expect(await reconcile('--stuck-after', '0')).toEqual({
       enqueued: [],
       settled: [],
+      drifted: [],
       errors: [],
       polls: [],
     });

@@ -5,6 +5,7 @@ import { fixedRepositories } from '../../../shared/config/repository-provider.js
 import { jobObjectPath } from '../../../shared/contracts/job-id.js';
 import { TransientError } from '../../../shared/errors.js';
 import { createLogger, silentLogger } from '../../../shared/log/create-logger.js';
+import { blankJob } from '../../../shared/status/blank-job.js';
 import { JobStatus } from '../../../shared/status/job-status.js';
 import { createFakeBuildService, type FakeBuildService } from '../../fakes/create-fake-build-service.js';
 import { createFakeClock } from '../../fakes/create-fake-clock.js';
@@ -265,7 +266,7 @@ describe('worker claims', () => {
 
   it('never starts a build once its lease was taken over, even if it wakes up later', async () => {
     const { store, builds, clock, worker } = setup();
-    let wake: (files: string[]) => void = () => {};
+    let wake: (files: []) => void = () => {};
     const slow = createFakeRegistry();
     slow.list = () => new Promise((resolve) => (wake = resolve));
     const first = worker('slow', { registry: slow })(request());
@@ -396,9 +397,66 @@ describe('worker before building', () => {
     expect(await worker('a')(request())).toMatchObject({ outcome: 'skipped' });
     const job = await readJob(store);
     expect(job.state).toBe('skipped');
-    expect(job.reason).toMatch(/already in the registry \(widgets-1\.0\.0\.tar\.gz/);
+    expect(job.reason).toMatch(
+      /already in the registry; published outside pkgrelay: widgets-1\.0\.0\.tar\.gz/,
+    );
     expect(job.lease).toBeUndefined();
     expect(builds.builds).toHaveLength(0);
+  });
+
+  it('tells files pkgrelay published before from files published outside it, by their sha256', async () => {
+    const { store, builds, registry, worker } = setup();
+    const [ours, theirs] = ['a'.repeat(64), 'b'.repeat(64)];
+    // Attempt 1 published the sdist (and recorded it); someone else uploaded the wheel.
+    await store.write(
+      jobObjectPath(JOB),
+      {
+        ...blankJob(JOB, new Date('2026-01-01T00:00:00Z'), { version: '1.0.0', state: 'published' }),
+        artifacts: [
+          { filename: 'widgets-1.0.0.tar.gz', sha256: ours, size: 1, kind: 'sdist', uploaded: true },
+        ],
+        upstream: { commit: 'c'.repeat(40) },
+      },
+      { ifGenerationMatch: '0' },
+    );
+    registry.files.set('Widgets==1.0.0', [
+      { filename: 'widgets-1.0.0.tar.gz', sha256: ours },
+      { filename: 'widgets-1.0.0-py3-none-any.whl', sha256: theirs },
+    ]);
+    expect(await worker('a')(request({ force: true }))).toMatchObject({ outcome: 'skipped' });
+    const job = await readJob(store);
+    expect(job).toMatchObject({
+      state: 'skipped',
+      attempt: 2,
+      replaces: { attempt: 1, state: 'published', commit: 'c'.repeat(40) },
+      existingFiles: [
+        { filename: 'widgets-1.0.0.tar.gz', sha256: ours, publishedBy: 'pkgrelay', tag: 'v1.0.0' },
+        { filename: 'widgets-1.0.0-py3-none-any.whl', sha256: theirs, publishedBy: 'outside' },
+      ],
+    });
+    expect(job.reason).toBe(
+      `Widgets 1.0.0 is already in the registry; published by pkgrelay before (tag v1.0.0): widgets-1.0.0.tar.gz; ` +
+        `published outside pkgrelay: widgets-1.0.0-py3-none-any.whl (sha256 ${theirs}); no build ran`,
+    );
+    expect(builds.builds).toHaveLength(0);
+  });
+
+  it('lets a forced build add to a partly published version only from the commit it was published from', async () => {
+    const { store, builds, registry, worker } = setup();
+    await store.write(
+      jobObjectPath(JOB),
+      {
+        ...blankJob(JOB, new Date('2026-01-01T00:00:00Z'), { version: '1.0.0', state: 'failed' }),
+        upstream: { commit: 'c'.repeat(40) },
+      },
+      { ifGenerationMatch: '0' },
+    );
+    registry.files.set('Widgets==1.0.0', [{ filename: 'widgets-1.0.0.tar.gz', sha256: 'a'.repeat(64) }]);
+    expect(await worker('a')(request({ force: true }))).toMatchObject({ outcome: 'started' });
+    expect(builds.builds[0]?.substitutions['_PKGRELAY_EXPECT_COMMIT']).toBe('c'.repeat(40));
+    expect((await readJob(store)).history.at(-1)?.note).toBe(
+      `forced after failed, replacing attempt 1 built from ${'c'.repeat(40)}`,
+    );
   });
 
   it('records a request for a repository that is not configured as failed NOT_CONFIGURED', async () => {
