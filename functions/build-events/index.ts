@@ -2,6 +2,7 @@ import { cloudEvent, type CloudEvent } from '@google-cloud/functions-framework';
 import { loadConfig, required } from '../../shared/config/load-config.js';
 import { createLogger } from '../../shared/log/create-logger.js';
 import { createGcsDocumentStore } from '../../shared/adapters/create-gcs-document-store.js';
+import { createCloudBuildService } from '../../shared/adapters/create-cloud-build-service.js';
 import { createBuildEventsHandler } from './create-build-events-handler.js';
 
 const config = loadConfig();
@@ -12,7 +13,11 @@ const handle = createBuildEventsHandler({
   }),
   logger: createLogger({ fields: { component: 'build-events' }, minSeverity: config.logLevel }),
   buildTimeoutSeconds: config.buildTimeoutSeconds,
+  builds: createCloudBuildService({ projectId: config.projectId, endpoint: config.cloudBuildEndpoint }),
+  projectId: config.projectId,
+  repositories: config.repositories,
   buildServiceAccount: config.buildServiceAccount,
+  publishServiceAccount: config.publishServiceAccount,
 });
 
 cloudEvent('buildEvents', async (event: CloudEvent<unknown>) => {

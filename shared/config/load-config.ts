@@ -22,6 +22,7 @@ const Environment = z.object({
   PKGRELAY_RELEASES_TOPIC: z.string().default('pkgrelay-releases'),
   PKGRELAY_BUILD_EVENTS_TOPIC: z.string().default('cloud-builds'),
   PKGRELAY_BUCKET: z.string().min(3).optional(),
+  PKGRELAY_STAGING_BUCKET: z.string().min(3).optional(),
   PKGRELAY_REGISTRY_URL: z.url().optional(),
   PKGRELAY_CLOUDBUILD_ENDPOINT: z.url().optional(),
   PKGRELAY_BUILD_ISOLATION: booleanFlag.default(true),
@@ -29,6 +30,7 @@ const Environment = z.object({
   PKGRELAY_BUILD_TIMEOUT_SECONDS: z.coerce.number().int().min(60).max(86_400).default(1200),
   PKGRELAY_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
   PKGRELAY_BUILD_SERVICE_ACCOUNT: z.string().optional(),
+  PKGRELAY_PUBLISH_SERVICE_ACCOUNT: z.string().optional(),
   PKGRELAY_LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARNING', 'ERROR']).default('INFO'),
 });
 
@@ -42,6 +44,8 @@ export interface Config {
   releasesTopic: string;
   buildEventsTopic: string;
   bucket: string | undefined;
+  /** Where a build phase leaves its archive for the publish phase; never the (public) status bucket. */
+  stagingBucket: string | undefined;
   registryUrl: string | undefined;
   cloudBuildEndpoint: string | undefined;
   buildIsolation: boolean;
@@ -49,6 +53,7 @@ export interface Config {
   buildTimeoutSeconds: number;
   leaseSeconds: number;
   buildServiceAccount: string | undefined;
+  publishServiceAccount: string | undefined;
   logLevel: 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR';
 }
 
@@ -78,6 +83,7 @@ export function loadConfig(
     releasesTopic: e.PKGRELAY_RELEASES_TOPIC,
     buildEventsTopic: e.PKGRELAY_BUILD_EVENTS_TOPIC,
     bucket: e.PKGRELAY_BUCKET,
+    stagingBucket: e.PKGRELAY_STAGING_BUCKET,
     registryUrl: e.PKGRELAY_REGISTRY_URL && withTrailingSlash(e.PKGRELAY_REGISTRY_URL),
     cloudBuildEndpoint: e.PKGRELAY_CLOUDBUILD_ENDPOINT,
     buildIsolation: e.PKGRELAY_BUILD_ISOLATION,
@@ -85,6 +91,7 @@ export function loadConfig(
     buildTimeoutSeconds: e.PKGRELAY_BUILD_TIMEOUT_SECONDS,
     leaseSeconds: e.PKGRELAY_LEASE_SECONDS,
     buildServiceAccount: e.PKGRELAY_BUILD_SERVICE_ACCOUNT,
+    publishServiceAccount: e.PKGRELAY_PUBLISH_SERVICE_ACCOUNT,
     logLevel: e.PKGRELAY_LOG_LEVEL,
   };
 }

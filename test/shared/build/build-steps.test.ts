@@ -44,6 +44,7 @@ async function buildTag(
     isolation: false,
     registryAuth: 'none',
     timeoutSeconds: 600,
+    stagingLocation: 'gs://staging/test/',
   });
   const workspace = join(upstreams, 'work', repository);
   await mkdir(workspace, { recursive: true });
