@@ -1,5 +1,5 @@
 import type { FunctionTarget } from './function-deployments.js';
-import type { ResourceNames } from './name-resources.js';
+import type { PrivateRepository, ResourceNames } from './name-resources.js';
 
 /** The kinds of resource pkgrelay binds roles on, narrowest first; `project` only where nothing narrower exists. */
 export const ResourceKind = [
@@ -34,12 +34,12 @@ export function declareRoleBindings(
   names: ResourceNames,
   {
     functions,
-    tokenSecrets,
+    privateRepositories,
     publicStatus,
     subscriptionOf,
   }: {
     functions: readonly FunctionTarget[];
-    tokenSecrets: readonly string[];
+    privateRepositories: readonly PrivateRepository[];
     publicStatus: boolean;
     subscriptionOf: (target: FunctionTarget) => string;
   },
@@ -48,6 +48,14 @@ export function declareRoleBindings(
   const has = (target: FunctionTarget): boolean => functions.includes(target);
   const bucket = { kind: 'bucket', name: names.bucket } as const;
   const bindings: RoleBinding[] = [];
+  const builders = [
+    { email: names.account('builds'), of: 'public repositories', secret: undefined },
+    ...privateRepositories.map(({ repository, tokenSecret }) => ({
+      email: names.privateBuilder(repository),
+      of: repository,
+      secret: tokenSecret,
+    })),
+  ];
   const grant = (resource: RoleBinding['resource'], member: string, role: string, why: string): void => {
     bindings.push({ resource, member, role, why });
   };
@@ -88,15 +96,30 @@ export function declareRoleBindings(
       'roles/artifactregistry.reader',
       'checks what is published',
     );
+    for (const builder of builders)
+      grant(
+        { kind: 'serviceAccount', name: builder.email },
+        sa('worker'),
+        'roles/iam.serviceAccountUser',
+        `runs build phases as ${builder.of}`,
+      );
+  }
+  if (has('buildEvents')) {
+    grant(bucket, sa('buildEvents'), 'roles/storage.objectAdmin', 'moves job status on, claims names');
+    // As for the worker: builds.create exists only on the project.
     grant(
-      { kind: 'serviceAccount', name: names.account('builds') },
-      sa('worker'),
+      { kind: 'project', name: names.project },
+      sa('buildEvents'),
+      'roles/cloudbuild.builds.editor',
+      'starts publish phases',
+    );
+    grant(
+      { kind: 'serviceAccount', name: names.account('publisher') },
+      sa('buildEvents'),
       'roles/iam.serviceAccountUser',
-      'runs builds as the builds account',
+      'runs publish phases as the publisher',
     );
   }
-  if (has('buildEvents'))
-    grant(bucket, sa('buildEvents'), 'roles/storage.objectAdmin', 'moves job status on');
   if (has('deadLetter'))
     grant(bucket, sa('deadLetter'), 'roles/storage.objectAdmin', 'marks dead-lettered jobs failed');
   if (has('reconcile')) {
@@ -116,26 +139,35 @@ export function declareRoleBindings(
     );
   }
 
+  // Build phases run upstream code: no registry right, only their staging uploads, and a private
+  // repository's builder its own token. Only the publisher, whose builds never run upstream code, writes.
+  const staging = { kind: 'bucket', name: names.stagingBucket } as const;
+  for (const builder of builders) {
+    const member = `serviceAccount:${builder.email}`;
+    // Log entries can only be written with a project-level grant.
+    grant({ kind: 'project', name: names.project }, member, 'roles/logging.logWriter', 'writes build logs');
+    grant(staging, member, 'roles/storage.objectCreator', 'leaves its archive for the publish phase');
+    if (builder.secret)
+      grant(
+        { kind: 'secret', name: builder.secret },
+        member,
+        'roles/secretmanager.secretAccessor',
+        `clones ${builder.of}, and no other private upstream`,
+      );
+  }
   grant(
     { kind: 'repository', name: names.repository },
-    sa('builds'),
+    sa('publisher'),
     'roles/artifactregistry.writer',
     'uploads distributions',
   );
-  // Log entries can only be written with a project-level grant.
   grant(
     { kind: 'project', name: names.project },
-    sa('builds'),
+    sa('publisher'),
     'roles/logging.logWriter',
     'writes build logs',
   );
-  for (const secret of tokenSecrets)
-    grant(
-      { kind: 'secret', name: secret },
-      sa('builds'),
-      'roles/secretmanager.secretAccessor',
-      'clones a private upstream',
-    );
+  grant(staging, sa('publisher'), 'roles/storage.objectViewer', "reads the build phase's archive");
 
   const invoked = (['worker', 'buildEvents', 'deadLetter', 'reconcile'] as const).filter(has);
   for (const target of invoked)

@@ -1,3 +1,4 @@
+import { privateBuilderAccountId } from '../shared/build/name-builder-account.js';
 import { FUNCTION_DEPLOYMENTS, type FunctionTarget } from './function-deployments.js';
 
 /** What a deployment is asked for; the CLI fills the defaults. */
@@ -12,8 +13,8 @@ export interface DeployOptions {
   bundleDir: string;
   /** The repositories file, copied into every function's source as its PKGRELAY_CONFIG. */
   configPath: string;
-  /** Secret Manager secrets holding upstream tokens (the `tokenSecret` of private repositories). */
-  tokenSecrets: readonly string[];
+  /** The private repositories and the Secret Manager secret holding each one's upstream token. */
+  privateRepositories: readonly PrivateRepository[];
   /** The status documents and page are readable by anyone (allUsers objectViewer on the bucket). */
   publicStatus: boolean;
   /** Cloud Scheduler cron for reconcile. */
@@ -22,7 +23,13 @@ export interface DeployOptions {
   functions: readonly FunctionTarget[];
 }
 
-export type AccountKey = FunctionTarget | 'builds' | 'invoker';
+export interface PrivateRepository {
+  repository: string;
+  tokenSecret: string;
+}
+
+/** `builds` runs public repositories' build phases, `publisher` every publish phase. */
+export type AccountKey = FunctionTarget | 'builds' | 'publisher' | 'invoker';
 
 /** Every name a deployment uses, derived once so the plan and the role bindings agree. */
 export interface ResourceNames {
@@ -32,6 +39,8 @@ export interface ResourceNames {
   deadLetterTopic: string;
   buildEventsTopic: string;
   bucket: string;
+  /** Private: where each build phase leaves its archive for the publish phase. */
+  stagingBucket: string;
   repository: string;
   registryUrl: string;
   webhookSecret: string;
@@ -39,6 +48,8 @@ export interface ResourceNames {
   /** Where the repositories file lands inside each function's source (Cloud Functions runs it from /workspace). */
   configInSource: string;
   account(key: AccountKey): string;
+  /** A private repository's own builder account, which alone reads its token. */
+  privateBuilder(repository: string): string;
   functionName(target: FunctionTarget): string;
   /** Pub/Sub's service agent; its project number is looked up during the deployment. */
   pubsubAgent: string;
@@ -54,7 +65,7 @@ export function nameResources(options: DeployOptions): ResourceNames {
     return found.name;
   };
   const accountId = (key: AccountKey): string =>
-    key === 'builds' || key === 'invoker' ? `pkgrelay-${key}` : functionName(key);
+    key === 'builds' || key === 'publisher' || key === 'invoker' ? `pkgrelay-${key}` : functionName(key);
   return {
     project,
     region,
@@ -62,12 +73,14 @@ export function nameResources(options: DeployOptions): ResourceNames {
     deadLetterTopic: 'pkgrelay-releases-dead-letter',
     buildEventsTopic: 'cloud-builds',
     bucket: options.bucket ?? `${project}-pkgrelay-status`,
+    stagingBucket: `${options.bucket ?? `${project}-pkgrelay-status`}-staging`,
     repository,
     registryUrl: `https://${region}-python.pkg.dev/${project}/${repository}/`,
     webhookSecret: 'pkgrelay-webhook-secret',
     scheduleJob: 'pkgrelay-reconcile',
     configInSource: 'pkgrelay.repositories.json',
     account: (key) => `${accountId(key)}@${project}.iam.gserviceaccount.com`,
+    privateBuilder: (repo) => `${privateBuilderAccountId(repo)}@${project}.iam.gserviceaccount.com`,
     functionName,
     pubsubAgent: 'service-{{PROJECT_NUMBER}}@gcp-sa-pubsub.iam.gserviceaccount.com',
   };

@@ -22,7 +22,7 @@ export function readSecretAccess(
   return async (account) => {
     const repositories = readRepositories(configPath);
     return repositories.flatMap((repo) => {
-      const own = builderAccountOf(repo, { projectId, buildServiceAccount: builder });
+      const own = builderAccountOf(repo, { projectId, buildServiceAccount: builder })?.split('/').pop();
       if (!repo.private || own?.toLowerCase() !== account.toLowerCase()) return [];
       return listPackages(repo).flatMap((pkg) => (pkg.tokenSecret ? [pkg.tokenSecret] : []));
     });

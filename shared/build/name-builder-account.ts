@@ -16,5 +16,7 @@ export function builderAccountOf(
 ): string | undefined {
   if (!buildServiceAccount) return undefined;
   if (!repo.private) return buildServiceAccount;
-  return `${privateBuilderAccountId(repo.repository)}@${projectId}.iam.gserviceaccount.com`;
+  const email = `${privateBuilderAccountId(repo.repository)}@${projectId}.iam.gserviceaccount.com`;
+  // In the form the public builder is given: Cloud Build wants `projects/P/serviceAccounts/EMAIL`.
+  return buildServiceAccount.includes('/') ? `projects/${projectId}/serviceAccounts/${email}` : email;
 }

@@ -16,6 +16,9 @@ const R = 'europe-west1';
 const sa = (id: string): string => `serviceAccount:${id}@${P}.iam.gserviceaccount.com`;
 const agent = 'serviceAccount:service-{{PROJECT_NUMBER}}@gcp-sa-pubsub.iam.gserviceaccount.com';
 const bucket = `${P}-pkgrelay-status`;
+const staging = `${P}-pkgrelay-status-staging`;
+// The builder account of acme/secret-sauce: a digest of its name, so it fits IAM's 30 characters.
+const SAUCE_BUILDER = 'pkgrelay-src-281d7022f2f7';
 
 function options(overrides: Partial<DeployOptions> = {}): DeployOptions {
   return {
@@ -23,7 +26,7 @@ function options(overrides: Partial<DeployOptions> = {}): DeployOptions {
     region: R,
     bundleDir: '/srv/pkgrelay/lib/bundle',
     configPath: '/srv/pkgrelay/repositories.json',
-    tokenSecrets: ['acme-token'],
+    privateRepositories: [{ repository: 'acme/secret-sauce', tokenSecret: 'acme-token' }],
     publicStatus: true,
     schedule: '*/30 * * * *',
     maxDeliveryAttempts: 5,
@@ -82,12 +85,21 @@ describe('pkgrelay deploy --dry-run', () => {
       'gcloud pubsub topics create pkgrelay-releases-dead-letter --message-retention-duration=7d',
       'gcloud pubsub topics create cloud-builds ',
       `gcloud storage buckets create gs://${bucket} --location=${R} --uniform-bucket-level-access --no-public-access-prevention`,
+      `gcloud storage buckets create gs://${staging} --location=${R} --uniform-bucket-level-access --public-access-prevention`,
       `gcloud artifacts repositories create pkgrelay --repository-format=python --location=${R}`,
       '| gcloud secrets create pkgrelay-webhook-secret --replication-policy=automatic --data-file=-',
       'gcloud secrets create acme-token --replication-policy=automatic',
-      ...['webhook', 'worker', 'build-events', 'dead-letter', 'reconcile', 'builds', 'invoker'].map(
-        (id) => `gcloud iam service-accounts create pkgrelay-${id} `,
-      ),
+      ...[
+        'webhook',
+        'worker',
+        'build-events',
+        'dead-letter',
+        'reconcile',
+        'builds',
+        'publisher',
+        'invoker',
+      ].map((id) => `gcloud iam service-accounts create pkgrelay-${id} `),
+      `gcloud iam service-accounts create ${SAUCE_BUILDER} '--display-name=pkgrelay builder of acme/secret-sauce'`,
       'gcloud functions deploy pkgrelay-webhook --gen2',
       'gcloud functions deploy pkgrelay-worker --gen2',
       'gcloud functions deploy pkgrelay-build-events --gen2',
@@ -138,14 +150,32 @@ describe('the role bindings of a deployment', () => {
         sa('pkgrelay-worker'),
         'roles/iam.serviceAccountUser',
       ],
+      [
+        'serviceAccount',
+        `${SAUCE_BUILDER}@${P}.iam.gserviceaccount.com`,
+        sa('pkgrelay-worker'),
+        'roles/iam.serviceAccountUser',
+      ],
+      ['project', P, sa('pkgrelay-build-events'), 'roles/cloudbuild.builds.editor'],
+      [
+        'serviceAccount',
+        `pkgrelay-publisher@${P}.iam.gserviceaccount.com`,
+        sa('pkgrelay-build-events'),
+        'roles/iam.serviceAccountUser',
+      ],
       ['bucket', bucket, sa('pkgrelay-build-events'), 'roles/storage.objectAdmin'],
       ['bucket', bucket, sa('pkgrelay-dead-letter'), 'roles/storage.objectAdmin'],
       ['bucket', bucket, sa('pkgrelay-reconcile'), 'roles/storage.objectAdmin'],
       ['topic', 'pkgrelay-releases', sa('pkgrelay-reconcile'), 'roles/pubsub.publisher'],
       ['project', P, sa('pkgrelay-reconcile'), 'roles/cloudbuild.builds.viewer'],
-      ['repository', 'pkgrelay', sa('pkgrelay-builds'), 'roles/artifactregistry.writer'],
       ['project', P, sa('pkgrelay-builds'), 'roles/logging.logWriter'],
-      ['secret', 'acme-token', sa('pkgrelay-builds'), 'roles/secretmanager.secretAccessor'],
+      ['bucket', staging, sa('pkgrelay-builds'), 'roles/storage.objectCreator'],
+      ['project', P, sa(SAUCE_BUILDER), 'roles/logging.logWriter'],
+      ['bucket', staging, sa(SAUCE_BUILDER), 'roles/storage.objectCreator'],
+      ['secret', 'acme-token', sa(SAUCE_BUILDER), 'roles/secretmanager.secretAccessor'],
+      ['repository', 'pkgrelay', sa('pkgrelay-publisher'), 'roles/artifactregistry.writer'],
+      ['project', P, sa('pkgrelay-publisher'), 'roles/logging.logWriter'],
+      ['bucket', staging, sa('pkgrelay-publisher'), 'roles/storage.objectViewer'],
       ['runService', 'pkgrelay-worker', sa('pkgrelay-invoker'), 'roles/run.invoker'],
       ['runService', 'pkgrelay-build-events', sa('pkgrelay-invoker'), 'roles/run.invoker'],
       ['runService', 'pkgrelay-dead-letter', sa('pkgrelay-invoker'), 'roles/run.invoker'],
@@ -180,7 +210,10 @@ describe('the role bindings of a deployment', () => {
         .sort(),
     ).toEqual([
       'roles/cloudbuild.builds.editor',
+      'roles/cloudbuild.builds.editor',
       'roles/cloudbuild.builds.viewer',
+      'roles/logging.logWriter',
+      'roles/logging.logWriter',
       'roles/logging.logWriter',
     ]);
     const publicGrants = bindings.filter((binding) => binding.member === 'allUsers');
@@ -190,7 +223,7 @@ describe('the role bindings of a deployment', () => {
     ]);
   });
 
-  it('give the webhook only its topic and its secret, and the builds only their repository, logs and token secrets', () => {
+  it('give the webhook only its topic and its secret; no build account that runs upstream code may publish', () => {
     const bindings = readRoleBindings(createDeployPlan(options()));
     const of = (id: string): string[] =>
       bindings
@@ -202,10 +235,22 @@ describe('the role bindings of a deployment', () => {
       'roles/secretmanager.secretAccessor on secret pkgrelay-webhook-secret',
     ]);
     expect(of('pkgrelay-builds')).toEqual([
-      'roles/artifactregistry.writer on repository pkgrelay',
+      `roles/logging.logWriter on project ${P}`,
+      `roles/storage.objectCreator on bucket ${staging}`,
+    ]);
+    // A private repository's builder reads its own token and nothing that publishes.
+    expect(of(SAUCE_BUILDER)).toEqual([
       `roles/logging.logWriter on project ${P}`,
       'roles/secretmanager.secretAccessor on secret acme-token',
+      `roles/storage.objectCreator on bucket ${staging}`,
     ]);
+    expect(of('pkgrelay-publisher')).toEqual([
+      'roles/artifactregistry.writer on repository pkgrelay',
+      `roles/logging.logWriter on project ${P}`,
+      `roles/storage.objectViewer on bucket ${staging}`,
+    ]);
+    const writers = bindings.filter((binding) => binding.role === 'roles/artifactregistry.writer');
+    expect(writers.map((binding) => binding.member)).toEqual([sa('pkgrelay-publisher')]);
   });
 });
 
