@@ -56,6 +56,9 @@ async function runSteps(
       PATH: '/usr/local/bin:/usr/bin:/bin',
       HOME: workspace,
       BUILDER_OUTPUT: outputDir,
+      // Outside the workspace, as the stand-in's shared caches are: `receive` clears the workspace (and this HOME).
+      PIP_CACHE_DIR: join(workspace, '..', 'cache', 'pip'),
+      UV_CACHE_DIR: join(workspace, '..', 'cache', 'uv'),
     };
     for (const entry of step.env.map((e) => substitute(e, plan.substitutions))) {
       const at = entry.indexOf('=');
