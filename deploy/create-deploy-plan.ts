@@ -32,6 +32,7 @@ const IAM_RETRY: RetryPolicy = { attempts: 6, delaySeconds: 10 };
 export function createDeployPlan(options: DeployOptions): DeployPlan {
   const names = nameResources(options);
   const { project } = names;
+  const tokenSecrets = [...new Set(options.privateRepositories.map((repo) => repo.tokenSecret))];
   const deployed = FUNCTION_DEPLOYMENTS.filter((fn) => options.functions.includes(fn.target));
   const has = (target: FunctionTarget): boolean => options.functions.includes(target);
   const gcloud = (...args: string[]): Command => ({
@@ -41,7 +42,7 @@ export function createDeployPlan(options: DeployOptions): DeployPlan {
   const subscriptionVariable = (target: FunctionTarget): string => `${constantCase(target)}_SUBSCRIPTION`;
   const bindings = declareRoleBindings(names, {
     functions: options.functions,
-    tokenSecrets: options.tokenSecrets,
+    privateRepositories: options.privateRepositories,
     notificationSecrets: options.notificationSecrets ?? [],
     publicStatus: options.publicStatus,
     subscriptionOf: (target) => `{{${subscriptionVariable(target)}}}`,
@@ -102,6 +103,7 @@ export function createDeployPlan(options: DeployOptions): DeployPlan {
         '--content-type=application/json',
       ),
     },
+    ensureStagingBucket(names, gcloud),
     ...uploadStatusPage(names, gcloud),
     {
       kind: 'ensure',
@@ -148,14 +150,17 @@ export function createDeployPlan(options: DeployOptions): DeployPlan {
           } satisfies DeployStep,
         ]
       : []),
-    ...options.tokenSecrets.map((secret): DeployStep => ({
+    ...tokenSecrets.map((secret): DeployStep => ({
       kind: 'ensure',
       title: `Upstream token secret ${secret} (created empty: add the token as a version)`,
       describe: gcloud('secrets', 'describe', secret),
       create: [gcloud('secrets', 'create', secret, '--replication-policy=automatic')],
       update: [],
     })),
-    ...accountKeys(options.functions).map((key) => ensureServiceAccount(key, names, gcloud)),
+    ...accountKeys(options.functions).map((key) => ensureServiceAccount(names.account(key), key, gcloud)),
+    ...options.privateRepositories.map(({ repository }) =>
+      ensureServiceAccount(names.privateBuilder(repository), `builder of ${repository}`, gcloud),
+    ),
     ...bindings.filter((binding) => !afterDeploy(binding)).map(grant),
     ...deployed.flatMap((fn): DeployStep[] => [
       // The notifier reads its endpoints from the repositories file in its own source, at cold start.
@@ -228,7 +233,7 @@ export function createDeployPlan(options: DeployOptions): DeployPlan {
       }),
     ...bindings.filter((binding) => binding.resource.kind === 'subscription').map(grant),
     ...(has('reconcile') ? scheduleReconcile(names, options.schedule, gcloud) : []),
-    ...options.tokenSecrets.map((secret): DeployStep => ({
+    ...tokenSecrets.map((secret): DeployStep => ({
       kind: 'say',
       title: `Reminder for the upstream token secret ${secret}`,
       text: `Builds read ${secret} for a private upstream; add its token once: printf %s TOKEN | gcloud secrets versions add ${secret} --data-file=- --project=${project}`,
@@ -316,18 +321,30 @@ function ensureConfigBucket(names: ResourceNames, gcloud: (...args: string[]) =>
 }
 
 function ensureServiceAccount(
-  key: AccountKey,
-  names: ResourceNames,
+  email: string,
+  label: string,
   gcloud: (...args: string[]) => Command,
 ): DeployStep {
-  const email = names.account(key);
   const id = email.slice(0, email.indexOf('@'));
   return {
     kind: 'ensure',
     title: `Service account ${id}`,
     describe: gcloud('iam', 'service-accounts', 'describe', email),
-    create: [gcloud('iam', 'service-accounts', 'create', id, `--display-name=pkgrelay ${key}`)],
+    create: [gcloud('iam', 'service-accounts', 'create', id, `--display-name=pkgrelay ${label}`)],
     update: [],
+  };
+}
+
+// Never public: it holds private repositories' built files between their two builds.
+function ensureStagingBucket(names: ResourceNames, gcloud: (...args: string[]) => Command): DeployStep {
+  const url = `gs://${names.stagingBucket}`;
+  const flags = ['--uniform-bucket-level-access', '--public-access-prevention'];
+  return {
+    kind: 'ensure',
+    title: `Staging bucket ${url} (private: the build phase's archives for the publish phase)`,
+    describe: gcloud('storage', 'buckets', 'describe', url),
+    create: [gcloud('storage', 'buckets', 'create', url, `--location=${names.region}`, ...flags)],
+    update: [gcloud('storage', 'buckets', 'update', url, ...flags)],
   };
 }
 
@@ -376,7 +393,7 @@ function scheduleReconcile(
 
 function accountKeys(functions: readonly FunctionTarget[]): AccountKey[] {
   const invoked = functions.some((target) => target !== 'webhook');
-  return [...functions, 'builds', ...(invoked ? (['invoker'] as const) : [])];
+  return [...functions, 'builds', 'publisher', ...(invoked ? (['invoker'] as const) : [])];
 }
 
 function describeTrigger(kind: 'http' | 'topic' | 'schedule'): string {

@@ -82,7 +82,9 @@ export function functionEnvironment(names: ResourceNames): Record<string, string
     PKGRELAY_BUCKET: names.bucket,
     PKGRELAY_REGISTRY_URL: names.registryUrl,
     PKGRELAY_REGISTRY_AUTH: 'google',
+    PKGRELAY_STAGING_BUCKET: names.stagingBucket,
     PKGRELAY_BUILD_SERVICE_ACCOUNT: `projects/${names.project}/serviceAccounts/${names.account('builds')}`,
+    PKGRELAY_PUBLISH_SERVICE_ACCOUNT: `projects/${names.project}/serviceAccounts/${names.account('publisher')}`,
   };
 }
 

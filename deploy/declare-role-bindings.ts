@@ -1,5 +1,5 @@
 import type { FunctionTarget } from './function-deployments.js';
-import type { ResourceNames } from './name-resources.js';
+import type { PrivateRepository, ResourceNames } from './name-resources.js';
 
 /** The kinds of resource pkgrelay binds roles on, narrowest first; `project` only where nothing narrower exists. */
 export const ResourceKind = [
@@ -34,13 +34,13 @@ export function declareRoleBindings(
   names: ResourceNames,
   {
     functions,
-    tokenSecrets,
+    privateRepositories,
     notificationSecrets = [],
     publicStatus,
     subscriptionOf,
   }: {
     functions: readonly FunctionTarget[];
-    tokenSecrets: readonly string[];
+    privateRepositories: readonly PrivateRepository[];
     notificationSecrets?: readonly string[];
     publicStatus: boolean;
     subscriptionOf: (target: FunctionTarget) => string;
@@ -51,6 +51,14 @@ export function declareRoleBindings(
   const bucket = { kind: 'bucket', name: names.bucket } as const;
   const configBucket = { kind: 'bucket', name: names.configBucket } as const;
   const bindings: RoleBinding[] = [];
+  const builders = [
+    { email: names.account('builds'), of: 'public repositories', secret: undefined },
+    ...privateRepositories.map(({ repository, tokenSecret }) => ({
+      email: names.privateBuilder(repository),
+      of: repository,
+      secret: tokenSecret,
+    })),
+  ];
   const grant = (resource: RoleBinding['resource'], member: string, role: string, why: string): void => {
     bindings.push({ resource, member, role, why });
   };
@@ -95,15 +103,30 @@ export function declareRoleBindings(
       'roles/artifactregistry.reader',
       'checks what is published',
     );
+    for (const builder of builders)
+      grant(
+        { kind: 'serviceAccount', name: builder.email },
+        sa('worker'),
+        'roles/iam.serviceAccountUser',
+        `runs build phases as ${builder.of}`,
+      );
+  }
+  if (has('buildEvents')) {
+    grant(bucket, sa('buildEvents'), 'roles/storage.objectAdmin', 'moves job status on, claims names');
+    // As for the worker: builds.create exists only on the project.
     grant(
-      { kind: 'serviceAccount', name: names.account('builds') },
-      sa('worker'),
+      { kind: 'project', name: names.project },
+      sa('buildEvents'),
+      'roles/cloudbuild.builds.editor',
+      'starts publish phases',
+    );
+    grant(
+      { kind: 'serviceAccount', name: names.account('publisher') },
+      sa('buildEvents'),
       'roles/iam.serviceAccountUser',
-      'runs builds as the builds account',
+      'runs publish phases as the publisher',
     );
   }
-  if (has('buildEvents'))
-    grant(bucket, sa('buildEvents'), 'roles/storage.objectAdmin', 'moves job status on');
   if (has('deadLetter'))
     grant(bucket, sa('deadLetter'), 'roles/storage.objectAdmin', 'marks dead-lettered jobs failed');
   if (has('reconcile')) {
@@ -136,31 +159,46 @@ export function declareRoleBindings(
     readSecrets(notificationSecrets, sa('notifier'), 'reads a notification URL or signing key');
   }
 
+  // Build phases run upstream code: no registry right, only their staging uploads, and a private
+  // repository's builder its own token. Only the publisher, whose builds never run upstream code, writes.
+  const staging = { kind: 'bucket', name: names.stagingBucket } as const;
+  for (const builder of builders) {
+    const member = `serviceAccount:${builder.email}`;
+    // Log entries can only be written with a project-level grant.
+    grant({ kind: 'project', name: names.project }, member, 'roles/logging.logWriter', 'writes build logs');
+    grant(staging, member, 'roles/storage.objectCreator', 'leaves its archive for the publish phase');
+    if (builder.secret)
+      grant(
+        { kind: 'secret', name: builder.secret },
+        member,
+        'roles/secretmanager.secretAccessor',
+        `clones ${builder.of}, and no other private upstream`,
+      );
+  }
   grant(
     { kind: 'repository', name: names.repository },
-    sa('builds'),
+    sa('publisher'),
     'roles/artifactregistry.writer',
     'uploads distributions',
   );
-  // Log entries can only be written with a project-level grant.
   grant(
     { kind: 'project', name: names.project },
-    sa('builds'),
+    sa('publisher'),
     'roles/logging.logWriter',
     'writes build logs',
   );
   // Reconcile lists a private upstream's tags with the same token its builds clone it with.
-  const tokenReaders: Array<{ account: Parameters<ResourceNames['account']>[0]; why: string }> = [
-    { account: 'builds', why: 'clones a private upstream' },
-    ...(has('reconcile')
-      ? [{ account: 'reconcile' as const, why: 'lists a private upstream\u2019s tags' }]
-      : []),
-  ];
-  for (const secret of tokenSecrets)
-    for (const { account, why } of tokenReaders)
-      grant({ kind: 'secret', name: secret }, sa(account), 'roles/secretmanager.secretAccessor', why);
+  if (has('reconcile'))
+    for (const { tokenSecret } of privateRepositories)
+      grant(
+        { kind: 'secret', name: tokenSecret },
+        sa('reconcile'),
+        'roles/secretmanager.secretAccessor',
+        'lists a private upstream\u2019s tags',
+      );
+  grant(staging, sa('publisher'), 'roles/storage.objectViewer', "reads the build phase's archive");
 
-  for (const target of (['webhook', 'worker', 'reconcile'] as const).filter(has))
+  for (const target of (['webhook', 'worker', 'buildEvents', 'reconcile'] as const).filter(has))
     grant(configBucket, sa(target), 'roles/storage.objectViewer', 'reads the served repositories');
 
   const invoked = (['worker', 'buildEvents', 'deadLetter', 'reconcile', 'notifier'] as const).filter(has);

@@ -1,3 +1,4 @@
+import { privateBuilderAccountId } from '../shared/build/name-builder-account.js';
 import { FUNCTION_DEPLOYMENTS, type FunctionTarget } from './function-deployments.js';
 
 /** What a deployment is asked for; the CLI fills the defaults. */
@@ -14,8 +15,8 @@ export interface DeployOptions {
   configBucket?: string | undefined;
   /** The repositories file: it seeds the served catalog when that has no document yet. */
   configPath: string;
-  /** Secret Manager secrets holding upstream tokens (the `tokenSecret` of private repositories). */
-  tokenSecrets: readonly string[];
+  /** The private repositories and the Secret Manager secret holding each one's upstream token. */
+  privateRepositories: readonly PrivateRepository[];
   /** Secret Manager secrets the notifier reads (the `urlSecret` and `signingSecret` of notification endpoints). */
   notificationSecrets?: readonly string[];
   /** The status documents and page are readable by anyone (allUsers objectViewer on the bucket). */
@@ -26,7 +27,13 @@ export interface DeployOptions {
   functions: readonly FunctionTarget[];
 }
 
-export type AccountKey = FunctionTarget | 'builds' | 'invoker';
+export interface PrivateRepository {
+  repository: string;
+  tokenSecret: string;
+}
+
+/** `builds` runs public repositories' build phases, `publisher` every publish phase. */
+export type AccountKey = FunctionTarget | 'builds' | 'publisher' | 'invoker';
 
 /** Every name a deployment uses, derived once so the plan and the role bindings agree. */
 export interface ResourceNames {
@@ -38,6 +45,8 @@ export interface ResourceNames {
   jobEventsTopic: string;
   jobEventsDeadLetterTopic: string;
   bucket: string;
+  /** Private: where each build phase leaves its archive for the publish phase. */
+  stagingBucket: string;
   repository: string;
   registryUrl: string;
   webhookSecret: string;
@@ -47,6 +56,8 @@ export interface ResourceNames {
   /** The served repositories the functions read at run time (their PKGRELAY_CONFIG). */
   catalogUrl: string;
   account(key: AccountKey): string;
+  /** A private repository's own builder account, which alone reads its token. */
+  privateBuilder(repository: string): string;
   functionName(target: FunctionTarget): string;
   /** Pub/Sub's service agent; its project number is looked up during the deployment. */
   pubsubAgent: string;
@@ -63,7 +74,7 @@ export function nameResources(options: DeployOptions): ResourceNames {
     return found.name;
   };
   const accountId = (key: AccountKey): string =>
-    key === 'builds' || key === 'invoker' ? `pkgrelay-${key}` : functionName(key);
+    key === 'builds' || key === 'publisher' || key === 'invoker' ? `pkgrelay-${key}` : functionName(key);
   return {
     project,
     region,
@@ -73,6 +84,7 @@ export function nameResources(options: DeployOptions): ResourceNames {
     jobEventsTopic: 'pkgrelay-job-events',
     jobEventsDeadLetterTopic: 'pkgrelay-job-events-dead-letter',
     bucket: options.bucket ?? `${project}-pkgrelay-status`,
+    stagingBucket: `${options.bucket ?? `${project}-pkgrelay-status`}-staging`,
     repository,
     registryUrl: `https://${region}-python.pkg.dev/${project}/${repository}/`,
     webhookSecret: 'pkgrelay-webhook-secret',
@@ -80,6 +92,7 @@ export function nameResources(options: DeployOptions): ResourceNames {
     configBucket,
     catalogUrl: `gs://${configBucket}/repositories.json`,
     account: (key) => `${accountId(key)}@${project}.iam.gserviceaccount.com`,
+    privateBuilder: (repo) => `${privateBuilderAccountId(repo)}@${project}.iam.gserviceaccount.com`,
     functionName,
     pubsubAgent: 'service-{{PROJECT_NUMBER}}@gcp-sa-pubsub.iam.gserviceaccount.com',
   };

@@ -11,6 +11,7 @@ export const ErrorCode = [
   'VERSION_MISMATCH',
   'METADATA_INVALID',
   'UPLOAD_REJECTED',
+  'NAME_NOT_ALLOWED',
   'TIMED_OUT',
   'CANCELLED',
   'EXPIRED',

@@ -7,6 +7,7 @@ import { createDeployPlan } from '../../deploy/create-deploy-plan.js';
 import { FUNCTION_DEPLOYMENTS, FunctionTarget } from '../../deploy/function-deployments.js';
 import { renderPlanScript } from '../../deploy/render-plan-script.js';
 import { runDeployPlan } from '../../deploy/run-deploy-plan.js';
+import type { PrivateRepository } from '../../deploy/name-resources.js';
 
 interface DeployCommandOptions {
   project: string;
@@ -82,7 +83,7 @@ create these resources and grant roles on them (e.g. Owner, once, by a person).`
 async function deploy(options: DeployCommandOptions): Promise<void> {
   const bundleDir = resolve(options.bundleDir ?? join(findPackageRoot(), 'lib', 'bundle'));
   const configPath = resolve(options.config);
-  const tokenSecrets = readTokenSecrets(configPath, options.dryRun === true);
+  const privateRepositories = readPrivateRepositories(configPath, options.dryRun === true);
   const plan = createDeployPlan({
     project: options.project,
     region: options.region,
@@ -91,7 +92,7 @@ async function deploy(options: DeployCommandOptions): Promise<void> {
     repository: options.repository,
     bundleDir,
     configPath,
-    tokenSecrets,
+    privateRepositories,
     notificationSecrets: readNotificationSecrets(configPath),
     publicStatus: options.publicStatus,
     schedule: options.schedule,
@@ -115,16 +116,15 @@ async function deploy(options: DeployCommandOptions): Promise<void> {
 }
 
 // The upstream token secrets are the only secrets builds may read: they come from the repositories file.
-function readTokenSecrets(configPath: string, dryRun: boolean): string[] {
+function readPrivateRepositories(configPath: string, dryRun: boolean): PrivateRepository[] {
   if (!existsSync(configPath)) {
     if (!dryRun) throw new Error(`${configPath} does not exist: pass the repositories file with --config`);
     process.stderr.write(`warning: ${configPath} does not exist; the plan assumes no private repositories\n`);
     return [];
   }
-  const secrets = readRepositories(configPath).flatMap((repo) =>
-    repo.private && repo.tokenSecret ? [repo.tokenSecret] : [],
+  return readRepositories(configPath).flatMap((repo) =>
+    repo.private && repo.tokenSecret ? [{ repository: repo.repository, tokenSecret: repo.tokenSecret }] : [],
   );
-  return [...new Set(secrets)];
 }
 
 // The notifier alone reads these: Slack and Chat URLs, and the generic webhooks' signing keys.

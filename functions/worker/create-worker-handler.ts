@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Config } from '../../shared/config/load-config.js';
 import { findRepository } from '../../shared/config/find-repository.js';
 import { listRepositoriesServing } from '../../shared/config/list-repositories-serving.js';
@@ -7,6 +8,7 @@ import { resolvePackage } from '../../shared/config/resolve-package.js';
 import { jobObjectPath, type JobId } from '../../shared/contracts/job-id.js';
 import { parseReleaseRequest, type ReleaseRequest } from '../../shared/contracts/release-request.js';
 import { createBuildPlan } from '../../shared/build/create-build-plan.js';
+import { builderAccountOf } from '../../shared/build/name-builder-account.js';
 import { describeBuildOutcome } from '../../shared/build/describe-build-outcome.js';
 import {
   PermanentError,
@@ -40,7 +42,11 @@ export type WorkerConfig = Pick<
   | 'buildTimeoutSeconds'
   | 'leaseSeconds'
   | 'buildServiceAccount'
-> & { registryUrl: string };
+> & {
+  registryUrl: string;
+  /** PKGRELAY_STAGING_BUCKET: where each build phase leaves its archive for the publish phase. */
+  stagingBucket: string;
+};
 
 export interface WorkerDeps {
   config: WorkerConfig;
@@ -57,6 +63,8 @@ export interface WorkerDeps {
   /** A live lease that ends within this many milliseconds is waited out in the request, once. */
   maxLeaseWaitMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** Names each attempt's staging folder. */
+  newStagingId?: () => string;
 }
 
 export type WorkerOutcome =
@@ -89,6 +97,7 @@ export function createWorkerHandler({
   holder = `worker-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
   maxLeaseWaitMs = 15_000,
   sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  newStagingId = () => randomUUID(),
 }: WorkerDeps): (event: { id?: string; data?: unknown }) => Promise<WorkerOutcome> {
   return async (event) => {
     const message = readPubSubEvent(event);
@@ -210,6 +219,8 @@ export function createWorkerHandler({
       return { outcome: 'skipped', reason };
     }
 
+    // A private repository's build phase runs as its own account, which may read only its token.
+    const builder = builderAccountOf(repo, config);
     const plan = createBuildPlan({
       projectId: config.projectId,
       repository: repo.repository,
@@ -222,14 +233,16 @@ export function createWorkerHandler({
       isolation: config.buildIsolation,
       registryAuth: config.registryAuth,
       timeoutSeconds: config.buildTimeoutSeconds,
-      serviceAccount: config.buildServiceAccount,
+      serviceAccount: builder,
       // A version published before, or with files in the registry: a build may only come from that same commit.
       expectCommit:
         claimed.job.replaces?.publishedFrom ?? (files.length > 0 ? claimed.job.replaces?.commit : undefined),
+      // Unguessable: no other build can plant an archive where this attempt's publish phase will look.
+      stagingLocation: `gs://${config.stagingBucket}/staging/${newStagingId()}/`,
     });
     if (claim.takeover) {
       // The worker before this one may have died between creating its build and recording it.
-      const origin = { serviceAccount: config.buildServiceAccount };
+      const origin = { serviceAccount: builder };
       const existing = await findAttemptBuild(builds, id, held.attempt, origin, log).catch(
         (error: unknown) => {
           throw new TransientError('Unable to look for a build of this attempt', error);

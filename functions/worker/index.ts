@@ -12,7 +12,11 @@ const config = loadConfig();
 const registryUrl = required(config.registryUrl, 'PKGRELAY_REGISTRY_URL');
 const logger = createLogger({ fields: { component: 'worker' }, minSeverity: config.logLevel });
 const handle = createWorkerHandler({
-  config: { ...config, registryUrl },
+  config: {
+    ...config,
+    registryUrl,
+    stagingBucket: required(config.stagingBucket, 'PKGRELAY_STAGING_BUCKET'),
+  },
   repositories: openRepositoryProvider(config, logger),
   store: createGcsDocumentStore({
     bucket: required(config.bucket, 'PKGRELAY_BUCKET'),

@@ -7,6 +7,7 @@ import { startPubSubEmulator, type PubSubEmulator } from '../pubsub/start-pubsub
 import { startStorageServer } from '../storage/start-storage-server.js';
 import { startRegistryServer } from '../registry/start-registry-server.js';
 import { startCloudBuildServer } from '../cloudbuild/start-cloud-build-server.js';
+import { localServiceAccounts, readSecretAccess } from './read-secret-access.js';
 import type { SandboxKind } from '../cloudbuild/place-step-in-sandbox.js';
 import { startGitHttpServer } from '../git/start-git-http-server.js';
 import { startSecretManagerServer } from '../secretmanager/start-secret-manager-server.js';
@@ -84,6 +85,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const ports = options.ports ?? EPHEMERAL_PORTS;
   const projectId = options.projectId ?? 'pkgrelay-local';
   const bucket = options.bucket ?? 'pkgrelay-status';
+  const stagingBucket = `${bucket}-staging`;
+  const accounts = localServiceAccounts(projectId);
   const logger = options.logger ?? silentLogger;
   const ready = (service: string): void => options.onReady?.(service, Date.now() - started);
   const dataDir = join(rootDir, 'data');
@@ -124,6 +127,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const cloudbuild = await startCloudBuildServer({
       dataDir: join(dataDir, 'cloudbuild'),
       secretsDir,
+      // IAM as the deploy sets it: each private repository's builder account reads its own token only.
+      secretAccess: (account) => readSecretAccess(configPath, projectId, accounts)(account),
+      storage: { apiEndpoint: storage.url, projectId },
       projectId,
       port: ports.cloudbuild,
       pubsub: pubsubOptions,
@@ -149,9 +155,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     const { Storage } = await import('@google-cloud/storage');
     const storageClient = new Storage({ apiEndpoint: storage.url, projectId });
-    await storageClient.createBucket(bucket).catch((error: { code?: number }) => {
-      if (error.code !== 409) throw error;
-    });
+    for (const name of [bucket, stagingBucket])
+      await storageClient.createBucket(name).catch((error: { code?: number }) => {
+        if (error.code !== 409) throw error;
+      });
     // The status page lives in the bucket beside the JSON it reads, served at the stand-in's public URL.
     const statusPage = await uploadStatusPage(
       storageClient.bucket(bucket),
@@ -174,6 +181,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       PKGRELAY_UPSTREAM_BASE: options.upstreamBase ?? upstreams?.url ?? '',
       PKGRELAY_WEBHOOK_SECRETS: webhookSecret,
       PKGRELAY_BUCKET: bucket,
+      PKGRELAY_STAGING_BUCKET: stagingBucket,
+      PKGRELAY_BUILD_SERVICE_ACCOUNT: accounts.builder,
+      PKGRELAY_PUBLISH_SERVICE_ACCOUNT: accounts.publisher,
       PKGRELAY_REGISTRY_URL: registryUrl,
       PKGRELAY_CLOUDBUILD_ENDPOINT: cloudbuild.url,
       PKGRELAY_SECRETMANAGER_ENDPOINT: secretManager.url,

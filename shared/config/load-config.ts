@@ -29,6 +29,7 @@ const Environment = z.object({
   PKGRELAY_BUILD_EVENTS_TOPIC: z.string().default('cloud-builds'),
   PKGRELAY_JOB_EVENTS_TOPIC: z.string().default('pkgrelay-job-events'),
   PKGRELAY_BUCKET: z.string().min(3).optional(),
+  PKGRELAY_STAGING_BUCKET: z.string().min(3).optional(),
   PKGRELAY_REGISTRY_URL: z.url().optional(),
   PKGRELAY_CLOUDBUILD_ENDPOINT: z.url().optional(),
   PKGRELAY_SECRETMANAGER_ENDPOINT: z.url().optional(),
@@ -39,6 +40,7 @@ const Environment = z.object({
   PKGRELAY_BUILD_TIMEOUT_SECONDS: z.coerce.number().int().min(60).max(86_400).default(1200),
   PKGRELAY_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
   PKGRELAY_BUILD_SERVICE_ACCOUNT: z.string().optional(),
+  PKGRELAY_PUBLISH_SERVICE_ACCOUNT: z.string().optional(),
   PKGRELAY_LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARNING', 'ERROR']).default('INFO'),
 });
 
@@ -59,6 +61,8 @@ export interface Config {
   /** Where every job transition is published (the notifier's topic). */
   jobEventsTopic: string;
   bucket: string | undefined;
+  /** Where a build phase leaves its archive for the publish phase; never the (public) status bucket. */
+  stagingBucket: string | undefined;
   registryUrl: string | undefined;
   cloudBuildEndpoint: string | undefined;
   secretManagerEndpoint: string | undefined;
@@ -69,6 +73,7 @@ export interface Config {
   buildTimeoutSeconds: number;
   leaseSeconds: number;
   buildServiceAccount: string | undefined;
+  publishServiceAccount: string | undefined;
   logLevel: 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR';
 }
 
@@ -103,6 +108,7 @@ export function loadConfig(
     buildEventsTopic: e.PKGRELAY_BUILD_EVENTS_TOPIC,
     jobEventsTopic: e.PKGRELAY_JOB_EVENTS_TOPIC,
     bucket: e.PKGRELAY_BUCKET,
+    stagingBucket: e.PKGRELAY_STAGING_BUCKET,
     registryUrl: e.PKGRELAY_REGISTRY_URL && withTrailingSlash(e.PKGRELAY_REGISTRY_URL),
     cloudBuildEndpoint: e.PKGRELAY_CLOUDBUILD_ENDPOINT,
     secretManagerEndpoint: e.PKGRELAY_SECRETMANAGER_ENDPOINT,
@@ -113,6 +119,7 @@ export function loadConfig(
     buildTimeoutSeconds: e.PKGRELAY_BUILD_TIMEOUT_SECONDS,
     leaseSeconds: e.PKGRELAY_LEASE_SECONDS,
     buildServiceAccount: e.PKGRELAY_BUILD_SERVICE_ACCOUNT,
+    publishServiceAccount: e.PKGRELAY_PUBLISH_SERVICE_ACCOUNT,
     logLevel: e.PKGRELAY_LOG_LEVEL,
   };
 }

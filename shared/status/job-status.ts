@@ -43,8 +43,16 @@ export const JobWarning = z.object({
 });
 export type JobWarning = z.infer<typeof JobWarning>;
 
+const BuildRecord = z.object({
+  id: z.string(),
+  logUrl: z.string().optional(),
+  status: z.string().optional(),
+});
+
 export const JobStatus = z.object({
-  schemaVersion: z.literal(1),
+  schemaVersion: z
+    .union([z.literal(1), z.literal(2)])
+    .describe('2 once the job has a publishBuild; a reader of version 1 documents reads both'),
   repository: z.string(),
   tag: z.string(),
   version: z.string().describe('PEP 440 version taken from the tag'),
@@ -79,9 +87,12 @@ export const JobStatus = z.object({
     .object({ holder: z.string(), expiresAt: z.iso.datetime() })
     .optional()
     .describe('Held by the worker that claimed the job until it records a build'),
-  build: z
-    .object({ id: z.string(), logUrl: z.string().optional(), status: z.string().optional() })
-    .optional(),
+  build: BuildRecord.optional().describe(
+    'The build that fetched and built the tag, where upstream code ran, as an account that cannot publish',
+  ),
+  publishBuild: BuildRecord.optional().describe(
+    'The build that verified, checked and uploaded what `build` made, as the publisher account',
+  ),
   artifacts: z.array(Artifact),
   reason: z.string().optional().describe('Why a job was skipped'),
   warnings: z

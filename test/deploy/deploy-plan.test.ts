@@ -16,6 +16,9 @@ const R = 'europe-west1';
 const sa = (id: string): string => `serviceAccount:${id}@${P}.iam.gserviceaccount.com`;
 const agent = 'serviceAccount:service-{{PROJECT_NUMBER}}@gcp-sa-pubsub.iam.gserviceaccount.com';
 const bucket = `${P}-pkgrelay-status`;
+const staging = `${P}-pkgrelay-status-staging`;
+// The builder account of acme/secret-sauce: a digest of its name, so it fits IAM's 30 characters.
+const SAUCE_BUILDER = 'pkgrelay-src-281d7022f2f7';
 
 function options(overrides: Partial<DeployOptions> = {}): DeployOptions {
   return {
@@ -23,7 +26,7 @@ function options(overrides: Partial<DeployOptions> = {}): DeployOptions {
     region: R,
     bundleDir: '/srv/pkgrelay/lib/bundle',
     configPath: '/srv/pkgrelay/repositories.json',
-    tokenSecrets: ['acme-token'],
+    privateRepositories: [{ repository: 'acme/secret-sauce', tokenSecret: 'acme-token' }],
     notificationSecrets: ['ops-slack-url'],
     publicStatus: true,
     schedule: '*/30 * * * *',
@@ -83,12 +86,21 @@ describe('pkgrelay deploy --dry-run', () => {
       'gcloud pubsub topics create pkgrelay-releases-dead-letter --message-retention-duration=7d',
       'gcloud pubsub topics create cloud-builds ',
       `gcloud storage buckets create gs://${bucket} --location=${R} --uniform-bucket-level-access --no-public-access-prevention`,
+      `gcloud storage buckets create gs://${staging} --location=${R} --uniform-bucket-level-access --public-access-prevention`,
       `gcloud artifacts repositories create pkgrelay --repository-format=python --location=${R}`,
       '| gcloud secrets create pkgrelay-webhook-secret --replication-policy=automatic --data-file=-',
       'gcloud secrets create acme-token --replication-policy=automatic',
-      ...['webhook', 'worker', 'build-events', 'dead-letter', 'reconcile', 'builds', 'invoker'].map(
-        (id) => `gcloud iam service-accounts create pkgrelay-${id} `,
-      ),
+      ...[
+        'webhook',
+        'worker',
+        'build-events',
+        'dead-letter',
+        'reconcile',
+        'builds',
+        'publisher',
+        'invoker',
+      ].map((id) => `gcloud iam service-accounts create pkgrelay-${id} `),
+      `gcloud iam service-accounts create ${SAUCE_BUILDER} '--display-name=pkgrelay builder of acme/secret-sauce'`,
       'gcloud functions deploy pkgrelay-webhook --gen2',
       'gcloud functions deploy pkgrelay-worker --gen2',
       'gcloud functions deploy pkgrelay-build-events --gen2',
@@ -150,6 +162,19 @@ describe('the role bindings of a deployment', () => {
         sa('pkgrelay-worker'),
         'roles/iam.serviceAccountUser',
       ],
+      [
+        'serviceAccount',
+        `${SAUCE_BUILDER}@${P}.iam.gserviceaccount.com`,
+        sa('pkgrelay-worker'),
+        'roles/iam.serviceAccountUser',
+      ],
+      ['project', P, sa('pkgrelay-build-events'), 'roles/cloudbuild.builds.editor'],
+      [
+        'serviceAccount',
+        `pkgrelay-publisher@${P}.iam.gserviceaccount.com`,
+        sa('pkgrelay-build-events'),
+        'roles/iam.serviceAccountUser',
+      ],
       ['bucket', bucket, sa('pkgrelay-build-events'), 'roles/storage.objectAdmin'],
       ['bucket', bucket, sa('pkgrelay-dead-letter'), 'roles/storage.objectAdmin'],
       ['bucket', bucket, sa('pkgrelay-reconcile'), 'roles/storage.objectAdmin'],
@@ -165,9 +190,14 @@ describe('the role bindings of a deployment', () => {
       ['runService', 'pkgrelay-notifier', sa('pkgrelay-invoker'), 'roles/run.invoker'],
       ['topic', 'pkgrelay-job-events-dead-letter', agent, 'roles/pubsub.publisher'],
       ['subscription', '{{NOTIFIER_SUBSCRIPTION}}', agent, 'roles/pubsub.subscriber'],
-      ['repository', 'pkgrelay', sa('pkgrelay-builds'), 'roles/artifactregistry.writer'],
       ['project', P, sa('pkgrelay-builds'), 'roles/logging.logWriter'],
-      ['secret', 'acme-token', sa('pkgrelay-builds'), 'roles/secretmanager.secretAccessor'],
+      ['bucket', staging, sa('pkgrelay-builds'), 'roles/storage.objectCreator'],
+      ['project', P, sa(SAUCE_BUILDER), 'roles/logging.logWriter'],
+      ['bucket', staging, sa(SAUCE_BUILDER), 'roles/storage.objectCreator'],
+      ['secret', 'acme-token', sa(SAUCE_BUILDER), 'roles/secretmanager.secretAccessor'],
+      ['repository', 'pkgrelay', sa('pkgrelay-publisher'), 'roles/artifactregistry.writer'],
+      ['project', P, sa('pkgrelay-publisher'), 'roles/logging.logWriter'],
+      ['bucket', staging, sa('pkgrelay-publisher'), 'roles/storage.objectViewer'],
       ['runService', 'pkgrelay-worker', sa('pkgrelay-invoker'), 'roles/run.invoker'],
       ['runService', 'pkgrelay-build-events', sa('pkgrelay-invoker'), 'roles/run.invoker'],
       ['runService', 'pkgrelay-dead-letter', sa('pkgrelay-invoker'), 'roles/run.invoker'],
@@ -183,6 +213,7 @@ describe('the role bindings of a deployment', () => {
       ['bucket', bucket, 'allUsers', 'roles/storage.objectViewer'],
       ['bucket', `${P}-pkgrelay-config`, sa('pkgrelay-webhook'), 'roles/storage.objectViewer'],
       ['bucket', `${P}-pkgrelay-config`, sa('pkgrelay-worker'), 'roles/storage.objectViewer'],
+      ['bucket', `${P}-pkgrelay-config`, sa('pkgrelay-build-events'), 'roles/storage.objectViewer'],
       ['bucket', `${P}-pkgrelay-config`, sa('pkgrelay-reconcile'), 'roles/storage.objectViewer'],
     ].map(([kind, name, member, role]) => ({ resource: { kind, name }, member, role }));
     expect(bindings).toHaveLength(expected.length);
@@ -205,7 +236,10 @@ describe('the role bindings of a deployment', () => {
         .sort(),
     ).toEqual([
       'roles/cloudbuild.builds.editor',
+      'roles/cloudbuild.builds.editor',
       'roles/cloudbuild.builds.viewer',
+      'roles/logging.logWriter',
+      'roles/logging.logWriter',
       'roles/logging.logWriter',
     ]);
     const publicGrants = bindings.filter((binding) => binding.member === 'allUsers');
@@ -215,7 +249,7 @@ describe('the role bindings of a deployment', () => {
     ]);
   });
 
-  it('give the webhook only its topic, its secret and the served repositories, and the builds only their repository, logs and token secrets', () => {
+  it('give the webhook only its topic, its secret and the served repositories; no build account that runs upstream code may publish', () => {
     const bindings = readRoleBindings(createDeployPlan(options()));
     const of = (id: string): string[] =>
       bindings
@@ -228,10 +262,22 @@ describe('the role bindings of a deployment', () => {
       `roles/storage.objectViewer on bucket ${P}-pkgrelay-config`,
     ]);
     expect(of('pkgrelay-builds')).toEqual([
-      'roles/artifactregistry.writer on repository pkgrelay',
+      `roles/logging.logWriter on project ${P}`,
+      `roles/storage.objectCreator on bucket ${staging}`,
+    ]);
+    // A private repository's builder reads its own token and nothing that publishes.
+    expect(of(SAUCE_BUILDER)).toEqual([
       `roles/logging.logWriter on project ${P}`,
       'roles/secretmanager.secretAccessor on secret acme-token',
+      `roles/storage.objectCreator on bucket ${staging}`,
     ]);
+    expect(of('pkgrelay-publisher')).toEqual([
+      'roles/artifactregistry.writer on repository pkgrelay',
+      `roles/logging.logWriter on project ${P}`,
+      `roles/storage.objectViewer on bucket ${staging}`,
+    ]);
+    const writers = bindings.filter((binding) => binding.role === 'roles/artifactregistry.writer');
+    expect(writers.map((binding) => binding.member)).toEqual([sa('pkgrelay-publisher')]);
   });
 });
 

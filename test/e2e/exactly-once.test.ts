@@ -98,12 +98,18 @@ describe('exactly one build per tag on the local stack', () => {
     await waitUntil(`${name} to die`, async () => fn.process.signalCode === 'SIGKILL');
   }
 
-  async function buildsOf(tag: string): Promise<Array<{ id: string; status: string }>> {
+  /** The job's builds of one phase: each attempt has one build phase, then one publish phase. */
+  async function buildsOf(
+    tag: string,
+    phase: 'build' | 'publish' = 'build',
+  ): Promise<Array<{ id: string; status: string }>> {
     const jobTag = `job-${createHash('sha256').update(`octo-org/widgets@${tag}`).digest('hex').slice(0, 24)}`;
     const url = new URL(`/v1/projects/${stack.info.projectId}/builds`, stack.info.cloudbuild.host);
     url.searchParams.set('filter', `tags="${jobTag}"`);
-    const body = (await (await fetch(url)).json()) as { builds?: Array<{ id: string; status: string }> };
-    return body.builds ?? [];
+    const body = (await (await fetch(url)).json()) as {
+      builds?: Array<{ id: string; status: string; substitutions?: Record<string, string> }>;
+    };
+    return (body.builds ?? []).filter((build) => build.substitutions?.['_PKGRELAY_PHASE'] === phase);
   }
 
   async function registryFiles(): Promise<string[]> {
@@ -198,6 +204,7 @@ describe('exactly one build per tag on the local stack', () => {
     const job = await scenarios.get('duplicates')!;
     expect(job.state, JSON.stringify(job.error)).toBe('published');
     expect(await buildsOf('v1.0.0')).toHaveLength(1);
+    expect(await buildsOf('v1.0.0', 'publish')).toHaveLength(1);
     expect(job.history.map((entry) => entry.state)).toEqual(['queued', 'building', 'published']);
     expect(job.artifacts.map((artifact) => artifact.uploaded)).toEqual([true, true]);
     expect((await registryFiles()).filter((file) => file.includes('1.0.0')).sort()).toEqual([

@@ -38,6 +38,7 @@ const config: WorkerConfig = {
   leaseSeconds: 60,
   buildServiceAccount: undefined,
   registryUrl: 'https://registry.example/p/r/',
+  stagingBucket: 'p-staging',
 };
 
 function setup(overrides: Partial<WorkerConfig> = {}) {

@@ -14,6 +14,7 @@ const input = (repo: Record<string, unknown>): BuildPlanInput => ({
   isolation: true,
   registryAuth: 'google',
   timeoutSeconds: 900,
+  stagingLocation: 'gs://proj-staging/staging/abc/',
 });
 
 describe('createBuildPlan', () => {

@@ -10,8 +10,9 @@ import os
 import subprocess
 import sys
 
+from pkgrelay_steps.allowed_names import refuse_foreign
 from pkgrelay_steps.install_tools import install_tools
-from pkgrelay_steps.prelude import TOOLS, emit, env, fail, last_lines, run, run_module, strip_controls
+from pkgrelay_steps.prelude import TOOLS, emit, env, fail, last_lines, run, run_module, strip_controls, use_tools
 from pkgrelay_steps.registry_files import registry_files
 from pkgrelay_steps.wheel_tags import wheel_tags
 
@@ -59,7 +60,10 @@ def credentials():
 
 
 def main():
+    use_tools()
     files = [os.path.join("dist", name) for name in sorted(os.listdir("dist"))]
+    # The last word before the registry: nothing of another repository's names leaves this build.
+    refuse_foreign([project_name(os.path.basename(path)) for path in files])
     google = env.get("PKGRELAY_REGISTRY_AUTH") == "google"
     if google:
         install_tools("upload-auth-requirements.txt")
