@@ -12,6 +12,7 @@ import {
 } from './precompiled/bundle-precompiled.js';
 import { FUNCTION_DEPLOYMENTS, type FunctionDeployment } from './function-deployments.js';
 import { embedStepFiles } from './embed-step-files.js';
+import { writeBuilderImageContext } from './write-builder-image-context.js';
 
 /**
  * Kept out of the bundle and installed by Cloud Functions' build from the bundle's package.json: the framework must
@@ -178,4 +179,5 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     const cached = fn.precompiled.length ? `; with code caches: ${fn.precompiled.join(', ')}` : '';
     process.stdout.write(`bundle ${fn.target}: ${kb} KB → ${fn.dir}${lazy}${cached}\n`);
   }
+  process.stdout.write(`builder image context → ${await writeBuilderImageContext(rootDir, outDir)}\n`);
 }

@@ -11,6 +11,7 @@ export function createFunctionDeployCommand(
   fn: FunctionDeployment,
   names: ResourceNames,
   bundleDir: string,
+  { minInstances = 0, invokerIamCheck = true }: { minInstances?: number; invokerIamCheck?: boolean } = {},
 ): Command {
   const topics = {
     releases: names.releasesTopic,
@@ -27,6 +28,8 @@ export function createFunctionDeployCommand(
         ]
       : ['--trigger-http'];
   const isPublic = fn.trigger.kind === 'http' && fn.trigger.public;
+  // Without the invoker check, allUsers needs no binding (and an organisation may refuse one).
+  const allowUnauthenticated = isPublic && invokerIamCheck;
   return {
     program: 'gcloud',
     args: [
@@ -40,10 +43,15 @@ export function createFunctionDeployCommand(
       `--entry-point=${fn.target}`,
       ...trigger,
       `--service-account=${names.account(fn.target)}`,
-      isPublic ? '--allow-unauthenticated' : '--no-allow-unauthenticated',
+      // Since July 2024 a new project's default Cloud Build account may lack the rights to build function source.
+      `--build-service-account=projects/${names.project}/serviceAccounts/${names.account('functionBuilds')}`,
+      `--docker-repository=projects/${names.project}/locations/${names.region}/repositories/${names.dockerRepository}`,
+      allowUnauthenticated ? '--allow-unauthenticated' : '--no-allow-unauthenticated',
       // Pub/Sub, Eventarc and Cloud Scheduler of the same project count as internal traffic.
       `--ingress-settings=${isPublic ? 'all' : 'internal-only'}`,
-      '--memory=256Mi',
+      `--memory=${fn.memory}`,
+      `--cpu=${fn.cpu}`,
+      ...(isPublic ? [`--min-instances=${minInstances}`] : []),
       `--timeout=${fn.timeoutSeconds}s`,
       `--set-env-vars=${formatEnv(functionEnvironment(names))}`,
       ...(fn.target === 'webhook'
@@ -68,6 +76,8 @@ export function functionEnvironment(names: ResourceNames): Record<string, string
     PKGRELAY_REGISTRY_URL: names.registryUrl,
     PKGRELAY_REGISTRY_AUTH: 'google',
     PKGRELAY_BUILD_SERVICE_ACCOUNT: `projects/${names.project}/serviceAccounts/${names.account('builds')}`,
+    // Every job's steps run on the builder image of its Python version, which has the pinned tools baked in.
+    PKGRELAY_BUILDER_IMAGE: names.builderImage('{python}'),
   };
 }
 

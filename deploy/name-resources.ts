@@ -20,9 +20,18 @@ export interface DeployOptions {
   schedule: string;
   maxDeliveryAttempts: number;
   functions: readonly FunctionTarget[];
+  /** Webhook instances kept warm (each billed while idle); 0 lets it scale to zero. */
+  minInstances: number;
+  /** Serve the webhook through an allUsers run.invoker binding; false turns Cloud Run's invoker check off for it instead. */
+  invokerIamCheck: boolean;
+  /** The Python versions the repositories build with: one builder image each. */
+  pythonVersions: readonly string[];
+  /** The builder image's tag suffix: a digest of its Dockerfile and pinned tools (builderImageDigest). */
+  builderDigest: string;
 }
 
-export type AccountKey = FunctionTarget | 'builds' | 'invoker';
+/** `functionBuilds` builds the functions' own source and the builder image: trusted code only. */
+export type AccountKey = FunctionTarget | 'builds' | 'invoker' | 'functionBuilds';
 
 /** Every name a deployment uses, derived once so the plan and the role bindings agree. */
 export interface ResourceNames {
@@ -36,6 +45,10 @@ export interface ResourceNames {
   registryUrl: string;
   webhookSecret: string;
   scheduleJob: string;
+  /** The Artifact Registry Docker repository of the functions' images and the builder image. */
+  dockerRepository: string;
+  /** The builder image for one Python version, as builds name their steps' image. */
+  builderImage(pythonVersion: string): string;
   /** Where the repositories file lands inside each function's source (Cloud Functions runs it from /workspace). */
   configInSource: string;
   account(key: AccountKey): string;
@@ -54,7 +67,12 @@ export function nameResources(options: DeployOptions): ResourceNames {
     return found.name;
   };
   const accountId = (key: AccountKey): string =>
-    key === 'builds' || key === 'invoker' ? `pkgrelay-${key}` : functionName(key);
+    key === 'functionBuilds'
+      ? 'pkgrelay-function-builds'
+      : key === 'builds' || key === 'invoker'
+        ? `pkgrelay-${key}`
+        : functionName(key);
+  const dockerRepository = 'pkgrelay-images';
   return {
     project,
     region,
@@ -66,6 +84,9 @@ export function nameResources(options: DeployOptions): ResourceNames {
     registryUrl: `https://${region}-python.pkg.dev/${project}/${repository}/`,
     webhookSecret: 'pkgrelay-webhook-secret',
     scheduleJob: 'pkgrelay-reconcile',
+    dockerRepository,
+    builderImage: (pythonVersion) =>
+      `${region}-docker.pkg.dev/${project}/${dockerRepository}/builder:py${pythonVersion}-${options.builderDigest}`,
     configInSource: 'pkgrelay.repositories.json',
     account: (key) => `${accountId(key)}@${project}.iam.gserviceaccount.com`,
     functionName,
