@@ -36,7 +36,8 @@ export type WorkerConfig = Pick<
   | 'buildTimeoutSeconds'
   | 'leaseSeconds'
   | 'buildServiceAccount'
-> & { registryUrl: string };
+> &
+  Partial<Pick<Config, 'builderImage'>> & { registryUrl: string };
 
 export interface WorkerDeps {
   config: WorkerConfig;
@@ -199,6 +200,7 @@ export function createWorkerHandler({
       registryAuth: config.registryAuth,
       timeoutSeconds: config.buildTimeoutSeconds,
       serviceAccount: config.buildServiceAccount,
+      builderImage: config.builderImage,
     });
     if (claim.takeover) {
       // The worker before this one may have died between creating its build and recording it.

@@ -51,6 +51,8 @@ export interface BuildPlanInput {
   registryAuth: 'google' | 'none';
   timeoutSeconds: number;
   serviceAccount?: string | undefined;
+  /** PKGRELAY_BUILDER_IMAGE: the steps' image, `{python}` filled with the package's Python version; default python:X. */
+  builderImage?: string | undefined;
 }
 
 /** The substitution keys that carry a build back to its job. */
@@ -79,7 +81,9 @@ export function createBuildPlan(input: BuildPlanInput): BuildPlan {
     _PKGRELAY_REGISTRY_AUTH: input.registryAuth,
   };
   const env = Object.keys(substitutions).map((key) => `${key.slice(1)}=\${${key}}`);
-  const image = `python:${input.repo.pythonVersion}`;
+  const image = input.builderImage
+    ? input.builderImage.replaceAll('{python}', input.repo.pythonVersion)
+    : `python:${input.repo.pythonVersion}`;
   const step = (id: StepId, extra: Partial<BuildStep> = {}): BuildStep => ({
     id,
     name: image,

@@ -29,6 +29,10 @@ const Environment = z.object({
   PKGRELAY_BUILD_TIMEOUT_SECONDS: z.coerce.number().int().min(60).max(86_400).default(1200),
   PKGRELAY_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
   PKGRELAY_BUILD_SERVICE_ACCOUNT: z.string().optional(),
+  PKGRELAY_BUILDER_IMAGE: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9./:_{}-]*$/, 'must be an image name; {python} stands for the Python version')
+    .optional(),
   PKGRELAY_LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARNING', 'ERROR']).default('INFO'),
 });
 
@@ -49,6 +53,8 @@ export interface Config {
   buildTimeoutSeconds: number;
   leaseSeconds: number;
   buildServiceAccount: string | undefined;
+  /** The image every build step runs on, with the steps' tools baked in; `{python}` is the job's Python version. */
+  builderImage: string | undefined;
   logLevel: 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR';
 }
 
@@ -85,6 +91,7 @@ export function loadConfig(
     buildTimeoutSeconds: e.PKGRELAY_BUILD_TIMEOUT_SECONDS,
     leaseSeconds: e.PKGRELAY_LEASE_SECONDS,
     buildServiceAccount: e.PKGRELAY_BUILD_SERVICE_ACCOUNT,
+    builderImage: e.PKGRELAY_BUILDER_IMAGE,
     logLevel: e.PKGRELAY_LOG_LEVEL,
   };
 }
