@@ -83,7 +83,7 @@ describe('worker claims', () => {
       builderImage: 'r-docker.pkg.dev/p/pkgrelay-images/builder:py{python}-d1',
     });
     await worker('a')(request());
-    expect(new Set(builds.builds[0]?.steps.map((step) => step.name))).toEqual(
+    expect(new Set((builds.builds[0]?.steps ?? []).map((step) => step.name))).toEqual(
       new Set(['r-docker.pkg.dev/p/pkgrelay-images/builder:py3.12-d1']),
     );
   });
