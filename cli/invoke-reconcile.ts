@@ -9,11 +9,18 @@ export interface ReconcileAnswer {
 /** POSTs to the reconcile function, with an identity token for Google Cloud when `authenticate` is set. */
 export async function invokeReconcile(
   url: string,
-  { authenticate = false, stuckAfterSeconds }: { authenticate?: boolean; stuckAfterSeconds?: number } = {},
+  {
+    authenticate = false,
+    stuckAfterSeconds,
+    requestedBy,
+  }: { authenticate?: boolean; stuckAfterSeconds?: number; requestedBy?: string } = {},
 ): Promise<ReconcileAnswer> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (authenticate) headers['authorization'] = `Bearer ${await identityToken(url)}`;
-  const body = JSON.stringify(stuckAfterSeconds !== undefined ? { stuckAfterSeconds } : {});
+  const body = JSON.stringify({
+    ...(stuckAfterSeconds !== undefined ? { stuckAfterSeconds } : {}),
+    ...(requestedBy ? { requestedBy } : {}),
+  });
   const response = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(600_000) });
   const text = await response.text();
   let json: unknown;

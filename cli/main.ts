@@ -10,6 +10,7 @@ import { createReconcileCommand } from './commands/reconcile.js';
 import { createStartCommand } from './commands/start.js';
 import { createStatusCommand } from './commands/status.js';
 import { createTriggerCommand } from './commands/trigger.js';
+import { createVerifyCommand } from './commands/verify.js';
 import { createWebhookCommand } from './commands/webhook.js';
 import { EXIT_CODES_HELP, ExitCode } from './exit-codes.js';
 
@@ -29,6 +30,7 @@ const program = new Command('pkgrelay')
   .addCommand(createBackfillCommand())
   .addCommand(createWebhookCommand())
   .addCommand(createReconcileCommand())
+  .addCommand(createVerifyCommand())
   .addCommand(createDeployCommand());
 
 // Commander exits 1 on usage errors; scripts get 2 for those, so every command throws instead.

@@ -13,6 +13,7 @@ import { elapsed, progress } from '../print-progress.js';
 import { readJobStatus, readRepositoryIndex } from '../read-status.js';
 import { addTargetOptions, resolveTarget, type TargetOptions } from '../resolve-target.js';
 import { runAction } from '../run-action.js';
+import { describeActor } from '../describe-actor.js';
 
 interface BackfillOptions extends TargetOptions {
   dryRun?: boolean;
@@ -87,7 +88,7 @@ export function createBackfillCommand(): Command {
           const messageId = await queue.publish({
             repository: repo.repository,
             tag,
-            source: { kind: 'manual', event: 'backfill' },
+            source: { kind: 'manual', event: 'backfill', actor: describeActor() },
           });
           chosen.push({ tag, version, ...of, messageId });
           progress(`enqueued ${tag} (${version}), message ${messageId}`);

@@ -4,6 +4,7 @@ import { parseSeconds } from '../parse-arguments.js';
 import { progress } from '../print-progress.js';
 import { readStackInfo } from '../../local/stack/stack-info.js';
 import { runAction } from '../run-action.js';
+import { describeActor } from '../describe-actor.js';
 import { invokeReconcile, type ReconcileAnswer } from '../invoke-reconcile.js';
 
 interface ReconcileCommandOptions {
@@ -57,6 +58,7 @@ Exit 0 when the run had no errors, 1 when it reported some, 3 when the function 
         }
         const answer = await invokeReconcile(url, {
           authenticate: !local,
+          requestedBy: `pkgrelay reconcile by ${describeActor()}`,
           ...(options.stuckAfter !== undefined ? { stuckAfterSeconds: options.stuckAfter } : {}),
         });
         if (options.json) process.stdout.write(JSON.stringify(answer.report, null, 2) + '\n');

@@ -92,7 +92,7 @@ function scheduleReconcile(url: string | undefined, seconds: number | undefined)
   const timer = setInterval(() => {
     if (running) return;
     running = true;
-    invokeReconcile(url)
+    invokeReconcile(url, { requestedBy: 'the local stack’s reconcile timer' })
       .then(({ status, report }) =>
         progress(
           `reconcile (${status}): ${report.enqueued.length} enqueued, ${report.settled.length} settled, ${report.errors.length} errors`,

@@ -159,7 +159,14 @@ function describeJob(job: JobStatus): string {
     [
       'Source',
       job.source
-        ? [job.source.kind, job.source.event, job.source.deliveryId].filter(Boolean).join(' ')
+        ? [
+            job.source.kind,
+            job.source.event,
+            job.source.deliveryId,
+            job.source.actor && `by ${job.source.actor}`,
+          ]
+            .filter(Boolean)
+            .join(' ')
         : undefined,
     ],
     ['Created', job.createdAt],

@@ -31,6 +31,8 @@ export interface ReconcileOptions {
   stuckAfterSeconds?: number;
   /** Only these repositories (as configured, case-insensitive); default all. */
   repositories?: readonly string[];
+  /** Who or what started this run (`pkgrelay reconcile` by a person, Cloud Scheduler): jobs it enqueues record it. */
+  requestedBy?: string;
 }
 
 /**
@@ -89,7 +91,15 @@ export function createReconcileHandler({
         continue;
       }
       const { enqueued, errors } = await enqueueMissingTags(
-        { store, queue, upstream, logger: log, clock, maxPerRepository: maxEnqueuePerRepository },
+        {
+          store,
+          queue,
+          upstream,
+          logger: log,
+          clock,
+          maxPerRepository: maxEnqueuePerRepository,
+          ...(options.requestedBy ? { requestedBy: options.requestedBy } : {}),
+        },
         repo,
         index,
       );

@@ -16,11 +16,13 @@ export interface EnqueueDeps {
   clock: () => Date;
   /** At most this many requests per repository and run; the rest wait for the next run. */
   maxPerRepository: number;
+  /** Recorded as the jobs' `source.actor`. */
+  requestedBy?: string;
 }
 
 /** Enqueues a release request for every upstream tag of the repository (any of its packages) that the configuration accepts and that has no job. */
 export async function enqueueMissingTags(
-  { store, queue, upstream, logger, clock, maxPerRepository }: EnqueueDeps,
+  { store, queue, upstream, logger, clock, maxPerRepository, requestedBy }: EnqueueDeps,
   repo: RepositoryConfig,
   index: RepositoryIndex | undefined,
 ): Promise<{ enqueued: EnqueuedTag[]; errors: ReconcileError[] }> {
@@ -46,7 +48,12 @@ export async function enqueueMissingTags(
       // The index may lag its job documents (a sync that died): the job document has the last word.
       if (await store.read(jobObjectPath({ repository, tag }))) continue;
       const messageId = await queue.publish(
-        { repository, tag, source: { kind: 'reconcile' }, requestedAt: clock().toISOString() },
+        {
+          repository,
+          tag,
+          source: { kind: 'reconcile', ...(requestedBy ? { actor: requestedBy } : {}) },
+          requestedAt: clock().toISOString(),
+        },
         { source: 'reconcile' },
       );
       const of = pkg === undefined ? {} : { package: pkg };

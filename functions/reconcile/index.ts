@@ -38,6 +38,9 @@ http('reconcile', async (req, res) => {
   if (req.method !== 'POST') return answer(405, { error: 'POST to run reconcile (Cloud Scheduler does)' });
   const options = readReconcileOptions(req.body);
   if (!options.success) return answer(400, { error: options.error });
+  // Cloud Scheduler names itself in its User-Agent; a caller that says who it is wins.
+  if (!options.data.requestedBy && /Google-Cloud-Scheduler/.test(req.get('user-agent') ?? ''))
+    options.data.requestedBy = 'Cloud Scheduler';
   try {
     handler ??= createHandler();
   } catch (error) {

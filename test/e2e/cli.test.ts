@@ -115,7 +115,12 @@ describe('pkgrelay against the local stack (compiled CLI as a child process)', (
     expect(one.stdout).toMatch(/State:\s+published/);
     expect(one.stdout).toMatch(/HISTORY[\s\S]*queued[\s\S]*building[\s\S]*published/);
     const oneJson = json<JobStatus>((await cli('status', 'octo-org/widgets', 'v0.2.0', '--json')).stdout);
-    expect(oneJson.source).toEqual({ kind: 'manual', event: 'backfill' });
+    // Who ran the backfill: user@host, as the CLI found it.
+    expect(oneJson.source).toEqual({
+      kind: 'manual',
+      event: 'backfill',
+      actor: expect.stringMatching(/.@./),
+    });
 
     const missing = await cli('status', 'octo-org/widgets', 'v9.9.9');
     expect(missing.code).toBe(1);

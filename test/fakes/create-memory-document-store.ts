@@ -1,3 +1,4 @@
+import { mulberry32 } from '../../local/storage/create-fault-injector.js';
 import type { DocumentStore, StoredDocument, WriteResult } from '../../shared/ports/document-store.js';
 
 export interface MemoryDocumentStore extends DocumentStore {
@@ -5,6 +6,8 @@ export interface MemoryDocumentStore extends DocumentStore {
   snapshot(): Record<string, unknown>;
   /** Number of successful writes so far. */
   writes(): number;
+  /** Number of compare-and-swap writes refused because another writer came first. */
+  conflicts(): number;
   /** Runs before each read and write resolves: a test yields here to interleave concurrent callers. */
   pause: () => Promise<void>;
 }
@@ -18,6 +21,7 @@ export function createMemoryDocumentStore(): MemoryDocumentStore {
   const objects = new Map<string, { text: string; generation: string }>();
   let clock = 1_000;
   let count = 0;
+  let conflicts = 0;
   const store: MemoryDocumentStore = {
     pause: () => Promise.resolve(),
     async read(path: string): Promise<StoredDocument | undefined> {
@@ -28,7 +32,10 @@ export function createMemoryDocumentStore(): MemoryDocumentStore {
     async write(path, data, { ifGenerationMatch }): Promise<WriteResult> {
       await store.pause();
       const current = objects.get(path)?.generation ?? '0';
-      if (current !== ifGenerationMatch) return { written: false, reason: 'conflict' };
+      if (current !== ifGenerationMatch) {
+        conflicts++;
+        return { written: false, reason: 'conflict' };
+      }
       const generation = String(++clock);
       objects.set(path, { text: JSON.stringify(data), generation });
       count++;
@@ -39,14 +46,19 @@ export function createMemoryDocumentStore(): MemoryDocumentStore {
     },
     snapshot: () => Object.fromEntries([...objects].map(([path, { text }]) => [path, JSON.parse(text)])),
     writes: () => count,
+    conflicts: () => conflicts,
   };
   return store;
 }
 
-/** A pause that lets other promises run a random number of turns, so concurrent callers interleave. */
-export function randomTurns(max = 5): () => Promise<void> {
+/**
+ * A pause that lets other promises run a number of turns drawn from a seeded generator, so concurrent
+ * callers interleave the same way on every run.
+ */
+export function randomTurns(max = 5, seed = 1): () => Promise<void> {
+  const random = mulberry32(seed);
   return async () => {
-    const turns = Math.floor(Math.random() * max);
+    const turns = Math.floor(random() * max);
     for (let i = 0; i < turns; i++) await new Promise<void>((resolve) => setImmediate(resolve));
   };
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createReconcileHandler } from '../../../functions/reconcile/create-reconcile-handler.js';
 import type { RepositoryConfig } from '../../../shared/config/repository-config.js';
 import { indexObjectPath, jobObjectPath } from '../../../shared/contracts/job-id.js';
+import { provenanceObjectPath } from '../../../shared/provenance/provenance-paths.js';
 import { createLogger } from '../../../shared/log/create-logger.js';
 import type { JobStatus } from '../../../shared/status/job-status.js';
 import { updateJob } from '../../../shared/status/update-job.js';
@@ -109,6 +110,14 @@ describe('reconcile: tags without a job', () => {
     expect(queue.published.map((message) => message.request.tag)).toEqual(['client-v0.3.0']);
   });
 
+  it('records who started the run in the requests it enqueues', async () => {
+    const { handle, queue } = await setup({ tags: ['v1.0.0'], jobs: [] });
+    await handle({ requestedBy: 'Cloud Scheduler' });
+    expect(queue.published.map((message) => message.request.source)).toEqual([
+      { kind: 'reconcile', actor: 'Cloud Scheduler' },
+    ]);
+  });
+
   it('enqueues every accepted tag that has no job, oldest first, and nothing else', async () => {
     const { handle, queue } = await setup({
       tags: ['v1.1.0', 'v1.0.0', 'v2.0.0rc1', 'docs', 'v0.9.0'],
@@ -202,7 +211,7 @@ describe('reconcile: jobs whose build notification was lost', () => {
       { filename: 'widgets-1.0.0.tar.gz', sha256: SHA, size: 10, kind: 'sdist', uploaded: true },
       { filename: 'widgets-1.0.0-py3-none-any.whl', sha256: SHA, size: 11, kind: 'wheel', uploaded: true },
     ];
-    const { handle, read } = await setup({
+    const { handle, read, store } = await setup({
       tags: [],
       jobs: [job('v1.0.0', 'building', old, 'b-1')],
       // SUCCESS as the enum number and step outputs as Buffers: what a client may hand back.
@@ -225,6 +234,12 @@ describe('reconcile: jobs whose build notification was lost', () => {
     expect(settled?.artifacts).toEqual(artifacts);
     expect(settled?.build).toEqual({ id: 'b-1', status: 'SUCCESS', logUrl: 'https://logs/b-1' });
     expect(settled?.history.at(-1)?.note).toBe('settled by reconcile');
+    // Its provenance, as build-events would have written it.
+    const statement = (await store.read(provenanceObjectPath({ repository: REPO, tag: 'v1.0.0' })))?.data;
+    expect(statement).toMatchObject({
+      subject: artifacts.map(({ filename, sha256 }) => ({ name: filename, digest: { sha256 } })),
+      predicate: { runDetails: { metadata: { invocationId: 'b-1' } } },
+    });
   });
 
   it('carries the check step\u2019s warnings, cleaned, into the job it settles', async () => {

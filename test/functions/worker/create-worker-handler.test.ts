@@ -103,6 +103,7 @@ describe('worker claims', () => {
         if (result.status === 'rejected') expect(result.reason).toBeInstanceOf(TransientError);
     }
     expect(pending.size).toBe(0);
+    expect(store.conflicts()).toBeGreaterThan(0);
     expect(builds.builds).toHaveLength(1);
     const job = await readJob(store);
     expect(job.build?.id).toBe('build-1');
@@ -283,10 +284,13 @@ describe('worker claims', () => {
   });
 
   it('gives its lease back when it fails transiently, so the redelivery takes over at once', async () => {
-    const { store, builds, registry, worker } = setup();
+    const { store, builds, registry, clock, worker } = setup();
     registry.failLists(1);
     await expect(worker('a')(request())).rejects.toThrow(/Unable to ask the registry/);
-    expect(Date.parse((await readJob(store)).lease?.expiresAt ?? '')).toBeLessThanOrEqual(Date.now());
+    // The fake clock has not moved: a lease given back expires now, not 60 s from now.
+    expect(Date.parse((await readJob(store)).lease?.expiresAt ?? '')).toBeLessThanOrEqual(
+      clock.now().getTime(),
+    );
     expect(await worker('b')(request())).toMatchObject({ outcome: 'started' });
     expect(builds.builds).toHaveLength(1);
   });
