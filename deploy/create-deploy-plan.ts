@@ -4,7 +4,10 @@ import { createFunctionDeployCommand, NOTIFICATIONS_FILE } from './create-functi
 import { declareRoleBindings, type RoleBinding } from './declare-role-bindings.js';
 import { FUNCTION_DEPLOYMENTS, type FunctionTarget } from './function-deployments.js';
 import { nameResources, type AccountKey, type DeployOptions, type ResourceNames } from './name-resources.js';
-import type { Command, DeployPlan, DeployStep, RetryPolicy } from './plan-types.js';
+import type { Command, DeployPlan, DeployStep } from './plan-types.js';
+import { IAM_RETRY, TRIGGER_RETRY } from './propagation-retries.js';
+import { buildBuilderImage } from './build-builder-image.js';
+import { describeIdleCost } from './estimate-idle-cost.js';
 import { StatusPageFiles } from '../shared/status-page/status-page-files.js';
 
 /** The APIs a deployment uses. */
@@ -21,9 +24,6 @@ export const REQUIRED_APIS = [
   'secretmanager.googleapis.com',
   'storage.googleapis.com',
 ] as const;
-
-// A new service account takes a few seconds before IAM accepts it in a binding.
-const IAM_RETRY: RetryPolicy = { attempts: 6, delaySeconds: 10 };
 
 /**
  * The whole deployment as an ordered list of idempotent gcloud steps: running it twice changes nothing the second
@@ -45,6 +45,8 @@ export function createDeployPlan(options: DeployOptions): DeployPlan {
     privateRepositories: options.privateRepositories,
     notificationSecrets: options.notificationSecrets ?? [],
     publicStatus: options.publicStatus,
+    invokerIamCheck: options.invokerIamCheck,
+    deployer: '{{DEPLOYER}}',
     subscriptionOf: (target) => `{{${subscriptionVariable(target)}}}`,
   });
   const grant = (binding: RoleBinding): DeployStep => ({
@@ -66,6 +68,14 @@ export function createDeployPlan(options: DeployOptions): DeployPlan {
       title: "The project number, which names Pub/Sub's service agent",
       variable: 'PROJECT_NUMBER',
       command: gcloud('projects', 'describe', project, '--format=value(projectNumber)'),
+    },
+    {
+      kind: 'capture',
+      title:
+        'Who runs this deploy: it must act as the function-build account it passes to every function deploy',
+      variable: 'DEPLOYER',
+      command: gcloud('config', 'get-value', 'account'),
+      as: 'principal',
     },
     ensureTopic(names.releasesTopic, gcloud),
     // The dead-letter topic keeps its messages a week, so none is lost before its subscription exists.
@@ -105,29 +115,14 @@ export function createDeployPlan(options: DeployOptions): DeployPlan {
     },
     ensureStagingBucket(names, gcloud),
     ...uploadStatusPage(names, gcloud),
-    {
-      kind: 'ensure',
-      title: `Artifact Registry Python repository ${names.repository}`,
-      describe: gcloud(
-        'artifacts',
-        'repositories',
-        'describe',
-        names.repository,
-        `--location=${names.region}`,
-      ),
-      create: [
-        gcloud(
-          'artifacts',
-          'repositories',
-          'create',
-          names.repository,
-          '--repository-format=python',
-          `--location=${names.region}`,
-          '--description=Python packages built by pkgrelay',
-        ),
-      ],
-      update: [],
-    },
+    ensureRepository(names, names.repository, 'python', 'Python packages built by pkgrelay', gcloud),
+    ensureRepository(
+      names,
+      names.dockerRepository,
+      'docker',
+      'Images of pkgrelay: its functions and the builder its jobs run on',
+      gcloud,
+    ),
     ...(has('webhook')
       ? [
           {
@@ -162,6 +157,7 @@ export function createDeployPlan(options: DeployOptions): DeployPlan {
       ensureServiceAccount(names.privateBuilder(repository), `builder of ${repository}`, gcloud),
     ),
     ...bindings.filter((binding) => !afterDeploy(binding)).map(grant),
+    ...options.pythonVersions.map((version) => buildBuilderImage(names, version, options.bundleDir, gcloud)),
     ...deployed.flatMap((fn): DeployStep[] => [
       // The notifier reads its endpoints from the repositories file in its own source, at cold start.
       ...(fn.target === 'notifier'
@@ -176,9 +172,42 @@ export function createDeployPlan(options: DeployOptions): DeployPlan {
         : []),
       {
         kind: 'run',
-        title: `Function ${fn.name} (${fn.target}, ${describeTrigger(fn.trigger.kind)})`,
-        command: createFunctionDeployCommand(fn, names, options.bundleDir, options.notificationSecrets),
+        title: `Function ${fn.name} (${fn.target}, ${describeTrigger(fn.trigger.kind)}; ${fn.memory}, ${fn.cpu} vCPU: ${fn.sizing})`,
+        command: createFunctionDeployCommand(
+          fn,
+          names,
+          options.bundleDir,
+          options.notificationSecrets ?? [],
+          options,
+        ),
+        // Only a Pub/Sub trigger waits on Eventarc's agent; retried on its propagation error alone.
+        ...(fn.trigger.kind === 'topic' ? { retry: TRIGGER_RETRY } : {}),
       },
+      ...(fn.target === 'webhook' && !options.invokerIamCheck
+        ? [
+            {
+              kind: 'run',
+              title: `Cloud Run's invoker IAM check off for ${fn.name} only: GitHub cannot sign in, the webhook checks signatures`,
+              command: gcloud(
+                'run',
+                'services',
+                'update',
+                fn.name,
+                `--region=${names.region}`,
+                '--no-invoker-iam-check',
+              ),
+            } satisfies DeployStep,
+          ]
+        : []),
+      ...(fn.target === 'webhook' && options.minInstances > 0
+        ? [
+            {
+              kind: 'say',
+              title: `What ${options.minInstances} warm webhook instance(s) cost`,
+              text: describeIdleCost(fn, options.minInstances),
+            } satisfies DeployStep,
+          ]
+        : []),
     ]),
     ...bindings.filter((binding) => binding.resource.kind === 'runService').map(grant),
     ...deployed
@@ -277,6 +306,33 @@ function ensureTopic(
     describe: gcloud('pubsub', 'topics', 'describe', topic),
     create: [gcloud('pubsub', 'topics', 'create', topic, ...extra)],
     update: extra.length ? [gcloud('pubsub', 'topics', 'update', topic, ...extra)] : [],
+  };
+}
+
+function ensureRepository(
+  names: ResourceNames,
+  repository: string,
+  format: 'python' | 'docker',
+  description: string,
+  gcloud: (...args: string[]) => Command,
+): DeployStep {
+  const at = `--location=${names.region}`;
+  return {
+    kind: 'ensure',
+    title: `Artifact Registry ${format === 'python' ? 'Python' : 'Docker'} repository ${repository}`,
+    describe: gcloud('artifacts', 'repositories', 'describe', repository, at),
+    create: [
+      gcloud(
+        'artifacts',
+        'repositories',
+        'create',
+        repository,
+        `--repository-format=${format}`,
+        at,
+        `--description=${description}`,
+      ),
+    ],
+    update: [],
   };
 }
 
@@ -393,7 +449,7 @@ function scheduleReconcile(
 
 function accountKeys(functions: readonly FunctionTarget[]): AccountKey[] {
   const invoked = functions.some((target) => target !== 'webhook');
-  return [...functions, 'builds', 'publisher', ...(invoked ? (['invoker'] as const) : [])];
+  return [...functions, 'builds', 'publisher', 'functionBuilds', ...(invoked ? (['invoker'] as const) : [])];
 }
 
 function describeTrigger(kind: 'http' | 'topic' | 'schedule'): string {

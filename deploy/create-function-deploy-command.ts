@@ -13,6 +13,7 @@ export function createFunctionDeployCommand(
   names: ResourceNames,
   bundleDir: string,
   notificationSecrets: readonly string[] = [],
+  { minInstances = 0, invokerIamCheck = true }: { minInstances?: number; invokerIamCheck?: boolean } = {},
 ): Command {
   const topics = {
     releases: names.releasesTopic,
@@ -30,6 +31,8 @@ export function createFunctionDeployCommand(
         ]
       : ['--trigger-http'];
   const isPublic = fn.trigger.kind === 'http' && fn.trigger.public;
+  // Without the invoker check, allUsers needs no binding (and an organisation may refuse one).
+  const allowUnauthenticated = isPublic && invokerIamCheck;
   return {
     program: 'gcloud',
     args: [
@@ -43,10 +46,15 @@ export function createFunctionDeployCommand(
       `--entry-point=${fn.target}`,
       ...trigger,
       `--service-account=${names.account(fn.target)}`,
-      isPublic ? '--allow-unauthenticated' : '--no-allow-unauthenticated',
+      // Since July 2024 a new project's default Cloud Build account may lack the rights to build function source.
+      `--build-service-account=projects/${names.project}/serviceAccounts/${names.account('functionBuilds')}`,
+      `--docker-repository=projects/${names.project}/locations/${names.region}/repositories/${names.dockerRepository}`,
+      allowUnauthenticated ? '--allow-unauthenticated' : '--no-allow-unauthenticated',
       // Pub/Sub, Eventarc and Cloud Scheduler of the same project count as internal traffic.
       `--ingress-settings=${isPublic ? 'all' : 'internal-only'}`,
-      '--memory=256Mi',
+      `--memory=${fn.memory}`,
+      `--cpu=${fn.cpu}`,
+      ...(isPublic ? [`--min-instances=${minInstances}`] : []),
       `--timeout=${fn.timeoutSeconds}s`,
       `--set-env-vars=${formatEnv({
         ...functionEnvironment(names),
@@ -85,6 +93,8 @@ export function functionEnvironment(names: ResourceNames): Record<string, string
     PKGRELAY_STAGING_BUCKET: names.stagingBucket,
     PKGRELAY_BUILD_SERVICE_ACCOUNT: `projects/${names.project}/serviceAccounts/${names.account('builds')}`,
     PKGRELAY_PUBLISH_SERVICE_ACCOUNT: `projects/${names.project}/serviceAccounts/${names.account('publisher')}`,
+    // Every job's steps run on the builder image of its Python version, which has the pinned tools baked in.
+    PKGRELAY_BUILDER_IMAGE: names.builderImage('{python}'),
   };
 }
 

@@ -21,6 +21,8 @@ export interface RoleBinding {
   role: string;
   /** Why this grant is needed, for the plan's printout and the README's table. */
   why: string;
+  /** An IAM condition narrowing a project-level grant to the resources it names (CEL, no commas). */
+  condition?: { title: string; expression: string };
 }
 
 /** The roles a basic role would cover and that pkgrelay must never grant. */
@@ -37,12 +39,18 @@ export function declareRoleBindings(
     privateRepositories,
     notificationSecrets = [],
     publicStatus,
+    invokerIamCheck = true,
+    deployer,
     subscriptionOf,
   }: {
     functions: readonly FunctionTarget[];
     privateRepositories: readonly PrivateRepository[];
     notificationSecrets?: readonly string[];
     publicStatus: boolean;
+    /** False: the webhook is served with Cloud Run's invoker check off, so allUsers gets nothing. */
+    invokerIamCheck?: boolean;
+    /** The principal running the deploy (captured while deploying), which must act as the function-build account. */
+    deployer: string;
     subscriptionOf: (target: FunctionTarget) => string;
   },
 ): RoleBinding[] {
@@ -59,8 +67,14 @@ export function declareRoleBindings(
       secret: tokenSecret,
     })),
   ];
-  const grant = (resource: RoleBinding['resource'], member: string, role: string, why: string): void => {
-    bindings.push({ resource, member, role, why });
+  const grant = (
+    resource: RoleBinding['resource'],
+    member: string,
+    role: string,
+    why: string,
+    condition?: RoleBinding['condition'],
+  ): void => {
+    bindings.push({ resource, member, role, why, ...(condition ? { condition } : {}) });
   };
   const readSecrets = (secrets: readonly string[], member: string, why: string): void => {
     for (const secret of secrets)
@@ -81,12 +95,13 @@ export function declareRoleBindings(
       'verifies signatures',
     );
     // GitHub cannot authenticate to Google: the webhook is public and checks the HMAC signature itself.
-    grant(
-      { kind: 'runService', name: names.functionName('webhook') },
-      'allUsers',
-      'roles/run.invoker',
-      'GitHub delivers to it',
-    );
+    if (invokerIamCheck)
+      grant(
+        { kind: 'runService', name: names.functionName('webhook') },
+        'allUsers',
+        'roles/run.invoker',
+        'GitHub delivers to it',
+      );
   }
   if (has('worker')) {
     // Builds have no resource-level IAM: cloudbuild.builds.create exists only on the project.
@@ -201,6 +216,16 @@ export function declareRoleBindings(
   for (const target of (['webhook', 'worker', 'buildEvents', 'reconcile'] as const).filter(has))
     grant(configBucket, sa(target), 'roles/storage.objectViewer', 'reads the served repositories');
 
+  bindings.push(...functionBuildBindings(names, deployer));
+  // Build phases run every step on the builder image, pulled from the Docker repository as the build's account.
+  for (const builder of builders)
+    grant(
+      { kind: 'repository', name: names.dockerRepository },
+      `serviceAccount:${builder.email}`,
+      'roles/artifactregistry.reader',
+      'pulls the builder image',
+    );
+
   const invoked = (['worker', 'buildEvents', 'deadLetter', 'reconcile', 'notifier'] as const).filter(has);
   for (const target of invoked)
     grant(
@@ -236,4 +261,56 @@ export function declareRoleBindings(
   if (publicStatus)
     grant(bucket, 'allUsers', 'roles/storage.objectViewer', 'the status page and JSON are public');
   return bindings;
+}
+
+/**
+ * The account Cloud Build builds the functions' source (and the builder image) as, passed with
+ * `--build-service-account`: the roles Google's "build service account" page lists, each on the narrowest resource.
+ * The function sources bucket is made by the first deploy, so its grant is a project one with a condition naming it.
+ */
+function functionBuildBindings(names: ResourceNames, deployer: string): RoleBinding[] {
+  const member = `serviceAccount:${names.account('functionBuilds')}`;
+  const project = { kind: 'project', name: names.project } as const;
+  const bucketObjects = (bucket: string): string =>
+    `resource.name.startsWith("projects/_/buckets/${bucket}/")`;
+  return [
+    {
+      resource: project,
+      member,
+      role: 'roles/logging.logWriter',
+      why: 'writes function build logs',
+    },
+    {
+      resource: { kind: 'repository', name: names.dockerRepository },
+      member,
+      role: 'roles/artifactregistry.writer',
+      why: "stores the functions' images and the builder image",
+    },
+    {
+      resource: project,
+      member,
+      role: 'roles/storage.objectAdmin',
+      why: "reads each function's uploaded source",
+      condition: {
+        title: 'pkgrelay function sources',
+        expression: bucketObjects(`gcf-v2-sources-{{PROJECT_NUMBER}}-${names.region}`),
+      },
+    },
+    {
+      resource: project,
+      member,
+      role: 'roles/storage.objectViewer',
+      why: "reads the builder image's uploaded source",
+      condition: {
+        title: 'pkgrelay builder image source',
+        expression: bucketObjects(`${names.project}_cloudbuild`),
+      },
+    },
+    {
+      resource: { kind: 'serviceAccount', name: names.account('functionBuilds') },
+      member: deployer,
+      role: 'roles/iam.serviceAccountUser',
+      why: 'the deploy passes it as --build-service-account',
+    },
+  ];
 }

@@ -25,6 +25,14 @@ export interface DeployOptions {
   schedule: string;
   maxDeliveryAttempts: number;
   functions: readonly FunctionTarget[];
+  /** Webhook instances kept warm (each billed while idle); 0 lets it scale to zero. */
+  minInstances: number;
+  /** Serve the webhook through an allUsers run.invoker binding; false turns Cloud Run's invoker check off for it instead. */
+  invokerIamCheck: boolean;
+  /** The Python versions the repositories build with: one builder image each. */
+  pythonVersions: readonly string[];
+  /** The builder image's tag suffix: a digest of its Dockerfile and pinned tools (builderImageDigest). */
+  builderDigest: string;
 }
 
 export interface PrivateRepository {
@@ -32,8 +40,8 @@ export interface PrivateRepository {
   tokenSecret: string;
 }
 
-/** `builds` runs public repositories' build phases, `publisher` every publish phase. */
-export type AccountKey = FunctionTarget | 'builds' | 'publisher' | 'invoker';
+/** `builds` runs public repositories' build phases, `publisher` every publish phase; `functionBuilds` builds the functions' own source and the builder image: trusted code only. */
+export type AccountKey = FunctionTarget | 'builds' | 'publisher' | 'invoker' | 'functionBuilds';
 
 /** Every name a deployment uses, derived once so the plan and the role bindings agree. */
 export interface ResourceNames {
@@ -55,6 +63,11 @@ export interface ResourceNames {
   configBucket: string;
   /** The served repositories the functions read at run time (their PKGRELAY_CONFIG). */
   catalogUrl: string;
+  /** The Artifact Registry Docker repository of the functions' images and the builder image. */
+  dockerRepository: string;
+  /** The builder image for one Python version, as builds name their steps' image. */
+  builderImage(pythonVersion: string): string;
+
   account(key: AccountKey): string;
   /** A private repository's own builder account, which alone reads its token. */
   privateBuilder(repository: string): string;
@@ -74,7 +87,12 @@ export function nameResources(options: DeployOptions): ResourceNames {
     return found.name;
   };
   const accountId = (key: AccountKey): string =>
-    key === 'builds' || key === 'publisher' || key === 'invoker' ? `pkgrelay-${key}` : functionName(key);
+    key === 'functionBuilds'
+      ? 'pkgrelay-function-builds'
+      : key === 'builds' || key === 'publisher' || key === 'invoker'
+        ? `pkgrelay-${key}`
+        : functionName(key);
+  const dockerRepository = 'pkgrelay-images';
   return {
     project,
     region,
@@ -91,6 +109,10 @@ export function nameResources(options: DeployOptions): ResourceNames {
     scheduleJob: 'pkgrelay-reconcile',
     configBucket,
     catalogUrl: `gs://${configBucket}/repositories.json`,
+    dockerRepository,
+    builderImage: (pythonVersion) =>
+      `${region}-docker.pkg.dev/${project}/${dockerRepository}/builder:py${pythonVersion}-${options.builderDigest}`,
+
     account: (key) => `${accountId(key)}@${project}.iam.gserviceaccount.com`,
     privateBuilder: (repo) => `${privateBuilderAccountId(repo)}@${project}.iam.gserviceaccount.com`,
     functionName,

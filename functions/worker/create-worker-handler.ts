@@ -42,11 +42,12 @@ export type WorkerConfig = Pick<
   | 'buildTimeoutSeconds'
   | 'leaseSeconds'
   | 'buildServiceAccount'
-> & {
-  registryUrl: string;
-  /** PKGRELAY_STAGING_BUCKET: where each build phase leaves its archive for the publish phase. */
-  stagingBucket: string;
-};
+> &
+  Partial<Pick<Config, 'builderImage'>> & {
+    registryUrl: string;
+    /** PKGRELAY_STAGING_BUCKET: where each build phase leaves its archive for the publish phase. */
+    stagingBucket: string;
+  };
 
 export interface WorkerDeps {
   config: WorkerConfig;
@@ -239,6 +240,7 @@ export function createWorkerHandler({
         claimed.job.replaces?.publishedFrom ?? (files.length > 0 ? claimed.job.replaces?.commit : undefined),
       // Unguessable: no other build can plant an archive where this attempt's publish phase will look.
       stagingLocation: `gs://${config.stagingBucket}/staging/${newStagingId()}/`,
+      builderImage: config.builderImage,
     });
     if (claim.takeover) {
       // The worker before this one may have died between creating its build and recording it.

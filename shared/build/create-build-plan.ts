@@ -72,6 +72,8 @@ export interface BuildPlanInput {
   expectCommit?: string | undefined;
   /** `gs://BUCKET/PREFIX/`, unguessable per attempt, where Cloud Build puts the archive. */
   stagingLocation: string;
+  /** PKGRELAY_BUILDER_IMAGE: the steps' image, `{python}` filled with the package's Python version; default python:X. */
+  builderImage?: string | undefined;
 }
 
 /** The substitution keys that carry a build back to its job. */
@@ -103,7 +105,7 @@ export function createBuildPlan(input: BuildPlanInput): BuildPlan {
     _PKGRELAY_REGISTRY_AUTH: input.registryAuth,
     _PKGRELAY_EXPECT_COMMIT: input.expectCommit ?? '',
   };
-  const step = createStep(substitutions, input.repo.pythonVersion);
+  const step = createStep(substitutions, input.repo.pythonVersion, input.builderImage);
   const secretName = input.repo.private ? input.repo.tokenSecret : undefined;
   return {
     steps: [
@@ -137,11 +139,14 @@ export function createBuildPlan(input: BuildPlanInput): BuildPlan {
 export function createStep(
   substitutions: Record<string, string>,
   pythonVersion: string,
+  /** PKGRELAY_BUILDER_IMAGE, `{python}` for the version; unset, the plain `python:X` image. */
+  builderImage?: string,
 ): (id: StepId, extra?: Partial<BuildStep>) => BuildStep {
   const env = Object.keys(substitutions).map((key) => `${key.slice(1)}=\${${key}}`);
+  const image = builderImage ? builderImage.replaceAll('{python}', pythonVersion) : `python:${pythonVersion}`;
   return (id, extra = {}) => ({
     id,
-    name: `python:${pythonVersion}`,
+    name: image,
     entrypoint: 'python3',
     // `$$` is Cloud Build's escape for a literal `$`: the programs must reach Python unchanged.
     // (A function replacer: in a replacement string, '$$' itself means one '$'.)

@@ -41,6 +41,10 @@ const Environment = z.object({
   PKGRELAY_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
   PKGRELAY_BUILD_SERVICE_ACCOUNT: z.string().optional(),
   PKGRELAY_PUBLISH_SERVICE_ACCOUNT: z.string().optional(),
+  PKGRELAY_BUILDER_IMAGE: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9./:_{}-]*$/, 'must be an image name; {python} stands for the Python version')
+    .optional(),
   PKGRELAY_LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARNING', 'ERROR']).default('INFO'),
 });
 
@@ -74,6 +78,8 @@ export interface Config {
   leaseSeconds: number;
   buildServiceAccount: string | undefined;
   publishServiceAccount: string | undefined;
+  /** The image every build step runs on, with the steps' tools baked in; `{python}` is the job's Python version. */
+  builderImage: string | undefined;
   logLevel: 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR';
 }
 
@@ -120,6 +126,7 @@ export function loadConfig(
     leaseSeconds: e.PKGRELAY_LEASE_SECONDS,
     buildServiceAccount: e.PKGRELAY_BUILD_SERVICE_ACCOUNT,
     publishServiceAccount: e.PKGRELAY_PUBLISH_SERVICE_ACCOUNT,
+    builderImage: e.PKGRELAY_BUILDER_IMAGE,
     logLevel: e.PKGRELAY_LOG_LEVEL,
   };
 }

@@ -2,17 +2,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deployOptions, flagValue, indexOfCommand, P, R } from './plan-fixtures.js';
 import { describe, expect, it, vi } from 'vitest';
 import { createDeployCommand } from '../../cli/commands/deploy.js';
 import { createDeployPlan, REQUIRED_APIS } from '../../deploy/create-deploy-plan.js';
 import { BASIC_ROLES } from '../../deploy/declare-role-bindings.js';
-import { FunctionTarget } from '../../deploy/function-deployments.js';
-import type { DeployOptions } from '../../deploy/name-resources.js';
 import type { Command, DeployPlan } from '../../deploy/plan-types.js';
 import { commandsOf, readRoleBindings } from '../../deploy/read-role-bindings.js';
 
-const P = 'acme-relay';
-const R = 'europe-west1';
 const sa = (id: string): string => `serviceAccount:${id}@${P}.iam.gserviceaccount.com`;
 const agent = 'serviceAccount:service-{{PROJECT_NUMBER}}@gcp-sa-pubsub.iam.gserviceaccount.com';
 const bucket = `${P}-pkgrelay-status`;
@@ -20,21 +17,7 @@ const staging = `${P}-pkgrelay-status-staging`;
 // The builder account of acme/secret-sauce: a digest of its name, so it fits IAM's 30 characters.
 const SAUCE_BUILDER = 'pkgrelay-src-281d7022f2f7';
 
-function options(overrides: Partial<DeployOptions> = {}): DeployOptions {
-  return {
-    project: P,
-    region: R,
-    bundleDir: '/srv/pkgrelay/lib/bundle',
-    configPath: '/srv/pkgrelay/repositories.json',
-    privateRepositories: [{ repository: 'acme/secret-sauce', tokenSecret: 'acme-token' }],
-    notificationSecrets: ['ops-slack-url'],
-    publicStatus: true,
-    schedule: '*/30 * * * *',
-    maxDeliveryAttempts: 5,
-    functions: FunctionTarget,
-    ...overrides,
-  };
-}
+const options = deployOptions;
 
 // Prints `pkgrelay deploy ... --dry-run` exactly as a person would see it.
 async function dryRun(args: string[]): Promise<string> {
@@ -67,15 +50,6 @@ async function dryRun(args: string[]): Promise<string> {
 
 const deploys = (plan: DeployPlan): Command[] =>
   commandsOf(plan).filter((command) => command.args[0] === 'functions' && command.args[1] === 'deploy');
-const flagValue = (command: Command, name: string): string | undefined =>
-  command.args.find((arg) => arg.startsWith(`${name}=`))?.slice(name.length + 1);
-const indexOfCommand = (plan: DeployPlan, match: (args: string[]) => boolean): number =>
-  plan.steps.findIndex((step) =>
-    [
-      ...('command' in step ? [step.command] : []),
-      ...(step.kind === 'ensure' ? [step.describe, ...step.create, ...step.update] : []),
-    ].some((command) => match(command.args)),
-  );
 
 describe('pkgrelay deploy --dry-run', () => {
   it('prints a complete deployment, in order, as a shell script sh accepts', async () => {
@@ -88,6 +62,7 @@ describe('pkgrelay deploy --dry-run', () => {
       `gcloud storage buckets create gs://${bucket} --location=${R} --uniform-bucket-level-access --no-public-access-prevention`,
       `gcloud storage buckets create gs://${staging} --location=${R} --uniform-bucket-level-access --public-access-prevention`,
       `gcloud artifacts repositories create pkgrelay --repository-format=python --location=${R}`,
+      `gcloud artifacts repositories create pkgrelay-images --repository-format=docker --location=${R}`,
       '| gcloud secrets create pkgrelay-webhook-secret --replication-policy=automatic --data-file=-',
       'gcloud secrets create acme-token --replication-policy=automatic',
       ...[
@@ -98,9 +73,11 @@ describe('pkgrelay deploy --dry-run', () => {
         'reconcile',
         'builds',
         'publisher',
+        'function-builds',
         'invoker',
       ].map((id) => `gcloud iam service-accounts create pkgrelay-${id} `),
       `gcloud iam service-accounts create ${SAUCE_BUILDER} '--display-name=pkgrelay builder of acme/secret-sauce'`,
+      'gcloud builds submit /b/builder-image --config=/b/builder-image/cloudbuild.yaml',
       'gcloud functions deploy pkgrelay-webhook --gen2',
       'gcloud functions deploy pkgrelay-worker --gen2',
       'gcloud functions deploy pkgrelay-build-events --gen2',
@@ -201,6 +178,18 @@ describe('the role bindings of a deployment', () => {
       ['runService', 'pkgrelay-worker', sa('pkgrelay-invoker'), 'roles/run.invoker'],
       ['runService', 'pkgrelay-build-events', sa('pkgrelay-invoker'), 'roles/run.invoker'],
       ['runService', 'pkgrelay-dead-letter', sa('pkgrelay-invoker'), 'roles/run.invoker'],
+      ['repository', 'pkgrelay-images', sa('pkgrelay-builds'), 'roles/artifactregistry.reader'],
+      ['repository', 'pkgrelay-images', sa(SAUCE_BUILDER), 'roles/artifactregistry.reader'],
+      ['project', P, sa('pkgrelay-function-builds'), 'roles/logging.logWriter'],
+      ['repository', 'pkgrelay-images', sa('pkgrelay-function-builds'), 'roles/artifactregistry.writer'],
+      ['project', P, sa('pkgrelay-function-builds'), 'roles/storage.objectAdmin'],
+      ['project', P, sa('pkgrelay-function-builds'), 'roles/storage.objectViewer'],
+      [
+        'serviceAccount',
+        `pkgrelay-function-builds@${P}.iam.gserviceaccount.com`,
+        '{{DEPLOYER}}',
+        'roles/iam.serviceAccountUser',
+      ],
       ['runService', 'pkgrelay-reconcile', sa('pkgrelay-invoker'), 'roles/run.invoker'],
       ['topic', 'pkgrelay-releases-dead-letter', agent, 'roles/pubsub.publisher'],
       ['subscription', '{{WORKER_SUBSCRIPTION}}', agent, 'roles/pubsub.subscriber'],
@@ -241,6 +230,9 @@ describe('the role bindings of a deployment', () => {
       'roles/logging.logWriter',
       'roles/logging.logWriter',
       'roles/logging.logWriter',
+      'roles/logging.logWriter',
+      'roles/storage.objectAdmin',
+      'roles/storage.objectViewer',
     ]);
     const publicGrants = bindings.filter((binding) => binding.member === 'allUsers');
     expect(publicGrants.map((binding) => `${binding.resource.kind}:${binding.role}`).sort()).toEqual([
@@ -262,11 +254,13 @@ describe('the role bindings of a deployment', () => {
       `roles/storage.objectViewer on bucket ${P}-pkgrelay-config`,
     ]);
     expect(of('pkgrelay-builds')).toEqual([
+      'roles/artifactregistry.reader on repository pkgrelay-images',
       `roles/logging.logWriter on project ${P}`,
       `roles/storage.objectCreator on bucket ${staging}`,
     ]);
     // A private repository's builder reads its own token and nothing that publishes.
     expect(of(SAUCE_BUILDER)).toEqual([
+      'roles/artifactregistry.reader on repository pkgrelay-images',
       `roles/logging.logWriter on project ${P}`,
       'roles/secretmanager.secretAccessor on secret acme-token',
       `roles/storage.objectCreator on bucket ${staging}`,
@@ -276,7 +270,10 @@ describe('the role bindings of a deployment', () => {
       `roles/logging.logWriter on project ${P}`,
       `roles/storage.objectViewer on bucket ${staging}`,
     ]);
-    const writers = bindings.filter((binding) => binding.role === 'roles/artifactregistry.writer');
+    // The Python repository's only writer; pkgrelay-function-builds writes the Docker repository of images.
+    const writers = bindings.filter(
+      (binding) => binding.role === 'roles/artifactregistry.writer' && binding.resource.name === 'pkgrelay',
+    );
     expect(writers.map((binding) => binding.member)).toEqual([sa('pkgrelay-publisher')]);
   });
 });
@@ -371,11 +368,15 @@ describe('the functions of a deployment', () => {
 
   it('is idempotent: every create sits behind a describe, every other command is create-or-update by nature', () => {
     const idempotentVerbs =
-      /^(services enable|.* add-iam-policy-binding|functions deploy|functions describe|.* describe|pubsub subscriptions update|projects describe|storage cp)/;
+      /^(services enable|config get-value account|.* add-iam-policy-binding|functions deploy|functions describe|.* describe|pubsub subscriptions update|run services update|projects describe|storage cp)/;
     for (const step of plan.steps) {
       if (step.kind === 'ensure') {
         expect(step.describe.args).toContain('describe');
-        for (const command of step.create) expect(command.args).toContain('create');
+        // A builder image is made by a build; its tag is a digest of its inputs, so it is built once.
+        for (const command of step.create)
+          expect(
+            command.args.includes('create') || command.args.slice(0, 2).join(' ') === 'builds submit',
+          ).toBe(true);
       } else if (step.kind === 'run' || step.kind === 'capture') {
         expect(step.command.args.join(' ')).toMatch(idempotentVerbs);
       }

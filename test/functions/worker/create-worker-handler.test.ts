@@ -82,6 +82,16 @@ describe('worker claims', () => {
     expect(builds.builds[0]?.substitutions['_PKGRELAY_ATTEMPT']).toBe('1');
   });
 
+  it('starts the build on the configured builder image', async () => {
+    const { builds, worker } = setup({
+      builderImage: 'r-docker.pkg.dev/p/pkgrelay-images/builder:py{python}-d1',
+    });
+    await worker('a')(request());
+    expect(new Set((builds.builds[0]?.steps ?? []).map((step) => step.name))).toEqual(
+      new Set(['r-docker.pkg.dev/p/pkgrelay-images/builder:py3.12-d1']),
+    );
+  });
+
   it('starts exactly one build for 30 concurrent deliveries through 3 instances', async () => {
     const { store, builds, worker } = setup();
     store.pause = randomTurns(8);

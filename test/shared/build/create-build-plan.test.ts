@@ -57,6 +57,18 @@ describe('createBuildPlan', () => {
     expect(JSON.stringify(rest)).not.toContain('octo-lib-token');
   });
 
+  it('runs every step on the builder image of the package’s Python version when one is configured', () => {
+    const builderImage = 'europe-west1-docker.pkg.dev/proj/pkgrelay-images/builder:py{python}-abc123def456';
+    const plan = createBuildPlan({ ...input({ pythonVersion: '3.11' }), builderImage });
+    expect(new Set(plan.steps.map((step) => step.name))).toEqual(
+      new Set(['europe-west1-docker.pkg.dev/proj/pkgrelay-images/builder:py3.11-abc123def456']),
+    );
+    // Without one, Docker's official image of that Python, as the local stand-in runs them.
+    expect(new Set(createBuildPlan(input({ pythonVersion: '3.11' })).steps.map((step) => step.name))).toEqual(
+      new Set(['python:3.11']),
+    );
+  });
+
   it('escapes every $ of the step scripts for Cloud Build', () => {
     for (const step of createBuildPlan(input({})).steps) {
       expect(step.args.slice(0, 2)).toEqual(['-I', '-c']);
