@@ -20,7 +20,7 @@ const captured = new Map([
   ['DEPLOYER', 'user:ada@example.com'],
   ['WEBHOOK_URL', 'https://pkgrelay-webhook-abc123-ew.a.run.app'],
   ['RECONCILE_URL', 'https://pkgrelay-reconcile-abc123-ew.a.run.app'],
-  ...['WORKER', 'BUILD_EVENTS', 'DEAD_LETTER'].flatMap((prefix): [string, string][] => [
+  ...['WORKER', 'BUILD_EVENTS', 'DEAD_LETTER', 'NOTIFIER'].flatMap((prefix): [string, string][] => [
     [`${prefix}_TRIGGER`, `projects/${P}/locations/${R}/triggers/pkgrelay-${prefix.toLowerCase()}-420938`],
     [
       `${prefix}_SUBSCRIPTION`,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { localServiceAccounts } from '../../local/stack/read-secret-access.js';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,6 +52,9 @@ describe('exactly one build per tag on the local stack', () => {
     PKGRELAY_UPSTREAM_BASE: stack.info.upstreamBase,
     PKGRELAY_WEBHOOK_SECRETS: stack.info.webhook.secret,
     PKGRELAY_BUCKET: stack.info.storage.bucket,
+    // As the stack's own worker has them: where build phases leave their archive, and who they run as.
+    PKGRELAY_STAGING_BUCKET: `${stack.info.storage.bucket}-staging`,
+    PKGRELAY_BUILD_SERVICE_ACCOUNT: localServiceAccounts(stack.info.projectId).builder,
     PKGRELAY_REGISTRY_URL: stack.info.registry.url,
     PKGRELAY_CLOUDBUILD_ENDPOINT: stack.info.cloudbuild.host,
     PKGRELAY_BUILD_ISOLATION: 'false',
