@@ -9,7 +9,8 @@ import type { Logger } from '../../shared/log/create-logger.js';
 import type { BuildService } from '../../shared/ports/build-service.js';
 import type { DocumentStore } from '../../shared/ports/document-store.js';
 import type { JobEvents } from '../../shared/ports/job-events.js';
-import { isFinal, type JobStatus } from '../../shared/status/job-status.js';
+import type { JobStatus } from '../../shared/status/job-status.js';
+import { judgeForwardMove } from '../../shared/status/judge-forward-move.js';
 import { applyBuildOutcome } from '../../shared/status/apply-build-outcome.js';
 import { recordProvenance } from '../../shared/provenance/record-provenance.js';
 import { readJob } from '../../shared/status/read-job.js';
@@ -70,9 +71,7 @@ export async function settleStuckJob(
       const recorded = phase === 'publish' ? current?.publishBuild : current?.build;
       if (!current || current.attempt !== seen.attempt || recorded?.id !== buildId) return { keep: true };
       if (phase === 'build' && current.publishBuild) return { keep: true };
-      // Never backwards: a final job stays final, a building one is not "re-started".
-      if (isFinal(current.state)) return { keep: true };
-      if (target.state === 'building' && current.state === 'building') return { keep: true };
+      if (judgeForwardMove(current, target.state)) return { keep: true };
       const build = {
         buildId,
         status: outcome.status,

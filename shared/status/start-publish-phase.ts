@@ -16,7 +16,8 @@ import { findAttemptBuild } from './find-attempt-build.js';
 import { leaseFrom } from './job-lease.js';
 import { isFinal, JobStatus } from './job-status.js';
 import { transitionJob } from './transition-job.js';
-import { updateAnnouncedJob } from './update-announced-job.js';
+import { failJob } from './fail-job.js';
+import { changeJob, withoutLease } from './job-life.js';
 import { updateDocument } from './update-document.js';
 
 export interface PublishPhaseDeps {
@@ -81,28 +82,14 @@ export async function startPublishPhase(deps: PublishPhaseDeps, build: PhaseBuil
     clock(),
   );
   if (!names.success) {
-    await updateAnnouncedJob(
-      store,
-      deps.events,
-      id,
-      (now) =>
+    const failure = { code: 'NAME_NOT_ALLOWED' as const, message: names.error };
+    await failJob({ store, events: deps.events, clock, logger }, id, failure, {
+      leave: (now) =>
         now && now.attempt === id.attempt && !isFinal(now.state) && !now.publishBuild
-          ? {
-              write: transitionJob(
-                withoutLease(now),
-                'failed',
-                clock(),
-                {
-                  build: { ...(now.build ?? { id: build.buildId }), status: build.status },
-                  error: { code: 'NAME_NOT_ALLOWED', message: names.error },
-                },
-                names.error,
-              ),
-            }
-          : { keep: true },
-      clock,
-      logger,
-    );
+          ? ''
+          : 'the job moved on meanwhile',
+      changes: (now) => ({ build: { ...(now?.build ?? { id: build.buildId }), status: build.status } }),
+    });
     return { refused: names.error };
   }
   if (decided.takeover) {
@@ -145,31 +132,24 @@ async function recordPublishBuild(
 ): Promise<void> {
   const id = build.job;
   let other = '';
-  await updateAnnouncedJob(
-    store,
-    events,
-    id,
-    (now) => {
-      other = now?.publishBuild && now.publishBuild.id !== started.id ? now.publishBuild.id : '';
-      if (!now || now.attempt !== id.attempt || isFinal(now.state) || now.publishBuild) return { keep: true };
-      const changes: Partial<JobStatus> = {
-        schemaVersion: 2,
-        // What the build phase's fetch step checked out: drift and provenance are measured against it.
-        ...(build.upstream ? { upstream: build.upstream } : {}),
-        build: { ...(now.build ?? { id: build.buildId }), status: build.status },
-        publishBuild: { id: started.id, ...(started.logUrl ? { logUrl: started.logUrl } : {}) },
-        updatedAt: clock().toISOString(),
-      };
-      const job = withoutLease(now);
-      // A job whose build phase's notifications were all lost is still queued: it moves on here.
-      return {
-        write:
-          now.state === 'queued' ? transitionJob(job, 'building', clock(), changes) : { ...job, ...changes },
-      };
-    },
-    clock,
-    logger,
-  );
+  await changeJob({ store, events, clock, logger }, id, (now) => {
+    other = now?.publishBuild && now.publishBuild.id !== started.id ? now.publishBuild.id : '';
+    if (!now || now.attempt !== id.attempt || isFinal(now.state) || now.publishBuild) return { keep: true };
+    const changes: Partial<JobStatus> = {
+      schemaVersion: 2,
+      // What the build phase's fetch step checked out: drift and provenance are measured against it.
+      ...(build.upstream ? { upstream: build.upstream } : {}),
+      build: { ...(now.build ?? { id: build.buildId }), status: build.status },
+      publishBuild: { id: started.id, ...(started.logUrl ? { logUrl: started.logUrl } : {}) },
+      updatedAt: clock().toISOString(),
+    };
+    const job = withoutLease(now);
+    // A job whose build phase's notifications were all lost is still queued: it moves on here.
+    return {
+      write:
+        now.state === 'queued' ? transitionJob(job, 'building', clock(), changes) : { ...job, ...changes },
+    };
+  });
   if (other)
     logger.error('a second publish phase runs for this attempt', { buildId: started.id, recorded: other });
 }
@@ -191,9 +171,4 @@ async function holdLease(
     return held && now ? { write: { ...now, lease: leaseFrom(holder, clock(), seconds) } } : { keep: true };
   });
   return held;
-}
-
-function withoutLease(job: JobStatus): JobStatus {
-  const { lease: _lease, ...rest } = job;
-  return rest;
 }
