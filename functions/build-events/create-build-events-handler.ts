@@ -32,6 +32,8 @@ export interface BuildEventsDeps {
   buildServiceAccount?: string | undefined;
   /** PKGRELAY_PUBLISH_SERVICE_ACCOUNT: the account publish phases run as. */
   publishServiceAccount?: string | undefined;
+  /** PKGRELAY_BUILDER_IMAGE: the publish phase's steps run on it, as the build phase's do. */
+  builderImage?: string | undefined;
   clock?: () => Date;
 }
 
@@ -52,6 +54,7 @@ export function createBuildEventsHandler({
   repositories,
   buildServiceAccount,
   publishServiceAccount,
+  builderImage,
   clock = () => new Date(),
 }: BuildEventsDeps): (event: { id?: string; data?: unknown }) => Promise<BuildEventOutcome> {
   return async (event) => {
@@ -77,6 +80,7 @@ export function createBuildEventsHandler({
           repositories: served,
           builderAccountOf: builderOf,
           publishServiceAccount,
+          builderImage,
           buildTimeoutSeconds,
           clock,
           logger,
