@@ -32,6 +32,8 @@ export interface BuildEventsDeps {
   buildServiceAccount?: string | undefined;
   /** PKGRELAY_PUBLISH_SERVICE_ACCOUNT: the account publish phases run as. */
   publishServiceAccount?: string | undefined;
+  /** PKGRELAY_BUILDER_IMAGE: the publish phase's steps run on it, as the build phase's do. */
+  builderImage?: string | undefined;
   clock?: () => Date;
   /** Names this instance in the lease it holds while it starts a publish phase. */
   holder?: string;
@@ -56,6 +58,7 @@ export function createBuildEventsHandler({
   repositories,
   buildServiceAccount,
   publishServiceAccount,
+  builderImage,
   clock = () => new Date(),
   holder = `build-events-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
   leaseSeconds = 120,
@@ -84,6 +87,7 @@ export function createBuildEventsHandler({
           repositories: served,
           builderAccountOf: builderOf,
           publishServiceAccount,
+          builderImage,
           buildTimeoutSeconds,
           holder,
           leaseSeconds,

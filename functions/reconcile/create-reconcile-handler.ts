@@ -39,6 +39,8 @@ export interface ReconcileDeps {
   buildServiceAccount?: string | undefined;
   /** PKGRELAY_PUBLISH_SERVICE_ACCOUNT: the account publish phases run as. */
   publishServiceAccount?: string | undefined;
+  /** PKGRELAY_BUILDER_IMAGE: the publish phases it starts run on it, as build-events' do. */
+  builderImage?: string | undefined;
   /** Names this instance in the lease it holds while it starts a publish phase. */
   holder?: string;
   /** PKGRELAY_LEASE_SECONDS: how long that lease keeps others off. */
@@ -79,6 +81,7 @@ export function createReconcileHandler({
   projectId,
   buildServiceAccount,
   publishServiceAccount,
+  builderImage,
   holder = `reconcile-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
   leaseSeconds = 120,
   ...ports
@@ -94,6 +97,7 @@ export function createReconcileHandler({
       builderAccountOf: (repo: RepositoryConfig) =>
         builderAccountOf(repo, { projectId, buildServiceAccount }),
       publishServiceAccount,
+      builderImage,
       holder,
       leaseSeconds,
     };

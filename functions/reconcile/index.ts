@@ -46,6 +46,7 @@ function createHandler(): Handler {
     projectId: config.projectId,
     buildServiceAccount: config.buildServiceAccount,
     publishServiceAccount: config.publishServiceAccount,
+    builderImage: config.builderImage,
     leaseSeconds: config.leaseSeconds,
   });
 }

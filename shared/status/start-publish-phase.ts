@@ -28,6 +28,8 @@ export interface PublishPhaseDeps {
   repositories: readonly RepositoryConfig[];
   builderAccountOf: (repo: RepositoryConfig) => string | undefined;
   publishServiceAccount?: string | undefined;
+  /** PKGRELAY_BUILDER_IMAGE: the publish phase's steps run on it, as the build phase's do. */
+  builderImage?: string | undefined;
   buildTimeoutSeconds: number;
   /** Names the caller (a build-events or reconcile instance) in the lease it holds while it starts one. */
   holder: string;
@@ -114,6 +116,7 @@ export async function startPublishPhase(deps: PublishPhaseDeps, build: PhaseBuil
     stagingLocation,
     serviceAccount: deps.publishServiceAccount,
     timeoutSeconds: deps.buildTimeoutSeconds,
+    builderImage: deps.builderImage,
   });
   const started = await deps.builds.start(plan).catch(async (error: unknown) => {
     // The redelivery may take over at once instead of waiting out this caller's lease.
