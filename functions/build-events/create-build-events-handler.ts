@@ -10,7 +10,7 @@ import { applyBuildOutcome } from '../../shared/status/apply-build-outcome.js';
 import type { JobStatus } from '../../shared/status/job-status.js';
 import { updateAnnouncedJob } from '../../shared/status/update-announced-job.js';
 import { judgeNotification, type Judgement } from './judge-notification.js';
-import { startPublishPhase } from '../../shared/status/start-publish-phase.js';
+import { handToPublishPhase } from './hand-to-publish-phase.js';
 import type { BuildService } from '../../shared/ports/build-service.js';
 import type { RepositoryProvider } from '../../shared/config/repository-provider.js';
 import type { RepositoryConfig } from '../../shared/config/repository-config.js';
@@ -78,38 +78,13 @@ export function createBuildEventsHandler({
       builderAccountOf(repo, { projectId, buildServiceAccount });
     const served = await repositories();
     if (build.phase === 'build' && build.status === 'SUCCESS') {
-      const job = build.job;
-      const started = await startPublishPhase(
-        {
-          store,
-          events,
-          builds,
-          repositories: served,
-          builderAccountOf: builderOf,
-          publishServiceAccount,
-          builderImage,
-          buildTimeoutSeconds,
-          holder,
-          leaseSeconds,
-          clock,
-          logger,
-        },
-        { ...build, job },
-      ).catch((error: unknown) => {
-        if (error instanceof UnreadableDocumentError) return { ignored: error.message };
-        throw error instanceof TransientError
-          ? error
-          : new TransientError(`Unable to start the publish phase of build ${build.buildId}`, error);
-      });
-      // Another instance starts it right now: retried, so its death does not leave the job building.
-      if ('waiting' in started)
-        throw new TransientError(`The publish phase is being started elsewhere: ${started.waiting}`);
-      if ('started' in started) log.info('publish phase started', { publishBuildId: started.started });
-      else if ('adopted' in started)
-        log.info('publish phase of a dead instance adopted', { publishBuildId: started.adopted });
-      else if ('refused' in started) log.warn('publish phase refused', { reason: started.refused });
-      else return ignore(started.ignored, { buildId: build.buildId, ...build.job });
-      return { outcome: 'applied', state: 'refused' in started ? 'failed' : 'building' };
+      const publishing = {
+        ...{ store, events, builds, publishServiceAccount, builderImage, buildTimeoutSeconds },
+        ...{ repositories: served, builderAccountOf: builderOf, holder, leaseSeconds, clock, logger },
+      };
+      const handed = await handToPublishPhase(publishing, { ...build, job: build.job }, log);
+      if ('ignored' in handed) return ignore(handed.ignored, { buildId: build.buildId, ...build.job });
+      return { outcome: 'applied', state: handed.state };
     }
     const outcome = describeBuildOutcome(build, buildTimeoutSeconds);
     if (outcome.state === 'unknown') return ignore('the build status is unknown', { buildId: build.buildId });

@@ -12,6 +12,7 @@ import { startStack, type Stack } from '../../local/stack/start-stack.js';
 import type { ReconcileReport } from '../../functions/reconcile/reconcile-report.js';
 import { waitUntil } from '../../local/net/wait-until.js';
 import { jobBuildTag } from '../../shared/build/job-build-tag.js';
+import { isFinalBuildStatus } from '../../shared/build/read-build-notification.js';
 import { runCli } from '../cli/run-cli.js';
 
 const REPO = 'octo-org/gadgets';
@@ -52,7 +53,6 @@ describe('reconcile on the local stack', () => {
   });
   afterAll(async () => stack?.stop());
 
-  const FINAL = ['SUCCESS', 'FAILURE', 'INTERNAL_ERROR', 'TIMEOUT', 'CANCELLED', 'EXPIRED'];
   const buildsUrl = () => `${stack.info.cloudbuild.host}/v1/projects/${stack.info.projectId}/builds`;
   const buildStatus = async (id: string): Promise<string> =>
     ((await (await fetch(`${buildsUrl()}/${id}`)).json()) as { status: string }).status;
@@ -111,7 +111,7 @@ describe('reconcile on the local stack', () => {
       'the build phase to end',
       async () => {
         buildId ||= (await readJobStatus(bucket, id))?.build?.id ?? '';
-        return buildId !== '' && FINAL.includes(await buildStatus(buildId));
+        return buildId !== '' && isFinalBuildStatus(await buildStatus(buildId));
       },
       { timeoutMs: 90_000 },
     );
@@ -149,7 +149,7 @@ describe('reconcile on the local stack', () => {
     // Its notifications are lost too: the job stays building while the publish phase ends.
     await waitUntil(
       'the publish phase to end',
-      async () => FINAL.includes(await buildStatus(publishBuildId)),
+      async () => isFinalBuildStatus(await buildStatus(publishBuildId)),
       { timeoutMs: 90_000 },
     );
     expect(await buildStatus(publishBuildId)).toBe('SUCCESS');
