@@ -156,8 +156,14 @@ export function declareRoleBindings(
     grant(
       { kind: 'project', name: names.project },
       sa('reconcile'),
-      'roles/cloudbuild.builds.viewer',
-      'looks at builds of stuck jobs',
+      'roles/cloudbuild.builds.editor',
+      'looks at builds of stuck jobs, starts a publish phase whose start was lost',
+    );
+    grant(
+      { kind: 'serviceAccount', name: names.account('publisher') },
+      sa('reconcile'),
+      'roles/iam.serviceAccountUser',
+      'runs publish phases as the publisher',
     );
   }
 

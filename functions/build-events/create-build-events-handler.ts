@@ -10,7 +10,7 @@ import { applyBuildOutcome } from '../../shared/status/apply-build-outcome.js';
 import type { JobStatus } from '../../shared/status/job-status.js';
 import { updateAnnouncedJob } from '../../shared/status/update-announced-job.js';
 import { judgeNotification, type Judgement } from './judge-notification.js';
-import { startPublishPhase } from './start-publish-phase.js';
+import { startPublishPhase } from '../../shared/status/start-publish-phase.js';
 import type { BuildService } from '../../shared/ports/build-service.js';
 import type { RepositoryProvider } from '../../shared/config/repository-provider.js';
 import type { RepositoryConfig } from '../../shared/config/repository-config.js';
@@ -23,8 +23,9 @@ export interface BuildEventsDeps {
   events?: JobEvents | undefined;
   logger: Logger;
   buildTimeoutSeconds: number;
-  /** Starts each job's publish phase once its build phase succeeded; reads that phase for the provenance. */
-  builds: Pick<BuildService, 'start' | 'get'>;
+  /** Starts each job's publish phase once its build phase succeeded (and finds one a dead instance started);
+   * reads that build phase for the provenance. */
+  builds: Pick<BuildService, 'start' | 'get' | 'listByTag'>;
   projectId: string;
   /** The served repositories: which account builds each, and the names each may publish. */
   repositories: RepositoryProvider;
@@ -35,6 +36,10 @@ export interface BuildEventsDeps {
   /** PKGRELAY_BUILDER_IMAGE: the publish phase's steps run on it, as the build phase's do. */
   builderImage?: string | undefined;
   clock?: () => Date;
+  /** Names this instance in the lease it holds while it starts a publish phase. */
+  holder?: string;
+  /** PKGRELAY_LEASE_SECONDS: how long that lease keeps others off. */
+  leaseSeconds?: number;
 }
 
 export type BuildEventOutcome =
@@ -56,6 +61,8 @@ export function createBuildEventsHandler({
   publishServiceAccount,
   builderImage,
   clock = () => new Date(),
+  holder = `build-events-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+  leaseSeconds = 120,
 }: BuildEventsDeps): (event: { id?: string; data?: unknown }) => Promise<BuildEventOutcome> {
   return async (event) => {
     const message = readPubSubEvent(event);
@@ -76,12 +83,15 @@ export function createBuildEventsHandler({
       const started = await startPublishPhase(
         {
           store,
+          events,
           builds,
           repositories: served,
           builderAccountOf: builderOf,
           publishServiceAccount,
           builderImage,
           buildTimeoutSeconds,
+          holder,
+          leaseSeconds,
           clock,
           logger,
         },
@@ -92,7 +102,12 @@ export function createBuildEventsHandler({
           ? error
           : new TransientError(`Unable to start the publish phase of build ${build.buildId}`, error);
       });
+      // Another instance starts it right now: retried, so its death does not leave the job building.
+      if ('waiting' in started)
+        throw new TransientError(`The publish phase is being started elsewhere: ${started.waiting}`);
       if ('started' in started) log.info('publish phase started', { publishBuildId: started.started });
+      else if ('adopted' in started)
+        log.info('publish phase of a dead instance adopted', { publishBuildId: started.adopted });
       else if ('refused' in started) log.warn('publish phase refused', { reason: started.refused });
       else return ignore(started.ignored, { buildId: build.buildId, ...build.job });
       return { outcome: 'applied', state: 'refused' in started ? 'failed' : 'building' };

@@ -23,6 +23,7 @@ const handle = createBuildEventsHandler({
   buildServiceAccount: config.buildServiceAccount,
   publishServiceAccount: config.publishServiceAccount,
   builderImage: config.builderImage,
+  leaseSeconds: config.leaseSeconds,
 });
 
 cloudEvent('buildEvents', async (event: CloudEvent<unknown>) => {

@@ -156,7 +156,13 @@ describe('the role bindings of a deployment', () => {
       ['bucket', bucket, sa('pkgrelay-dead-letter'), 'roles/storage.objectAdmin'],
       ['bucket', bucket, sa('pkgrelay-reconcile'), 'roles/storage.objectAdmin'],
       ['topic', 'pkgrelay-releases', sa('pkgrelay-reconcile'), 'roles/pubsub.publisher'],
-      ['project', P, sa('pkgrelay-reconcile'), 'roles/cloudbuild.builds.viewer'],
+      ['project', P, sa('pkgrelay-reconcile'), 'roles/cloudbuild.builds.editor'],
+      [
+        'serviceAccount',
+        `pkgrelay-publisher@${P}.iam.gserviceaccount.com`,
+        sa('pkgrelay-reconcile'),
+        'roles/iam.serviceAccountUser',
+      ],
       ['secret', 'acme-token', sa('pkgrelay-reconcile'), 'roles/secretmanager.secretAccessor'],
       ['topic', 'pkgrelay-job-events', sa('pkgrelay-worker'), 'roles/pubsub.publisher'],
       ['topic', 'pkgrelay-job-events', sa('pkgrelay-build-events'), 'roles/pubsub.publisher'],
@@ -227,7 +233,7 @@ describe('the role bindings of a deployment', () => {
     ).toEqual([
       'roles/cloudbuild.builds.editor',
       'roles/cloudbuild.builds.editor',
-      'roles/cloudbuild.builds.viewer',
+      'roles/cloudbuild.builds.editor',
       'roles/logging.logWriter',
       'roles/logging.logWriter',
       'roles/logging.logWriter',
