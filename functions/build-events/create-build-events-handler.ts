@@ -23,8 +23,9 @@ export interface BuildEventsDeps {
   events?: JobEvents | undefined;
   logger: Logger;
   buildTimeoutSeconds: number;
-  /** Starts each job's publish phase once its build phase succeeded (and finds one a dead instance started). */
-  builds: Pick<BuildService, 'start' | 'listByTag'>;
+  /** Starts each job's publish phase once its build phase succeeded (and finds one a dead instance started);
+   * reads that build phase for the provenance. */
+  builds: Pick<BuildService, 'start' | 'get' | 'listByTag'>;
   projectId: string;
   /** The served repositories: which account builds each, and the names each may publish. */
   repositories: RepositoryProvider;
@@ -99,7 +100,7 @@ export function createBuildEventsHandler({
     try {
       const { changed, job } = await updateAnnouncedJob(store, events, build.job, decide, clock, logger);
       // Also when nothing changed: the redelivery of a notification repairs a statement that was not written.
-      const provenance = await recordProvenance(store, job, message.data);
+      const provenance = await recordProvenance(store, job, message.data, (id) => builds.get(id));
       if (provenance.success && provenance.data.written)
         log.info('provenance recorded', { path: provenance.data.path });
       const seen = judgement as Judgement;

@@ -85,7 +85,8 @@ export async function settleStuckJob(
     deps.logger,
   );
   if (!changed || !settled) return undefined;
-  if (outcome.build) await recordProvenance(deps.store, settled, outcome.build);
+  if (outcome.build)
+    await recordProvenance(deps.store, settled, outcome.build, (buildId) => deps.builds.get(buildId));
   return {
     ...report,
     buildId,

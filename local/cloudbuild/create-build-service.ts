@@ -43,6 +43,7 @@ export interface BuildServiceOptions {
   concurrency: number;
   cacheDir?: string | undefined;
   sandbox: SandboxKind;
+  keepWorkspaces?: boolean | undefined;
   /** Where a build's `logUrl` points. */
   logUrlOf(id: string): string;
   clock?: () => Date;
@@ -78,6 +79,7 @@ export function createBuildService({
   concurrency,
   cacheDir,
   sandbox,
+  keepWorkspaces,
   logUrlOf,
   clock = () => new Date(),
 }: BuildServiceOptions): StandInBuildService {
@@ -98,6 +100,7 @@ export function createBuildService({
         storage,
         cacheDir,
         sandbox,
+        keepWorkspace: keepWorkspaces,
         clock,
         builtIns: {
           PROJECT_ID: build.projectId,
