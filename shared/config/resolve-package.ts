@@ -30,6 +30,7 @@ export function resolvePackage(
   if (prerelease && !pkg.prereleases) {
     return {
       success: false,
+      // GitHub-only wording: the only source that marks pre-releases today.
       error: `tag "${tag}" is a GitHub pre-release and prereleases are off for ${of}`,
     };
   }

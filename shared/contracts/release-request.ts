@@ -12,6 +12,7 @@ export const ReleaseRequest = z
     force: z.boolean().optional(),
     source: z
       .object({
+        // GitHub-only: a webhook request names no source; a second source adds one here (and to the job key).
         kind: z.enum(RequestSource),
         deliveryId: z.string().max(200).optional(),
         event: z.string().max(100).optional(),
