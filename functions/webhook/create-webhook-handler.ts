@@ -126,17 +126,18 @@ export function createWebhookHandler({
       { deliveryId, event, repository: job.repository },
       { ...retry, logger: log },
     );
-    if (!outcome.published) {
+    if (!outcome.success) {
+      const { attempts, cause } = outcome.error;
       return {
         httpStatus: 503,
         body: {
           status: 'unavailable',
-          reason: `the release request could not be queued after ${outcome.attempts} attempt${outcome.attempts === 1 ? '' : 's'} (${errorMessage(outcome.error)}); nothing was published: ${redeliverHint}`,
+          reason: `the release request could not be queued after ${attempts} attempt${attempts === 1 ? '' : 's'} (${errorMessage(cause)}); nothing was published: ${redeliverHint}`,
           job,
         },
       };
     }
-    return { httpStatus: 202, body: { status: 'accepted', messageId: outcome.messageId, job } };
+    return { httpStatus: 202, body: { status: 'accepted', messageId: outcome.data.messageId, job } };
   };
 
   return async (req, res) => {

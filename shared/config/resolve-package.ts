@@ -35,9 +35,9 @@ export function resolvePackage(
     };
   }
   const decision = versionFromTag(tag, pkg);
-  if (!decision.accepted)
-    return { success: false, error: single ? decision.reason : `${decision.reason} (${of})` };
-  return { success: true, data: { package: pkg, version: decision.version } };
+  if (!decision.success)
+    return { success: false, error: single ? decision.error : `${decision.error} (${of})` };
+  return { success: true, data: { package: pkg, version: decision.data } };
 }
 
 // How a person would write the package's tags: "api-v… (api)".
