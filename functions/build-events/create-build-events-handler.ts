@@ -23,8 +23,8 @@ export interface BuildEventsDeps {
   events?: JobEvents | undefined;
   logger: Logger;
   buildTimeoutSeconds: number;
-  /** Starts each job's publish phase once its build phase succeeded. */
-  builds: Pick<BuildService, 'start'>;
+  /** Starts each job's publish phase once its build phase succeeded; reads that phase for the provenance. */
+  builds: Pick<BuildService, 'start' | 'get'>;
   projectId: string;
   /** The served repositories: which account builds each, and the names each may publish. */
   repositories: RepositoryProvider;
@@ -32,6 +32,8 @@ export interface BuildEventsDeps {
   buildServiceAccount?: string | undefined;
   /** PKGRELAY_PUBLISH_SERVICE_ACCOUNT: the account publish phases run as. */
   publishServiceAccount?: string | undefined;
+  /** PKGRELAY_BUILDER_IMAGE: the publish phase's steps run on it, as the build phase's do. */
+  builderImage?: string | undefined;
   clock?: () => Date;
 }
 
@@ -52,6 +54,7 @@ export function createBuildEventsHandler({
   repositories,
   buildServiceAccount,
   publishServiceAccount,
+  builderImage,
   clock = () => new Date(),
 }: BuildEventsDeps): (event: { id?: string; data?: unknown }) => Promise<BuildEventOutcome> {
   return async (event) => {
@@ -77,6 +80,7 @@ export function createBuildEventsHandler({
           repositories: served,
           builderAccountOf: builderOf,
           publishServiceAccount,
+          builderImage,
           buildTimeoutSeconds,
           clock,
           logger,
@@ -106,7 +110,7 @@ export function createBuildEventsHandler({
     try {
       const { changed, job } = await updateAnnouncedJob(store, events, build.job, decide, clock, logger);
       // Also when nothing changed: the redelivery of a notification repairs a statement that was not written.
-      const provenance = await recordProvenance(store, job, message.data);
+      const provenance = await recordProvenance(store, job, message.data, (id) => builds.get(id));
       if (provenance.success && provenance.data.written)
         log.info('provenance recorded', { path: provenance.data.path });
       const seen = judgement as Judgement;

@@ -22,6 +22,7 @@ const handle = createBuildEventsHandler({
   repositories: openRepositoryProvider(config, logger),
   buildServiceAccount: config.buildServiceAccount,
   publishServiceAccount: config.publishServiceAccount,
+  builderImage: config.builderImage,
 });
 
 cloudEvent('buildEvents', async (event: CloudEvent<unknown>) => {

@@ -21,6 +21,7 @@ export interface PublishPhaseDeps {
   repositories: readonly RepositoryConfig[];
   builderAccountOf: (repo: RepositoryConfig) => string | undefined;
   publishServiceAccount?: string | undefined;
+  builderImage?: string | undefined;
   buildTimeoutSeconds: number;
   clock: () => Date;
   logger: Logger;
@@ -88,6 +89,7 @@ export async function startPublishPhase(
     stagingLocation: build.stagingLocation,
     serviceAccount: deps.publishServiceAccount,
     timeoutSeconds: deps.buildTimeoutSeconds,
+    builderImage: deps.builderImage,
   });
   const started = await deps.builds.start(plan).catch((error: unknown) => {
     throw new TransientError('Unable to start the publish phase', error);

@@ -65,7 +65,7 @@ export async function settleStuckJob(
     logger,
   );
   if (!changed || !settled) return undefined;
-  if (outcome.build) await recordProvenance(store, settled, outcome.build);
+  if (outcome.build) await recordProvenance(store, settled, outcome.build, (buildId) => builds.get(buildId));
   return {
     repository: settled.repository,
     tag: settled.tag,

@@ -41,6 +41,7 @@ export interface BuildServiceOptions {
   concurrency: number;
   cacheDir?: string | undefined;
   sandbox: SandboxKind;
+  keepWorkspaces?: boolean | undefined;
   /** Where a build's `logUrl` points. */
   logUrlOf(id: string): string;
   clock?: () => Date;
@@ -76,6 +77,7 @@ export function createBuildService({
   concurrency,
   cacheDir,
   sandbox,
+  keepWorkspaces,
   logUrlOf,
   clock = () => new Date(),
 }: BuildServiceOptions): BuildService {
@@ -96,6 +98,7 @@ export function createBuildService({
         storage,
         cacheDir,
         sandbox,
+        keepWorkspace: keepWorkspaces,
         clock,
         builtIns: {
           PROJECT_ID: build.projectId,

@@ -180,6 +180,7 @@ describe('the role bindings of a deployment', () => {
       ['runService', 'pkgrelay-dead-letter', sa('pkgrelay-invoker'), 'roles/run.invoker'],
       ['repository', 'pkgrelay-images', sa('pkgrelay-builds'), 'roles/artifactregistry.reader'],
       ['repository', 'pkgrelay-images', sa(SAUCE_BUILDER), 'roles/artifactregistry.reader'],
+      ['repository', 'pkgrelay-images', sa('pkgrelay-publisher'), 'roles/artifactregistry.reader'],
       ['project', P, sa('pkgrelay-function-builds'), 'roles/logging.logWriter'],
       ['repository', 'pkgrelay-images', sa('pkgrelay-function-builds'), 'roles/artifactregistry.writer'],
       ['project', P, sa('pkgrelay-function-builds'), 'roles/storage.objectAdmin'],
@@ -266,6 +267,7 @@ describe('the role bindings of a deployment', () => {
       `roles/storage.objectCreator on bucket ${staging}`,
     ]);
     expect(of('pkgrelay-publisher')).toEqual([
+      'roles/artifactregistry.reader on repository pkgrelay-images',
       'roles/artifactregistry.writer on repository pkgrelay',
       `roles/logging.logWriter on project ${P}`,
       `roles/storage.objectViewer on bucket ${staging}`,
