@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request as forward, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -148,7 +148,7 @@ describe('each function bundle, installed from its own lockfile alone, under its
     rmSync(folder, { recursive: true, force: true });
   });
 
-  it('installs only packages its lockfile names, and resolves every chunk (each lazy path) from them', async () => {
+  it('installs only the packages its lockfile names, and loads every package and chunk it imports from them', async () => {
     expect(bundled.map((fn) => fn.target).sort()).toEqual(OTHERS.map((fn) => fn.target).sort());
     for (const fn of bundled) {
       const installed = readdirSync(join(fn.dir, 'node_modules', '@google-cloud')).map(
@@ -159,13 +159,28 @@ describe('each function bundle, installed from its own lockfile alone, under its
           .filter((name) => name.startsWith('@google-cloud/'))
           .sort(),
       );
-      // Importing a chunk resolves its bare imports: a package the bundle needs but does not install fails here.
+      // Every package it imports, at start or lazily, loads from its own install; a precompiled one ships inside it.
+      const precompiled = (name: string) =>
+        fn.precompiled.includes(`${name.replace(/^@/, '').replace('/', '-')}.cjs`);
+      const packages = [...fn.staticImports, ...fn.dynamicImports].filter((name) => !precompiled(name));
+      expect(packages.length, fn.target).toBeGreaterThan(0);
       const chunks = fn.chunks.map((path) => resolve(rootDir, path));
-      await run(
-        process.execPath,
-        ['--input-type=module', '-e', `for (const c of ${JSON.stringify(chunks)}) await import(c);`],
-        fn.dir,
+      writeFileSync(
+        join(fn.dir, 'probe-imports.mjs'),
+        `for (const m of ${JSON.stringify([...packages, ...chunks])}) await import(m);\n`,
       );
+      await run(process.execPath, ['probe-imports.mjs'], fn.dir);
+      if (fn.target !== 'worker') continue;
+      // The probe has teeth: with one of the packages it names gone, it fails as Cloud Functions would.
+      const missing = join(fn.dir, 'node_modules', '@google-cloud', 'cloudbuild');
+      renameSync(missing, `${missing}.aside`);
+      try {
+        await expect(run(process.execPath, ['probe-imports.mjs'], fn.dir)).rejects.toThrow(
+          /ERR_MODULE_NOT_FOUND/,
+        );
+      } finally {
+        renameSync(`${missing}.aside`, missing);
+      }
     }
   });
 
