@@ -156,9 +156,9 @@ export async function runBuild(build: Build, stop: AbortSignal, deps: RunBuildDe
       else if (!cwd) outcome = { kind: 'not-started', message: `dir "${step.dir}" is outside /workspace` };
       else {
         await mkdir(cwd, { recursive: true });
-        const launch = placeStep(deps.sandbox, { ...command, cwd, path: env['PATH'] ?? '' }, mounts);
+        const launch = placeStep(deps.sandbox, { ...command.data, cwd, path: env['PATH'] ?? '' }, mounts);
         const stepTimeout = parseDuration(step.timeout);
-        logger.debug('step started', { step: index, program: command.program, sandbox: deps.sandbox });
+        logger.debug('step started', { step: index, program: command.data.program, sandbox: deps.sandbox });
         outcome = !launch.success
           ? { kind: 'not-started', message: launch.error }
           : await runBuildStep({

@@ -179,7 +179,7 @@ describe('recordProvenance', () => {
       finishedOn: '2026-12-01T10:02:30.000Z',
     });
     const images = (runDetails.builder.builderDependencies ?? []).filter((dep) =>
-      dep.uri.startsWith('docker://'),
+      dep.uri?.startsWith('docker://'),
     );
     expect(images).toEqual([
       expect.objectContaining({ name: 'python:3.12', annotations: { steps: ['fetch', 'build', 'pack'] } }),
@@ -191,7 +191,7 @@ describe('recordProvenance', () => {
     ]);
     // Both builds carry the same pins: each is named once.
     const pins = (runDetails.builder.builderDependencies ?? []).filter((dep) =>
-      dep.uri.startsWith('pkg:pypi/'),
+      dep.uri?.startsWith('pkg:pypi/'),
     );
     expect(new Set(pins.map((pin) => pin.name)).size).toBe(pins.length);
     expect(pins).toContainEqual({ name: 'twine==7.0.0', uri: 'pkg:pypi/twine@7.0.0' });
