@@ -24,7 +24,7 @@ export interface BuildEventsDeps {
   logger: Logger;
   buildTimeoutSeconds: number;
   /** Starts each job's publish phase once its build phase succeeded. */
-  builds: Pick<BuildService, 'start'>;
+  builds: Pick<BuildService, 'start' | 'listByTag'>;
   projectId: string;
   /** The served repositories: which account builds each, and the names each may publish. */
   repositories: RepositoryProvider;

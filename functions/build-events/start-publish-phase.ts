@@ -1,4 +1,5 @@
 import { createPublishPlan } from '../../shared/build/create-publish-plan.js';
+import { findAttemptBuild } from '../../shared/build/find-attempt-build.js';
 import type { BuildNotification } from '../../shared/build/read-build-notification.js';
 import { findRepository } from '../../shared/config/find-repository.js';
 import type { RepositoryConfig } from '../../shared/config/repository-config.js';
@@ -17,7 +18,7 @@ import { updateJob } from '../../shared/status/update-job.js';
 
 export interface PublishPhaseDeps {
   store: DocumentStore;
-  builds: Pick<BuildService, 'start'>;
+  builds: Pick<BuildService, 'start' | 'listByTag'>;
   repositories: readonly RepositoryConfig[];
   builderAccountOf: (repo: RepositoryConfig) => string | undefined;
   publishServiceAccount?: string | undefined;
@@ -89,9 +90,23 @@ export async function startPublishPhase(
     serviceAccount: deps.publishServiceAccount,
     timeoutSeconds: deps.buildTimeoutSeconds,
   });
-  const started = await deps.builds.start(plan).catch((error: unknown) => {
-    throw new TransientError('Unable to start the publish phase', error);
+  // An instance that died between starting the publish phase and recording it left one running: record that one.
+  const running = await findAttemptBuild(
+    deps.builds,
+    id,
+    id.attempt,
+    { publishServiceAccount: deps.publishServiceAccount },
+    logger,
+    'publish',
+  ).catch((error: unknown) => {
+    throw new TransientError('Unable to look for a publish phase of this attempt', error);
   });
+  if (running) logger.info('publish phase found running, recorded', { publishBuildId: running.buildId });
+  const started = running
+    ? { id: running.buildId, ...(running.logUrl ? { logUrl: running.logUrl } : {}) }
+    : await deps.builds.start(plan).catch((error: unknown) => {
+        throw new TransientError('Unable to start the publish phase', error);
+      });
   let other = '';
   await updateJob(
     store,

@@ -31,7 +31,7 @@ import { judgeExistingFiles } from '../../shared/status/judge-existing-files.js'
 import { transitionJob } from '../../shared/status/transition-job.js';
 import { updateDocument } from '../../shared/status/update-document.js';
 import { updateAnnouncedJob } from '../../shared/status/update-announced-job.js';
-import { findAttemptBuild } from './find-attempt-build.js';
+import { findAttemptBuild } from '../../shared/build/find-attempt-build.js';
 
 export type WorkerConfig = Pick<
   Config,

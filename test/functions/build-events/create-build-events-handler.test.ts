@@ -446,6 +446,22 @@ describe('two builds: the build phase hands its archive to a publish phase as th
     expect(job.artifacts.map((artifact) => artifact.filename)).toContain('widgets-1.0.0.tar.gz');
   });
 
+  it('records the publish phase an instance started and died before recording, starting no second', async () => {
+    const { deliver, read, builds } = await setup({ state: 'building' });
+    // The instance dies once Cloud Build created the publish phase, before the job records it.
+    builds.afterCreate = () => {
+      throw new Error('instance killed');
+    };
+    await expect(deliver(phase('build', 'SUCCESS'))).rejects.toThrow();
+    expect(builds.builds).toHaveLength(1);
+    expect((await read()).publishBuild).toBeUndefined();
+    builds.afterCreate = () => {};
+    // Pub/Sub redelivers the unacknowledged success: the running publish phase is found and recorded.
+    expect(await deliver(phase('build', 'SUCCESS'))).toEqual({ outcome: 'applied', state: 'building' });
+    expect(builds.builds.map((started) => started.id)).toEqual(['build-1']);
+    expect(await read()).toMatchObject({ publishBuild: { id: 'build-1', logUrl: builds.builds[0]?.logUrl } });
+  });
+
   it('ignores an unrecorded publish build that does not run as the publisher', async () => {
     const { deliver, read } = await setup(
       { state: 'building' },
