@@ -462,6 +462,32 @@ describe('two builds: the build phase hands its archive to a publish phase as th
     expect(await read()).toMatchObject({ publishBuild: { id: 'build-1', logUrl: builds.builds[0]?.logUrl } });
   });
 
+  it('records which files a refused upload left in the registry on the failed job', async () => {
+    const { deliver, read } = await setup({ state: 'building', publishBuild: { id: 'p-1' } });
+    const refused: Record<string, unknown> = phase('publish', 'FAILURE');
+    const artifacts = [
+      { filename: 'widgets-1.0.0-py3-none-any.whl', sha256: SHA, size: 10, kind: 'wheel', uploaded: true },
+      {
+        filename: 'widgets-1.0.0.tar.gz',
+        sha256: SHA,
+        size: 10,
+        kind: 'sdist',
+        uploaded: false,
+        builtSha256: 'b'.repeat(64),
+      },
+    ];
+    const error = {
+      code: 'UPLOAD_REJECTED',
+      message: 'the registry holds widgets-1.0.0.tar.gz with another sha256',
+    };
+    refused['steps'] = PUBLISH_STEPS.map((id) => ({ id, status: id === 'upload' ? 'FAILURE' : 'SUCCESS' }));
+    refused['results'] = { buildStepOutputs: ['', '', '', base64({ error, artifacts })] };
+    expect(await deliver(refused)).toEqual({ outcome: 'applied', state: 'failed' });
+    const job = await read();
+    expect(job.error).toMatchObject({ code: 'UPLOAD_REJECTED', step: 'upload' });
+    expect(job.artifacts).toEqual(artifacts);
+  });
+
   it('ignores an unrecorded publish build that does not run as the publisher', async () => {
     const { deliver, read } = await setup(
       { state: 'building' },
