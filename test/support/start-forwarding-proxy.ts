@@ -9,12 +9,15 @@ export interface ForwardingProxy {
   close(): Promise<void>;
 }
 
+// Framing and connection headers: fetch sets its own (and refuses some, transfer-encoding and expect among them).
 const HOP_BY_HOP = new Set([
   'connection',
   'keep-alive',
   'transfer-encoding',
   'content-length',
   'content-encoding',
+  'expect',
+  'upgrade',
 ]);
 
 /** What to do with one request once its body is read: forward it (after anything awaited here) or drop it. */
@@ -36,9 +39,7 @@ export async function startForwardingProxy(before: BeforeForward): Promise<Forwa
         return;
       }
       const headers = Object.fromEntries(
-        Object.entries(req.headers).filter(
-          ([name]) => !['host', 'connection', 'content-length'].includes(name),
-        ),
+        Object.entries(req.headers).filter(([name]) => name !== 'host' && !HOP_BY_HOP.has(name)),
       ) as Record<string, string>;
       const answer = await fetch(`${proxy.target}${(req.url ?? '/').slice(1)}`, {
         method: req.method ?? 'GET',
@@ -57,7 +58,7 @@ export async function startForwardingProxy(before: BeforeForward): Promise<Forwa
     })().catch((error: unknown) => {
       if (res.headersSent || res.destroyed) return;
       res.writeHead(502, { 'content-type': 'text/plain' });
-      res.end(String(error));
+      res.end(`${String(error)}: ${String((error as { cause?: unknown }).cause ?? '')}`);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
