@@ -150,6 +150,7 @@ describe('the fixture corpus, from a signed webhook to pip install, against by-h
   // `for`, not `each`: concurrent tests poll with their own context's expect.
   it.concurrent.for(failing.map((fixture) => [fixture.name, fixture] as const))(
     '%s: fails in its step with its code, says what to do next, and the record shows what was uploaded',
+    { timeout: TEST_TIMEOUT_MS },
     async ([, fixture], { expect }) => {
       const { repository } = fixture.manifest;
       for (const release of fixture.manifest.releases) {
@@ -187,7 +188,6 @@ describe('the fixture corpus, from a signed webhook to pip install, against by-h
           );
       }
     },
-    TEST_TIMEOUT_MS,
   );
 
   it('refuses a manual request for a tag that is no version as INVALID_REQUEST, building nothing', async () => {
