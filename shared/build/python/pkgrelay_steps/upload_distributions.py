@@ -144,7 +144,12 @@ def main():
         print(output, end="")
         held = registry_files(registry, name, authorization)
         # Another build may have uploaded the same file meanwhile: what counts is what the index holds now.
-        refused = [path for path in missing if held.get(os.path.basename(path)) != digests[path]]
+        # Refused: held with another digest, or absent after twine failed (an index may list a file late).
+        refused = [
+            path
+            for path in missing
+            if held.get(os.path.basename(path), None if result.returncode else digests[path]) != digests[path]
+        ]
         if refused:
             refuse(refused, held, output, describe(files, digests, held, missing))
     artifacts = describe(files, digests, held, missing)
