@@ -3,13 +3,10 @@ import { readBuildNotification } from '../../shared/build/read-build-notificatio
 import { TransientError, UnreadableDocumentError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/log/create-logger.js';
 import type { DocumentStore } from '../../shared/ports/document-store.js';
-import { recordProvenance } from '../../shared/provenance/record-provenance.js';
 import type { JobEvents } from '../../shared/ports/job-events.js';
 import { readPubSubEvent } from '../../shared/pubsub/read-pubsub-event.js';
-import { applyBuildOutcome } from '../../shared/status/apply-build-outcome.js';
-import type { JobStatus } from '../../shared/status/job-status.js';
-import { updateAnnouncedJob } from '../../shared/status/update-announced-job.js';
-import { judgeNotification, type Judgement } from './judge-notification.js';
+import { recordBuildOutcome } from '../../shared/status/record-build-outcome.js';
+import { judgeNotification } from './judge-notification.js';
 import { handToPublishPhase } from './hand-to-publish-phase.js';
 import type { BuildService } from '../../shared/ports/build-service.js';
 import type { RepositoryProvider } from '../../shared/config/repository-provider.js';
@@ -91,29 +88,23 @@ export function createBuildEventsHandler({
     if (outcome.state === 'unknown') return ignore('the build status is unknown', { buildId: build.buildId });
     const repo = findRepository(served, build.job.repository);
     const origin = { serviceAccount: repo && builderOf(repo), publishServiceAccount };
-    let judgement: Judgement = { apply: true };
-    const decide = (current: JobStatus | undefined): { write: JobStatus } | { keep: true } => {
-      judgement = judgeNotification(current, build, outcome.state, origin);
-      if (!judgement.apply || !current) return { keep: true };
-      return { write: applyBuildOutcome(current, build, outcome, clock()) };
-    };
     try {
-      const { changed, job } = await updateAnnouncedJob(store, events, build.job, decide, clock, logger);
-      // Also when nothing changed: the redelivery of a notification repairs a statement that was not written.
-      const provenance = await recordProvenance(store, job, message.data, (id) => builds.get(id));
-      if (provenance.success && provenance.data.written)
-        log.info('provenance recorded', { path: provenance.data.path });
-      const seen = judgement as Judgement;
-      if (!seen.apply && seen.foreign) {
+      const recorded = await recordBuildOutcome(
+        { store, events, clock, logger, readBuild: (id) => builds.get(id) },
+        build.job,
+        { build, outcome, resource: message.data },
+        (current) => judgeNotification(current, build, origin),
+      );
+      if (recorded.provenance.success && recorded.provenance.data.written)
+        log.info('provenance recorded', { path: recorded.provenance.data.path });
+      const { refusal } = recorded;
+      if (refusal?.foreign) {
         // Someone may be trying to write a job's outcome with a build of their own.
-        log.warn('build notification ignored: not the job\u2019s build', { reason: seen.reason });
-        return { outcome: 'ignored', reason: seen.reason };
+        log.warn('build notification ignored: not the job\u2019s build', { reason: refusal.reason });
+        return { outcome: 'ignored', reason: refusal.reason };
       }
-      if (!changed)
-        return ignore(seen.apply ? 'nothing to change' : seen.reason, {
-          buildId: build.buildId,
-          ...build.job,
-        });
+      if (!recorded.changed)
+        return ignore(refusal?.reason ?? 'nothing to change', { buildId: build.buildId, ...build.job });
     } catch (error) {
       // Acknowledged: a redelivery cannot read it either; reconcile settles the job once it is repaired.
       if (error instanceof UnreadableDocumentError) {
