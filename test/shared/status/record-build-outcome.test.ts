@@ -12,7 +12,7 @@ import {
   type Refusal,
 } from '../../../shared/status/record-build-outcome.js';
 import { createFakeClock } from '../../fakes/create-fake-clock.js';
-import { createMemoryDocumentStore, randomTurns } from '../../fakes/create-memory-document-store.js';
+import { createMemoryDocumentStore } from '../../fakes/create-memory-document-store.js';
 import { onePhaseBuild } from '../../fakes/one-phase-build.js';
 
 const ID = { repository: 'Octo-Org/Widgets', tag: 'v1.0.0' };
@@ -122,7 +122,21 @@ describe('recording a build\u2019s outcome', () => {
 
   it('lets one of two racing outcomes win; the other sees the job already final', async () => {
     const { store, life, read } = await setup('building');
-    store.pause = randomTurns(5, 3);
+    // Both read the building job before either writes: one compare-and-swap must lose and read again.
+    const readStored = store.read.bind(store);
+    let arrived: Array<() => void> | undefined = [];
+    store.read = async (path) => {
+      const stored = await readStored(path);
+      const waiting = path === jobObjectPath(ID) ? arrived : undefined;
+      if (waiting)
+        await new Promise<void>((resolve) => {
+          waiting.push(resolve);
+          if (waiting.length < 2) return;
+          arrived = undefined;
+          waiting.forEach((release) => release());
+        });
+      return stored;
+    };
     const outcomes = await Promise.all(
       [published, failed].map((report) => recordBuildOutcome(life, ID, report, owned)),
     );
