@@ -124,7 +124,7 @@ function describeStack(info: StackInfo, root: string): string {
     ...Object.entries(info.functions).map(([name, url]) => `  ${`function ${name}`.padEnd(16)} ${url}`),
     '',
     ...describeCatalog(info),
-    `Upstream repositories: ${info.upstreamBase}/<owner>/<name>.git`,
+    `Upstream repositories: ${info.upstreamBase}/<owner>/<name>.git${info.upstreamsDir ? ` (serving ${info.upstreamsDir})` : ''}`,
     `Function logs: ${info.logsDir}`,
     '',
     'Trigger a job by hand with a Pub/Sub message (gcloud wants a token, even for the emulator):',

@@ -9,6 +9,7 @@ import type { DocumentStore } from '../../shared/ports/document-store.js';
 import type { JobEvents } from '../../shared/ports/job-events.js';
 import type { PublishedFiles } from '../../shared/ports/published-files.js';
 import { readPubSubEvent } from '../../shared/pubsub/read-pubsub-event.js';
+import { deliveryKey } from '../../shared/pubsub/delivery-key.js';
 import { failJob } from '../../shared/status/fail-job.js';
 import { releaseClaim, type HeldClaim } from '../../shared/status/hold-claim.js';
 import type { JobLife } from '../../shared/status/job-life.js';
@@ -96,7 +97,7 @@ export function createWorkerHandler({
       return await runReleaseRequest(
         { ...run, claiming, onClaim: (held) => (claim = held) },
         request,
-        message.messageId,
+        deliveryKey(message),
       );
     } catch (error) {
       // A retry cannot read it either: the job is left as it is, for a person to look at.

@@ -27,6 +27,8 @@ export interface StackInfo {
   /** The served repositories the functions read at run time (PKGRELAY_CONFIG); `seeded` when this start created it. */
   catalog?: { url: string; seeded: boolean };
   upstreamBase: string;
+  /** The folder of `<owner>/<name>.git` served at upstreamBase, unless that is a remote of its own. */
+  upstreamsDir?: string;
   dataDir: string;
   logsDir: string;
   pids: Record<string, number>;

@@ -12,6 +12,7 @@ import type { SandboxKind } from '../cloudbuild/place-step-in-sandbox.js';
 import { startGitHttpServer } from '../git/start-git-http-server.js';
 import { startSecretManagerServer } from '../secretmanager/start-secret-manager-server.js';
 import { readUpstreamTokens } from './read-upstream-tokens.js';
+import { findUpstreamFolder } from './find-upstream-folder.js';
 import { scheduleReconcile } from './schedule-reconcile.js';
 import { NotificationTopic } from '../cloudbuild/create-build-notifier.js';
 import { applyPubSubDeclaration, declarePubSub } from './declare-pubsub.js';
@@ -42,8 +43,9 @@ export interface StackOptions {
    */
   configPath?: string;
   /**
-   * Where upstream repositories live; default `<rootDir>/upstreams` (holding `<owner>/<name>.git`) served
-   * over git's smart HTTP on 127.0.0.1, as a sandboxed step reaches GitHub over HTTPS.
+   * Where upstream repositories live; default `<rootDir>/upstreams` (holding `<owner>/<name>.git`). A
+   * folder (this one or one named here) is served over git's smart HTTP on 127.0.0.1, as a sandboxed
+   * step reaches GitHub over HTTPS; a remote URL is used as it is.
    */
   upstreamBase?: string;
   webhookSecret?: string;
@@ -142,12 +144,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     cleanups.push(cloudbuild.close);
     ready('cloudbuild');
     // Private repositories of the configuration are served behind their tokens from the secrets folder.
-    const upstreams = options.upstreamBase
-      ? undefined
-      : await startGitHttpServer({
-          projectRoot: upstreamsDir,
+    const upstreamFolder = options.upstreamBase ? findUpstreamFolder(options.upstreamBase) : upstreamsDir;
+    const upstreams = upstreamFolder
+      ? await startGitHttpServer({
+          projectRoot: upstreamFolder,
           repositoryTokens: await readUpstreamTokens(configPath, secretsDir),
-        });
+        })
+      : undefined;
     if (upstreams) cleanups.push(upstreams.close);
     const secretManager = await startSecretManagerServer({ secretsDir, port: ports.secretmanager ?? 0 });
     cleanups.push(secretManager.close);
@@ -178,7 +181,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       PKGRELAY_CONFIG: catalog.url,
       // The notifier reads its endpoints once at start, from the repositories file the catalog was seeded from.
       PKGRELAY_NOTIFICATIONS_CONFIG: configPath,
-      PKGRELAY_UPSTREAM_BASE: options.upstreamBase ?? upstreams?.url ?? '',
+      PKGRELAY_UPSTREAM_BASE: upstreams?.url ?? options.upstreamBase ?? '',
       PKGRELAY_WEBHOOK_SECRETS: webhookSecret,
       PKGRELAY_BUCKET: bucket,
       PKGRELAY_STAGING_BUCKET: stagingBucket,
@@ -260,6 +263,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       configPath,
       catalog,
       upstreamBase: env['PKGRELAY_UPSTREAM_BASE'] ?? '',
+      ...(upstreamFolder ? { upstreamsDir: upstreamFolder } : {}),
       dataDir,
       logsDir,
       pids: Object.fromEntries([

@@ -8,7 +8,7 @@ export type ClaimDecision =
 
 export interface ClaimRequest {
   force: boolean;
-  /** The Pub/Sub message id: a redelivered forced request must not start a third run. */
+  /** The Pub/Sub message's delivery key (id@publishTime): a redelivered forced request must not start a third run. */
   messageId?: string | undefined;
 }
 

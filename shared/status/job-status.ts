@@ -81,7 +81,7 @@ export const JobStatus = z.object({
     .string()
     .optional()
     .describe(
-      'Pub/Sub message id of the request that started this attempt: its redeliveries never start another',
+      'Pub/Sub message id (with its publish time: id@time) of the request that started this attempt: its redeliveries never start another',
     ),
   lease: z
     .object({ holder: z.string(), expiresAt: z.iso.datetime() })

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { SYSTEM_PYTHON } from '../../local/python/install-from-index.js';
 import { installPinnedTools, SHARED_BUILD_CACHE } from '../../local/python/install-pinned-tools.js';
@@ -32,7 +33,7 @@ export async function createByHandBuilder(
         SYSTEM_PYTHON,
         ['-m', 'build', '--installer', 'uv', '--outdir', dir, join(checkout, subdirectory)],
         {
-          env,
+          env: { ...env, ...(await legacyConstraints(join(checkout, subdirectory))) },
           maxBuffer: 16 * 1024 * 1024,
         },
       );
@@ -54,4 +55,16 @@ export async function createByHandBuilder(
       return result;
     },
   };
+}
+
+// The pipeline's rule for a project with no build-system table (the build step's legacy-constraints.txt).
+const LEGACY_CONSTRAINTS = fileURLToPath(
+  new URL('../../shared/build/python/pkgrelay_steps/legacy-constraints.txt', import.meta.url),
+);
+
+async function legacyConstraints(project: string): Promise<Record<string, string>> {
+  const pyproject = await readFile(join(project, 'pyproject.toml'), 'utf8').catch(() => '');
+  // Enough for the fixtures: a [build-system] table with a requires key before the next table.
+  if (/^\[build-system\][^[]*^requires\s*=/ms.test(pyproject)) return {};
+  return { UV_CONSTRAINT: LEGACY_CONSTRAINTS };
 }

@@ -69,6 +69,24 @@ async function readJob(store: MemoryDocumentStore, id = JOB): Promise<JobStatus>
 const request = (extra: Record<string, unknown> = {}, messageId = 'm-1') =>
   pubsubEvent({ repository: 'octo-org/widgets', tag: 'v1.0.0', ...extra }, { messageId });
 
+// A job of one attempt that ended in the given state.
+async function finished(state: 'published' | 'failed') {
+  const context = setup();
+  await context.worker('a')(request());
+  const path = jobObjectPath(JOB);
+  const stored = await context.store.read(path);
+  const job = JobStatus.parse(stored?.data);
+  await context.store.write(path, { ...job, state }, { ifGenerationMatch: stored?.generation ?? '' });
+  return context;
+}
+
+// Ends the job as a build-events notification would.
+async function endAs(store: MemoryDocumentStore, state: 'published' | 'failed') {
+  const stored = await store.read(jobObjectPath(JOB));
+  const job = JobStatus.parse(stored?.data);
+  await store.write(jobObjectPath(JOB), { ...job, state }, { ifGenerationMatch: stored?.generation ?? '' });
+}
+
 // A promise that never settles: the worker awaiting it is as good as dead.
 const forever = () => new Promise<never>(() => {});
 
@@ -322,16 +340,6 @@ describe('worker claims', () => {
 });
 
 describe('worker on final jobs', () => {
-  async function finished(state: 'published' | 'failed') {
-    const context = setup();
-    await context.worker('a')(request());
-    const path = jobObjectPath(JOB);
-    const stored = await context.store.read(path);
-    const job = JobStatus.parse(stored?.data);
-    await context.store.write(path, { ...job, state }, { ifGenerationMatch: stored?.generation ?? '' });
-    return context;
-  }
-
   it('does not run a final job again without force', async () => {
     const { builds, worker } = await finished('published');
     expect(await worker('b')(request({}, 'm-2'))).toMatchObject({
@@ -360,6 +368,31 @@ describe('worker on final jobs', () => {
       reason: expect.stringMatching(/redelivery/),
     });
     expect(builds.builds).toHaveLength(2);
+  });
+});
+
+describe('worker keys a delivery by message id and publish time', () => {
+  const forced = (publishTime: string) =>
+    pubsubEvent({ ...JOB, force: true }, { messageId: '1', publishTime });
+
+  it('runs a forced request whose id an earlier message had (the emulator counts from 1 after a restart)', async () => {
+    const { store, builds, worker } = setup();
+    expect(await worker('a')(forced('2026-12-01T18:24:59.000Z'))).toMatchObject({ outcome: 'started' });
+    await endAs(store, 'failed');
+    expect(await worker('b')(forced('2026-12-01T18:25:56.000Z'))).toMatchObject({ outcome: 'started' });
+    expect(await readJob(store)).toMatchObject({ attempt: 2, claimedBy: '1@2026-12-01T18:25:56.000Z' });
+    expect(builds.builds).toHaveLength(2);
+  });
+
+  it('still leaves a redelivery of the same message, which keeps its publish time', async () => {
+    const { store, builds, worker } = setup();
+    expect(await worker('a')(forced('2026-12-01T18:25:56.000Z'))).toMatchObject({ outcome: 'started' });
+    await endAs(store, 'failed');
+    expect(await worker('b')(forced('2026-12-01T18:25:56.000Z'))).toMatchObject({
+      outcome: 'left',
+      reason: expect.stringMatching(/redelivery/),
+    });
+    expect(builds.builds).toHaveLength(1);
   });
 });
 

@@ -3,6 +3,7 @@
 import os
 import sys
 
+from pkgrelay_steps import read_data
 from pkgrelay_steps.explain_build_failure import backend_too_old, log_tail
 from pkgrelay_steps.install_rust import ensure_rust
 from pkgrelay_steps.install_tools import install_tools
@@ -24,6 +25,33 @@ def declared_requirements(project):
         with open(pyproject, "rb") as fh:
             requires = tomllib.load(fh).get("build-system", {}).get("requires", requires)
     return requires
+
+
+def declares_build_system(project):
+    """Whether pyproject.toml names the build requirements; without them PEP 517 falls back to any setuptools."""
+    import tomllib
+
+    pyproject = os.path.join(project, "pyproject.toml")
+    if not os.path.isfile(pyproject):
+        return False
+    with open(pyproject, "rb") as fh:
+        return "requires" in tomllib.load(fh).get("build-system", {})
+
+
+def legacy_constraints():
+    """The environment that holds a legacy project's isolated build to the setuptools of its era."""
+    import tempfile
+
+    # In the step's own fresh /tmp: nothing a later step reads.
+    fd, path = tempfile.mkstemp(prefix="pkgrelay-legacy-", suffix=".txt")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(read_data("legacy-constraints.txt"))
+    return {"UV_CONSTRAINT": path, "PIP_CONSTRAINT": path}
+
+
+def constraint_lines():
+    lines = read_data("legacy-constraints.txt").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
 
 
 def missing_offline(requires):
@@ -81,6 +109,9 @@ def main():
     if env.get("PKGRELAY_VERSION_POLICY") == "from-tag":
         # Backends that compute the version from git take the tag's, so generated version files agree with the metadata.
         build_env["SETUPTOOLS_SCM_PRETEND_VERSION"] = env["PKGRELAY_VERSION"]
+    if isolated and not declares_build_system(project):
+        print("no build-system table: built with " + ", ".join(constraint_lines()) + " (legacy-constraints.txt)")
+        build_env.update(legacy_constraints())
     build_env.update(ensure_rust(declared_requirements(project)))
     result = run_module("build", args, build_env)
     print(result.stdout, end="")

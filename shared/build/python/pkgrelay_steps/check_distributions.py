@@ -2,9 +2,11 @@
 
 Metadata is validated the way twine and pip read it (packaging's core-metadata parser): a field they
 would refuse fails the job, naming the field. Long-description problems (none, no content type, RST that
-does not render) are warnings: plenty of good internal packages have no README.
+does not render) are warnings: plenty of good internal packages have no README. So are a wheel's modules
+that this Python cannot parse (a Python 2 project): they are parsed, never run.
 """
 
+import ast
 import email.parser
 import os
 import sys
@@ -119,6 +121,58 @@ def description_warnings(data, filename):
     return found
 
 
+def syntax_warnings(path, data):
+    """A warning when a wheel's modules are not valid syntax for this Python, which pip would install on it."""
+    if not path.endswith(".whl") or not supports_this_python(data):
+        return []
+    version = "{}.{}".format(*sys.version_info[:2])
+    broken, total = [], 0
+    with zipfile.ZipFile(path) as whl:
+        for info in whl.infolist():
+            if not info.filename.endswith(".py") or ".dist-info/" in info.filename:
+                continue
+            total += 1
+            # Bounded: the source is upstream's, and only its syntax is wanted here.
+            if info.file_size > MAX_PARSED_BYTES:
+                continue
+            try:
+                ast.parse(whl.read(info), filename=info.filename)
+            except SyntaxError as error:
+                broken.append(strip_controls(f"{info.filename} line {error.lineno}: {error.msg}"))
+            except (ValueError, RecursionError, MemoryError):
+                continue
+    if not broken:
+        return []
+    return [
+        {
+            "code": "SOURCE_SYNTAX_INVALID",
+            "file": os.path.basename(path),
+            "message": f"{len(broken)} of {total} modules are not valid Python {version} syntax, so importing "
+            + f"them fails (first: {broken[0][:200]}); a Python 2 only project? port it, or declare the "
+            + "Python it needs (python_requires / requires-python)",
+        }
+    ]
+
+
+MAX_PARSED_BYTES = 2_000_000
+
+
+def supports_this_python(data):
+    """False when Requires-Python excludes this interpreter: its syntax is not the project's to meet."""
+    message = email.parser.BytesParser().parsebytes(data)
+    spec = str(message.get("Requires-Python") or "").strip()
+    if not spec:
+        return True
+    try:
+        from packaging.specifiers import InvalidSpecifier, SpecifierSet
+    except ImportError:
+        return True
+    try:
+        return SpecifierSet(spec).contains("{}.{}.{}".format(*sys.version_info[:3]), prereleases=True)
+    except InvalidSpecifier:
+        return True
+
+
 def render_rst(text):
     """None when the text renders as reStructuredText; else what the renderer said."""
     import io
@@ -146,7 +200,7 @@ def main():
         found = filename_problems(name) + metadata_problems(data)
         problems += [name + ": " + problem for problem in found]
         print(name + ": " + ("; ".join(found) if found else "metadata valid"))
-        for warning in description_warnings(data, name):
+        for warning in description_warnings(data, name) + syntax_warnings(path, data):
             print("WARNING " + name + ": " + warning["code"] + ": " + warning["message"])
             warnings.append(warning)
     if problems:
