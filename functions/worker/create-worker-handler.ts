@@ -2,7 +2,7 @@ import type { Config } from '../../shared/config/load-config.js';
 import { findRepository } from '../../shared/config/find-repository.js';
 import type { PackageConfig } from '../../shared/config/repository-config.js';
 import { resolvePackage } from '../../shared/config/resolve-package.js';
-import { jobObjectPath, type JobId } from '../../shared/contracts/job-id.js';
+import type { JobId } from '../../shared/contracts/job-id.js';
 import { parseReleaseRequest, type ReleaseRequest } from '../../shared/contracts/release-request.js';
 import { createBuildPlan } from '../../shared/build/create-build-plan.js';
 import { describeBuildOutcome } from '../../shared/build/describe-build-outcome.js';
@@ -19,10 +19,10 @@ import type { PublishedFiles } from '../../shared/ports/published-files.js';
 import { readPubSubEvent, type PubSubMessage } from '../../shared/pubsub/read-pubsub-event.js';
 import { applyBuildOutcome } from '../../shared/status/apply-build-outcome.js';
 import { decideClaim, type ClaimDecision } from '../../shared/status/decide-claim.js';
-import { isFinal, JobStatus } from '../../shared/status/job-status.js';
+import { isFinal, type JobStatus } from '../../shared/status/job-status.js';
 import { blankJob } from '../../shared/status/blank-job.js';
 import { transitionJob } from '../../shared/status/transition-job.js';
-import { updateDocument } from '../../shared/status/update-document.js';
+import { updateJobDocument } from '../../shared/status/update-job-document.js';
 import { updateJob } from '../../shared/status/update-job.js';
 import { findAttemptBuild } from './find-attempt-build.js';
 
@@ -277,7 +277,7 @@ export function createWorkerHandler({
    */
   async function renewLease({ id, attempt }: Claim): Promise<boolean> {
     let held = false;
-    await updateDocument(store, jobObjectPath(id), JobStatus, (current) => {
+    await updateJobDocument(store, id, (current) => {
       held = isHeld(current, attempt);
       return held && current ? { write: { ...current, lease: leaseFrom(clock()) } } : { keep: true };
     });

@@ -1,9 +1,11 @@
 import type { Bucket } from '@google-cloud/storage';
-import type { DocumentStore, StoredDocument, WriteResult } from '../ports/document-store.js';
+import type { DocumentStore, ListedDocument, StoredDocument, WriteResult } from '../ports/document-store.js';
 
 export interface GcsStoreOptions {
   bucket: string;
   projectId: string;
+  /** Cloud Storage's per-object write rate, one a second; writers of the index pace themselves by it. */
+  sameObjectWriteIntervalMs?: number;
   /** Overrides the endpoint; unset, the client uses STORAGE_EMULATOR_HOST or Google's. */
   apiEndpoint?: string;
 }
@@ -21,6 +23,7 @@ export function createGcsDocumentStore(options: GcsStoreOptions): DocumentStore 
       }).bucket(options.bucket),
     ));
   return {
+    sameObjectWriteIntervalMs: options.sameObjectWriteIntervalMs ?? 1000,
     async read(path: string): Promise<StoredDocument | undefined> {
       const file = (await connect()).file(path);
       // One request: the media download carries the generation it served in x-goog-generation.
@@ -47,14 +50,17 @@ export function createGcsDocumentStore(options: GcsStoreOptions): DocumentStore 
     async write(
       path,
       data,
-      { ifGenerationMatch, cacheControl, contentType = 'application/json' },
+      { ifGenerationMatch, cacheControl, contentType = 'application/json', metadata },
     ): Promise<WriteResult> {
       const file = (await connect()).file(path);
       try {
         await file.save(JSON.stringify(data, null, 2) + '\n', {
           resumable: false,
           contentType,
-          metadata: { cacheControl: cacheControl ?? 'no-cache, max-age=0' },
+          metadata: {
+            cacheControl: cacheControl ?? 'no-cache, max-age=0',
+            ...(metadata ? { metadata } : {}),
+          },
           preconditionOpts: { ifGenerationMatch: Number(ifGenerationMatch) },
         });
         return { written: true, generation: String(file.metadata.generation ?? '') };
@@ -66,6 +72,26 @@ export function createGcsDocumentStore(options: GcsStoreOptions): DocumentStore 
     async list(prefix: string): Promise<string[]> {
       const [files] = await (await connect()).getFiles({ prefix, autoPaginate: true });
       return files.map((file) => file.name);
+    },
+    async listDocuments(prefix: string): Promise<ListedDocument[]> {
+      const [files] = await (
+        await connect()
+      ).getFiles({
+        prefix,
+        autoPaginate: true,
+        fields: 'items(name,generation,metadata),nextPageToken',
+      });
+      return files.map((file) => {
+        const custom = file.metadata.metadata;
+        const metadata: Record<string, string> = {};
+        for (const [key, value] of Object.entries(custom ?? {}))
+          if (typeof value === 'string') metadata[key] = value;
+        return {
+          name: file.name,
+          generation: String(file.metadata.generation ?? ''),
+          ...(custom ? { metadata } : {}),
+        };
+      });
     },
   };
 }

@@ -8,14 +8,34 @@ export interface StoredDocument {
 
 export type WriteResult = { written: true; generation: string } | { written: false; reason: 'conflict' };
 
+/** One object of a listing, with the custom metadata it was written with. */
+export interface ListedDocument {
+  name: string;
+  generation: string;
+  metadata?: Record<string, string>;
+}
+
 /** JSON objects in the status bucket, written only with preconditions. */
 export interface DocumentStore {
+  /**
+   * How soon one object name may be written again (Cloud Storage: about once a second, else 429);
+   * writers of a shared object pace themselves by it. Absent: no such limit.
+   */
+  readonly sameObjectWriteIntervalMs?: number;
   read(path: string): Promise<StoredDocument | undefined>;
   /** `ifGenerationMatch: '0'` creates only if absent; another generation is a compare-and-swap. */
   write(
     path: string,
     data: unknown,
-    options: { ifGenerationMatch: string; cacheControl?: string; contentType?: string },
+    options: {
+      ifGenerationMatch: string;
+      cacheControl?: string;
+      contentType?: string;
+      /** Custom metadata written with the content in the same request, so it always describes this generation. */
+      metadata?: Record<string, string>;
+    },
   ): Promise<WriteResult>;
   list(prefix: string): Promise<string[]>;
+  /** Every object under `prefix` with its generation and custom metadata, in one listing (pages of 1000). */
+  listDocuments(prefix: string): Promise<ListedDocument[]>;
 }

@@ -16,7 +16,16 @@ export async function updateDocument<T>(
   path: string,
   schema: z.ZodType<T>,
   decide: (current: T | undefined) => Change<T>,
-  { attempts = 25, cacheControl }: { attempts?: number; cacheControl?: string } = {},
+  {
+    attempts = 25,
+    cacheControl,
+    metadataOf,
+  }: {
+    attempts?: number;
+    cacheControl?: string;
+    /** Custom metadata to write with each new value, in the same request. */
+    metadataOf?: (value: T) => Record<string, string>;
+  } = {},
 ): Promise<{ value: T | undefined; changed: boolean }> {
   for (let attempt = 0; attempt < attempts; attempt++) {
     const stored = await store.read(path);
@@ -35,6 +44,7 @@ export async function updateDocument<T>(
     const result = await store.write(path, checked.data, {
       ifGenerationMatch: stored?.generation ?? '0',
       ...(cacheControl ? { cacheControl } : {}),
+      ...(metadataOf ? { metadata: metadataOf(checked.data) } : {}),
     });
     if (result.written) return { value: checked.data, changed: true };
     // Jittered backoff: many writers of one index must not keep colliding in lockstep.
