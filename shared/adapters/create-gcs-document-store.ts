@@ -79,7 +79,6 @@ export function createGcsDocumentStore(options: GcsStoreOptions): DocumentStore 
       ).getFiles({
         prefix,
         autoPaginate: true,
-        fields: 'items(name,generation,metadata),nextPageToken',
       });
       return files.map((file) => {
         const custom = file.metadata.metadata;
