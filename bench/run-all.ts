@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import type { BenchOptions } from './bench-options.js';
 import { benchBurst } from './bench-burst.js';
 import { benchColdStart } from './bench-cold-start.js';
+import { benchHotBackfill } from './bench-hot-backfill.js';
 import { benchSandboxStep } from './bench-sandbox-step.js';
 import { benchTagToInstallable } from './bench-tag-to-installable.js';
 import { benchStackStart } from './bench-stack-start.js';
@@ -17,6 +18,7 @@ const BENCHMARKS: Record<string, (options: BenchOptions) => Promise<BenchResult>
   burst: benchBurst,
   'stack-start': benchStackStart,
   'sandbox-step': benchSandboxStep,
+  'hot-backfill': benchHotBackfill,
 };
 
 const { values } = parseArgs({
