@@ -12,7 +12,8 @@ describe('a 1,000-tag backfill of one repository', () => {
     // Every job moves its document at least three times (claimed, building, published); had each of
     // those written the index, the index alone would take 3,000 writes, i.e. 3,000 s at Cloud Storage's rate.
     expect(run.writes.jobs).toBeGreaterThanOrEqual(3 * run.tags);
-    expect(run.writes.index).toBeLessThan(run.tags / 4);
-    expect(run.writes.badge).toBeLessThanOrEqual(run.writes.index + run.tags / 10);
+    // Each index write took in the jobs of about a second: several of their moves at once.
+    expect(run.writes.index * 4).toBeLessThan(run.writes.jobs);
+    expect(run.writes.badge).toBeLessThanOrEqual(run.writes.index + 10);
   }, 1_200_000);
 });
