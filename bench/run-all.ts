@@ -5,6 +5,7 @@ import { benchBurst } from './bench-burst.js';
 import { benchColdStart } from './bench-cold-start.js';
 import { benchHotBackfill } from './bench-hot-backfill.js';
 import { benchSandboxStep } from './bench-sandbox-step.js';
+import { benchTagByPolling } from './bench-tag-by-polling.js';
 import { benchTagToInstallable } from './bench-tag-to-installable.js';
 import { benchStackStart } from './bench-stack-start.js';
 import { benchWebhook } from './bench-webhook.js';
@@ -15,6 +16,7 @@ const BENCHMARKS: Record<string, (options: BenchOptions) => Promise<BenchResult>
   webhook: benchWebhook,
   'cold-start': benchColdStart,
   'tag-to-installable': benchTagToInstallable,
+  'tag-by-polling': benchTagByPolling,
   burst: benchBurst,
   'stack-start': benchStackStart,
   'sandbox-step': benchSandboxStep,

@@ -13,6 +13,7 @@ import {
 import { createGcsDocumentStore } from '../shared/adapters/create-gcs-document-store.js';
 import type { BuildPlan } from '../shared/build/create-build-plan.js';
 import { RepositoryConfig } from '../shared/config/repository-config.js';
+import { fixedRepositories } from '../shared/config/repository-provider.js';
 import { badgeObjectPath, indexObjectPath, jobObjectPath } from '../shared/contracts/job-id.js';
 import { createLogger, silentLogger } from '../shared/log/create-logger.js';
 import type { BuildService } from '../shared/ports/build-service.js';
@@ -80,6 +81,7 @@ export async function runHotBackfill(options: HotBackfillOptions): Promise<HotBa
     });
     const worker = createWorkerHandler({
       config: workerConfig(),
+      repositories: fixedRepositories([RepositoryConfig.parse({ repository: REPOSITORY })]),
       store,
       builds,
       registry: { list: () => Promise.resolve([]) },
@@ -261,7 +263,6 @@ function message(data: unknown, messageId: string, attributes: Record<string, st
 function workerConfig(): WorkerConfig {
   return {
     projectId: 'p',
-    repositories: [RepositoryConfig.parse({ repository: REPOSITORY })],
     upstreamBase: 'https://github.com',
     buildIsolation: true,
     registryAuth: 'none',

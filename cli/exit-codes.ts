@@ -8,6 +8,8 @@ export const ExitCode = {
   usage: 2,
   /** The local stack or Google Cloud could not be reached (no stack.json, connection refused, no credentials). */
   unreachable: 3,
+  /** `pkgrelay verify`: the file is not one pkgrelay built. */
+  notBuilt: 4,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -18,6 +20,7 @@ Exit codes:
   2  usage: bad arguments or options
   3  unreachable: no local stack (.pkgrelay/stack.json), or Pub/Sub, Cloud Storage, a function or
      Google Cloud could not be reached (connection refused, missing credentials, unknown topic or bucket)
+  4  not built: \`pkgrelay verify\` found no file pkgrelay published with that sha256
 
 Targets: every command reads the local stack's .pkgrelay/stack.json (--stack <dir> for another);
 with --project P --bucket B [--topic T] it talks to Google Cloud with application default credentials.`;

@@ -1,3 +1,4 @@
+import type { ReconcileOptions } from '../functions/reconcile/create-reconcile-handler.js';
 import type { ReconcileReport } from '../functions/reconcile/reconcile-report.js';
 import { CliError, ExitCode } from './exit-codes.js';
 
@@ -9,11 +10,11 @@ export interface ReconcileAnswer {
 /** POSTs to the reconcile function, with an identity token for Google Cloud when `authenticate` is set. */
 export async function invokeReconcile(
   url: string,
-  { authenticate = false, stuckAfterSeconds }: { authenticate?: boolean; stuckAfterSeconds?: number } = {},
+  { authenticate = false, ...options }: { authenticate?: boolean } & ReconcileOptions = {},
 ): Promise<ReconcileAnswer> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (authenticate) headers['authorization'] = `Bearer ${await identityToken(url)}`;
-  const body = JSON.stringify(stuckAfterSeconds !== undefined ? { stuckAfterSeconds } : {});
+  const body = JSON.stringify(options);
   const response = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(600_000) });
   const text = await response.text();
   let json: unknown;

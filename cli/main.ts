@@ -6,10 +6,13 @@ import { findPackageRoot } from '../local/stack/find-package-root.js';
 import { createBackfillCommand } from './commands/backfill.js';
 import { createDemoCommand } from './commands/demo.js';
 import { createDeployCommand } from './commands/deploy.js';
+import { createPollCommand } from './commands/poll.js';
 import { createReconcileCommand } from './commands/reconcile.js';
+import { createRepositoriesCommand } from './commands/repositories.js';
 import { createStartCommand } from './commands/start.js';
 import { createStatusCommand } from './commands/status.js';
 import { createTriggerCommand } from './commands/trigger.js';
+import { createVerifyCommand } from './commands/verify.js';
 import { createWebhookCommand } from './commands/webhook.js';
 import { EXIT_CODES_HELP, ExitCode } from './exit-codes.js';
 
@@ -29,6 +32,9 @@ const program = new Command('pkgrelay')
   .addCommand(createBackfillCommand())
   .addCommand(createWebhookCommand())
   .addCommand(createReconcileCommand())
+  .addCommand(createVerifyCommand())
+  .addCommand(createPollCommand())
+  .addCommand(createRepositoriesCommand())
   .addCommand(createDeployCommand());
 
 // Commander exits 1 on usage errors; scripts get 2 for those, so every command throws instead.

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { createBindingCommand } from './create-binding-command.js';
 import { createFunctionDeployCommand } from './create-function-deploy-command.js';
 import { declareRoleBindings, type RoleBinding } from './declare-role-bindings.js';
@@ -67,6 +66,19 @@ export function createDeployPlan(options: DeployOptions): DeployPlan {
     ensureTopic(names.deadLetterTopic, gcloud, ['--message-retention-duration=7d']),
     ensureTopic(names.buildEventsTopic, gcloud),
     ensureBucket(names, options.publicStatus, gcloud),
+    ensureConfigBucket(names, gcloud),
+    {
+      kind: 'run',
+      title: `Seed ${names.catalogUrl} from ${options.configPath} (a stored document is kept: edit it with pkgrelay repositories)`,
+      command: gcloud(
+        'storage',
+        'cp',
+        options.configPath,
+        names.catalogUrl,
+        '--no-clobber',
+        '--content-type=application/json',
+      ),
+    },
     ...uploadStatusPage(names, gcloud),
     {
       kind: 'ensure',
@@ -122,19 +134,11 @@ export function createDeployPlan(options: DeployOptions): DeployPlan {
     })),
     ...accountKeys(options.functions).map((key) => ensureServiceAccount(key, names, gcloud)),
     ...bindings.filter((binding) => !afterDeploy(binding)).map(grant),
-    ...deployed.flatMap((fn): DeployStep[] => [
-      {
-        kind: 'copy',
-        title: `The repositories file into ${fn.name}'s source`,
-        from: options.configPath,
-        to: join(options.bundleDir, fn.folder, names.configInSource),
-      },
-      {
-        kind: 'run',
-        title: `Function ${fn.name} (${fn.target}, ${describeTrigger(fn.trigger.kind)})`,
-        command: createFunctionDeployCommand(fn, names, options.bundleDir),
-      },
-    ]),
+    ...deployed.map((fn): DeployStep => ({
+      kind: 'run',
+      title: `Function ${fn.name} (${fn.target}, ${describeTrigger(fn.trigger.kind)})`,
+      command: createFunctionDeployCommand(fn, names, options.bundleDir),
+    })),
     ...bindings.filter((binding) => binding.resource.kind === 'runService').map(grant),
     ...deployed
       .filter((fn) => fn.trigger.kind === 'topic')
@@ -259,6 +263,19 @@ function ensureBucket(
       ),
     ],
     update: [gcloud('storage', 'buckets', 'update', url, '--uniform-bucket-level-access', access)],
+  };
+}
+
+// The served repositories name private upstreams and their secrets: never public, whatever the status bucket is.
+function ensureConfigBucket(names: ResourceNames, gcloud: (...args: string[]) => Command): DeployStep {
+  const url = `gs://${names.configBucket}`;
+  const flags = ['--uniform-bucket-level-access', '--public-access-prevention'];
+  return {
+    kind: 'ensure',
+    title: `Config bucket ${url} (uniform access, private): the served repositories and their change records`,
+    describe: gcloud('storage', 'buckets', 'describe', url),
+    create: [gcloud('storage', 'buckets', 'create', url, `--location=${names.region}`, ...flags)],
+    update: [gcloud('storage', 'buckets', 'update', url, ...flags)],
   };
 }
 

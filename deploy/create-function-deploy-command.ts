@@ -60,8 +60,8 @@ export function functionEnvironment(names: ResourceNames): Record<string, string
   return {
     PKGRELAY_PROJECT_ID: names.project,
     PKGRELAY_REGION: names.region,
-    // The repositories file is deployed inside each function's source, which Cloud Functions serves from /workspace.
-    PKGRELAY_CONFIG: `/workspace/${names.configInSource}`,
+    // Read at run time, so `pkgrelay repositories add` is served without a redeploy.
+    PKGRELAY_CONFIG: names.catalogUrl,
     PKGRELAY_RELEASES_TOPIC: names.releasesTopic,
     PKGRELAY_BUILD_EVENTS_TOPIC: names.buildEventsTopic,
     PKGRELAY_BUCKET: names.bucket,

@@ -47,6 +47,7 @@ export function declareRoleBindings(
   const sa = (key: Parameters<ResourceNames['account']>[0]): string => `serviceAccount:${names.account(key)}`;
   const has = (target: FunctionTarget): boolean => functions.includes(target);
   const bucket = { kind: 'bucket', name: names.bucket } as const;
+  const configBucket = { kind: 'bucket', name: names.configBucket } as const;
   const bindings: RoleBinding[] = [];
   const grant = (resource: RoleBinding['resource'], member: string, role: string, why: string): void => {
     bindings.push({ resource, member, role, why });
@@ -129,13 +130,19 @@ export function declareRoleBindings(
     'roles/logging.logWriter',
     'writes build logs',
   );
+  // Reconcile lists a private upstream's tags with the same token its builds clone it with.
+  const tokenReaders: Array<{ account: Parameters<ResourceNames['account']>[0]; why: string }> = [
+    { account: 'builds', why: 'clones a private upstream' },
+    ...(has('reconcile')
+      ? [{ account: 'reconcile' as const, why: 'lists a private upstream\u2019s tags' }]
+      : []),
+  ];
   for (const secret of tokenSecrets)
-    grant(
-      { kind: 'secret', name: secret },
-      sa('builds'),
-      'roles/secretmanager.secretAccessor',
-      'clones a private upstream',
-    );
+    for (const { account, why } of tokenReaders)
+      grant({ kind: 'secret', name: secret }, sa(account), 'roles/secretmanager.secretAccessor', why);
+
+  for (const target of (['webhook', 'worker', 'reconcile'] as const).filter(has))
+    grant(configBucket, sa(target), 'roles/storage.objectViewer', 'reads the served repositories');
 
   const invoked = (['worker', 'buildEvents', 'deadLetter', 'reconcile'] as const).filter(has);
   for (const target of invoked)

@@ -10,7 +10,9 @@ export interface DeployOptions {
   repository?: string | undefined;
   /** Folder holding one bundle folder per function (`npm run build` writes `lib/bundle`). */
   bundleDir: string;
-  /** The repositories file, copied into every function's source as its PKGRELAY_CONFIG. */
+  /** The private bucket of the served repositories; default `<project>-pkgrelay-config`. */
+  configBucket?: string | undefined;
+  /** The repositories file: it seeds the served catalog when that has no document yet. */
   configPath: string;
   /** Secret Manager secrets holding upstream tokens (the `tokenSecret` of private repositories). */
   tokenSecrets: readonly string[];
@@ -36,8 +38,10 @@ export interface ResourceNames {
   registryUrl: string;
   webhookSecret: string;
   scheduleJob: string;
-  /** Where the repositories file lands inside each function's source (Cloud Functions runs it from /workspace). */
-  configInSource: string;
+  /** The private bucket holding the served repositories and their change records. */
+  configBucket: string;
+  /** The served repositories the functions read at run time (their PKGRELAY_CONFIG). */
+  catalogUrl: string;
   account(key: AccountKey): string;
   functionName(target: FunctionTarget): string;
   /** Pub/Sub's service agent; its project number is looked up during the deployment. */
@@ -48,6 +52,7 @@ export interface ResourceNames {
 export function nameResources(options: DeployOptions): ResourceNames {
   const { project, region } = options;
   const repository = options.repository ?? 'pkgrelay';
+  const configBucket = options.configBucket ?? `${project}-pkgrelay-config`;
   const functionName = (target: FunctionTarget): string => {
     const found = FUNCTION_DEPLOYMENTS.find((fn) => fn.target === target);
     if (!found) throw new Error(`unknown function ${target}`);
@@ -66,7 +71,8 @@ export function nameResources(options: DeployOptions): ResourceNames {
     registryUrl: `https://${region}-python.pkg.dev/${project}/${repository}/`,
     webhookSecret: 'pkgrelay-webhook-secret',
     scheduleJob: 'pkgrelay-reconcile',
-    configInSource: 'pkgrelay.repositories.json',
+    configBucket,
+    catalogUrl: `gs://${configBucket}/repositories.json`,
     account: (key) => `${accountId(key)}@${project}.iam.gserviceaccount.com`,
     functionName,
     pubsubAgent: 'service-{{PROJECT_NUMBER}}@gcp-sa-pubsub.iam.gserviceaccount.com',

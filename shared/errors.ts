@@ -1,7 +1,3 @@
-/** How a consumer of a Pub/Sub message reacts to an error: record and acknowledge, or throw so Pub/Sub retries. */
-export const Reaction = ['permanent', 'transient'] as const;
-export type Reaction = (typeof Reaction)[number];
-
 /** The codes a failed job carries; each has a message a person can act on. */
 export const ErrorCode = [
   'INVALID_REQUEST',
@@ -24,7 +20,6 @@ export type ErrorCode = (typeof ErrorCode)[number];
 
 /** A failure that will not go away by retrying: the message is recorded and acknowledged. */
 export class PermanentError extends Error {
-  readonly reaction = 'permanent' as const;
   override name = 'PermanentError';
   constructor(
     readonly code: ErrorCode,
@@ -37,7 +32,6 @@ export class PermanentError extends Error {
 
 /** A failure that may pass (an outage, a lost race): thrown so Pub/Sub redelivers with backoff. */
 export class TransientError extends Error {
-  readonly reaction = 'transient' as const;
   override name = 'TransientError';
   constructor(what: string, cause?: unknown) {
     super(`${what}. Reason: ${cause instanceof Error ? cause.message : String(cause ?? 'unknown')}`, {
@@ -51,7 +45,6 @@ export class TransientError extends Error {
  * overwrites it, the message is acknowledged and logged, and a person repairs or removes the object.
  */
 export class UnreadableDocumentError extends Error {
-  readonly reaction = 'permanent' as const;
   override name = 'UnreadableDocumentError';
   constructor(
     readonly path: string,
@@ -72,11 +65,4 @@ export class ConfigError extends Error {
   ) {
     super(`Invalid configuration in ${source}:\n${issues.map((issue) => `  - ${issue}`).join('\n')}`);
   }
-}
-
-/** The reaction an arbitrary thrown value calls for: unknown errors are treated as transient, so nothing is lost. */
-export function reactionTo(error: unknown): Reaction {
-  return error instanceof PermanentError || error instanceof UnreadableDocumentError
-    ? 'permanent'
-    : 'transient';
 }

@@ -99,6 +99,13 @@ const isError = (value) =>
   optional(value, 'step', isString) &&
   optional(value, 'logTail', isString);
 
+const isSource = (value) =>
+  isObject(value) &&
+  isString(own(value, 'kind')) &&
+  optional(value, 'event', isString) &&
+  optional(value, 'actor', isString) &&
+  optional(value, 'deliveryId', isString);
+
 /** A job status document as the page uses it (copied, known fields only), or undefined if it is unreadable. */
 export function checkJob(value) {
   const readable =
@@ -113,7 +120,8 @@ export function checkJob(value) {
     optional(value, 'reason', isString) &&
     optional(value, 'build', isBuild) &&
     optional(value, 'error', isError) &&
-    optional(value, 'warnings', (list) => listOf(list, isWarning));
+    optional(value, 'warnings', (list) => listOf(list, isWarning)) &&
+    optional(value, 'source', isSource);
   if (!readable) return undefined;
   const copy = pick(value, ['version', 'distribution', 'state', 'attempt', 'updatedAt', 'reason']);
   copy.history = own(value, 'history').map((step) => pick(step, ['state', 'at', 'attempt', 'note']));
@@ -122,6 +130,7 @@ export function checkJob(value) {
   );
   if (own(value, 'build')) copy.build = pick(own(value, 'build'), ['id', 'logUrl', 'status']);
   if (own(value, 'error')) copy.error = pick(own(value, 'error'), ['code', 'message', 'step', 'logTail']);
+  if (own(value, 'source')) copy.source = pick(own(value, 'source'), ['kind', 'event', 'actor']);
   if (own(value, 'warnings'))
     copy.warnings = own(value, 'warnings').map((w) => pick(w, ['code', 'message', 'file']));
   return copy;
@@ -132,4 +141,35 @@ export function checkBadge(value) {
   if (!isObject(value) || !isString(own(value, 'label')) || !isString(own(value, 'message')))
     return undefined;
   return pick(value, ['label', 'message', 'color']);
+}
+
+const isHex = (value) => isString(value) && /^[0-9a-f]{40,64}$/.test(value);
+const isHttpUrl = (value) => isString(value) && /^https?:\/\/[^\s"'<>\\]+$/.test(value);
+
+/** What the page shows of a provenance statement (commit, source, registry, build times), or undefined. */
+export function checkProvenance(value) {
+  const predicate = isObject(value) ? own(value, 'predicate') : undefined;
+  const definition = isObject(predicate) ? own(predicate, 'buildDefinition') : undefined;
+  const run = isObject(predicate) ? own(predicate, 'runDetails') : undefined;
+  const parameters = isObject(definition) ? own(definition, 'externalParameters') : undefined;
+  const dependencies = isObject(definition) ? own(definition, 'resolvedDependencies') : undefined;
+  const source = Array.isArray(dependencies) && isObject(dependencies[0]) ? dependencies[0] : undefined;
+  const digest = source && isObject(own(source, 'digest')) ? own(source, 'digest') : undefined;
+  const metadata = isObject(run) && isObject(own(run, 'metadata')) ? own(run, 'metadata') : undefined;
+  if (!isObject(parameters)) return undefined;
+  const found = {
+    commit: digest && own(digest, 'gitCommit'),
+    source: own(parameters, 'source'),
+    registry: own(parameters, 'registry'),
+    startedOn: metadata && own(metadata, 'startedOn'),
+    finishedOn: metadata && own(metadata, 'finishedOn'),
+  };
+  // Each value is kept only when it has the shape pkgrelay writes; the rest of the page never depends on them.
+  return {
+    ...(isHex(found.commit) ? { commit: found.commit } : {}),
+    ...(isHttpUrl(found.source) ? { source: found.source } : {}),
+    ...(isHttpUrl(found.registry) ? { registry: found.registry } : {}),
+    ...(isString(found.startedOn) ? { startedOn: found.startedOn } : {}),
+    ...(isString(found.finishedOn) ? { finishedOn: found.finishedOn } : {}),
+  };
 }

@@ -8,7 +8,9 @@ import {
   plural,
   safeHref,
 } from './format-values.js';
+import { element } from './create-element.js';
 import { renderBadge } from './render-badge.js';
+import { installBlock } from './render-install.js';
 
 export const StateLabels = {
   queued: 'Queued',
@@ -46,18 +48,6 @@ export function isFinalState(state) {
 /** How many warnings a job's build reported: its document's list when loaded, else its index entry's count. */
 export function warningCount(item) {
   return item.job?.warnings?.length ?? item.entry.warnings ?? 0;
-}
-
-function element(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (value === undefined || value === false) continue;
-    if (key === 'className') node.className = value;
-    else if (key === 'text') node.textContent = value;
-    else node.setAttribute(key, value === true ? '' : String(value));
-  }
-  node.append(...children.filter((child) => child !== undefined && child !== null && child !== false));
-  return node;
 }
 
 /** The small state icon, hidden from assistive technology because the label beside it says the same. */
@@ -190,6 +180,8 @@ function timesCell(item) {
       }),
     );
   }
+  if (job?.source)
+    cell.append(element('span', { className: 'started-by', text: describeSource(job.source) }));
   const history = job?.history ?? [];
   if (history.length > 0) {
     cell.append(
@@ -226,6 +218,12 @@ function timesCell(item) {
     );
   }
   return cell;
+}
+
+// What started a job: a GitHub event, a person's `pkgrelay trigger` or backfill, or reconcile and its caller.
+function describeSource({ kind, event, actor }) {
+  const what = kind === 'webhook' ? `GitHub ${event ?? 'webhook'}` : [kind, event].filter(Boolean).join(' ');
+  return `started by ${what}${actor ? ` (${actor})` : ''}`;
 }
 
 function buildCell(item) {
@@ -321,6 +319,7 @@ function outcomeCell(item) {
   if (job?.reason) cell.append(element('p', { className: 'reason', text: job.reason }));
   if (job?.warnings?.length) cell.append(warningList(job.warnings, item.entry.tag));
   if (job?.artifacts?.length) cell.append(artifactList(job.artifacts));
+  if (state === 'published' || state === 'skipped') cell.append(...installBlock(item));
   if (item.unreadable) {
     cell.append(
       element('p', {
@@ -416,7 +415,7 @@ function updateSection(section, repo) {
   const existing = new Map([...tbody.children].map((row) => [row.dataset.key, row]));
   let previous = null;
   for (const item of repo.jobs) {
-    const signature = JSON.stringify([item.entry, item.job]);
+    const signature = JSON.stringify([item.entry, item.job, item.provenance, item.indexUrl]);
     let row = existing.get(item.entry.tag);
     existing.delete(item.entry.tag);
     if (!row || row.dataset.signature !== signature) {

@@ -1,6 +1,6 @@
 import { Argument, Command } from 'commander';
 import { findRepository } from '../../shared/config/find-repository.js';
-import { loadConfig } from '../../shared/config/load-config.js';
+import { readServedRepositories } from '../catalog/read-served-repositories.js';
 import { createGitUpstreamTags } from '../../shared/upstream/create-git-upstream-tags.js';
 import { findMissingTags } from '../../shared/upstream/find-missing-tags.js';
 import type { JobStatus } from '../../shared/status/job-status.js';
@@ -13,6 +13,7 @@ import { elapsed, progress } from '../print-progress.js';
 import { readJobStatus, readRepositoryIndex } from '../read-status.js';
 import { addTargetOptions, resolveTarget, type TargetOptions } from '../resolve-target.js';
 import { runAction } from '../run-action.js';
+import { describeActor } from '../describe-actor.js';
 
 interface BackfillOptions extends TargetOptions {
   dryRun?: boolean;
@@ -46,7 +47,7 @@ export function createBackfillCommand(): Command {
       .option('--timeout <seconds>', 'with --wait: give up after this long', parseSeconds, 1800)
       .option(
         '--config <file>',
-        'the repositories file (default: the local stack\u2019s; required with --project)',
+        'the repositories file or gs:// catalog (default: the local stack\u2019s; required with --project)',
       )
       .option('--upstream-base <url>', 'with --project: where upstreams live', 'https://github.com')
       .option('--json', 'print {repository, upstreamTags, enqueued, existing, ignored} on stdout'),
@@ -59,10 +60,11 @@ export function createBackfillCommand(): Command {
       runAction(async (repository: string, options: BackfillOptions) => {
         const start = Date.now();
         const target = await resolveTarget(options);
-        const configPath = options.config ?? (target.kind === 'local' ? target.stack.configPath : undefined);
+        const configPath =
+          options.config ??
+          (target.kind === 'local' ? (target.stack.catalog?.url ?? target.stack.configPath) : undefined);
         if (!configPath) throw new CliError('--config <file> is needed with --project', ExitCode.usage);
-        const config = loadConfig({ PKGRELAY_CONFIG: configPath, PKGRELAY_PROJECT_ID: target.projectId });
-        const repo = findRepository(config.repositories, repository);
+        const repo = findRepository(await readServedRepositories(configPath, options), repository);
         if (!repo)
           throw new CliError(`${repository} is not in ${configPath}; add it there first`, ExitCode.failed);
         const upstreamBase =
@@ -87,7 +89,7 @@ export function createBackfillCommand(): Command {
           const messageId = await queue.publish({
             repository: repo.repository,
             tag,
-            source: { kind: 'manual', event: 'backfill' },
+            source: { kind: 'manual', event: 'backfill', actor: describeActor() },
           });
           chosen.push({ tag, version, ...of, messageId });
           progress(`enqueued ${tag} (${version}), message ${messageId}`);

@@ -13,6 +13,7 @@ interface DeployCommandOptions {
   region: string;
   dryRun?: boolean;
   bucket?: string;
+  configBucket?: string;
   repository: string;
   config: string;
   bundleDir?: string;
@@ -33,13 +34,25 @@ export function createDeployCommand(): Command {
     .option('--dry-run', 'print every gcloud command, in order, as a shell script; change nothing')
     .option('--bucket <name>', 'status bucket (default: <project>-pkgrelay-status)')
     .option('--repository <name>', 'Artifact Registry Python repository', 'pkgrelay')
-    .option('--config <file>', 'the repositories file, deployed with every function', 'repositories.json')
+    .option(
+      '--config <file>',
+      'the repositories file: seeds gs://<config bucket>/repositories.json when that has no document yet',
+      'repositories.json',
+    )
+    .option(
+      '--config-bucket <name>',
+      'private bucket of the served repositories (default: <project>-pkgrelay-config)',
+    )
     .option('--bundle-dir <dir>', 'where `npm run build` put the function bundles (default: lib/bundle)')
     .option(
       '--no-public-status',
       'keep the status bucket private (by default anyone can read the status JSON and status page)',
     )
-    .option('--schedule <cron>', 'Cloud Scheduler schedule of reconcile', '*/30 * * * *')
+    .option(
+      '--schedule <cron>',
+      'Cloud Scheduler schedule of reconcile (each repository is polled on its own pollInterval)',
+      '* * * * *',
+    )
     .addOption(
       new Option('--max-delivery-attempts <n>', 'deliveries of a release request before it is dead-lettered')
         .argParser(parseAttempts)
@@ -74,6 +87,7 @@ async function deploy(options: DeployCommandOptions): Promise<void> {
     project: options.project,
     region: options.region,
     bucket: options.bucket,
+    configBucket: options.configBucket,
     repository: options.repository,
     bundleDir,
     configPath,

@@ -1,9 +1,10 @@
 import { Command } from 'commander';
-import { CliError, ExitCode } from '../exit-codes.js';
+import { ExitCode } from '../exit-codes.js';
+import { resolveReconcileUrl } from '../resolve-reconcile-url.js';
 import { parseSeconds } from '../parse-arguments.js';
 import { progress } from '../print-progress.js';
-import { readStackInfo } from '../../local/stack/stack-info.js';
 import { runAction } from '../run-action.js';
+import { describeActor } from '../describe-actor.js';
 import { invokeReconcile, type ReconcileAnswer } from '../invoke-reconcile.js';
 
 interface ReconcileCommandOptions {
@@ -29,7 +30,7 @@ export function createReconcileCommand(): Command {
       'look up jobs in flight this long (default: the build timeout and 5 min)',
       parseSeconds,
     )
-    .option('--json', 'print {enqueued, settled, errors} on stdout')
+    .option('--json', 'print {enqueued, settled, errors, polls} on stdout')
     .addHelpText(
       'after',
       `
@@ -39,24 +40,10 @@ Exit 0 when the run had no errors, 1 when it reported some, 3 when the function 
     )
     .action(
       runAction(async (options: ReconcileCommandOptions) => {
-        let url = options.url;
-        const local = !url;
-        if (!url) {
-          let stack;
-          try {
-            stack = await readStackInfo(options.stack);
-          } catch (error) {
-            throw new CliError(`${(error as Error).message} Or give --url.`, ExitCode.unreachable);
-          }
-          url = stack.functions['reconcile'];
-          if (!url)
-            throw new CliError(
-              'The local stack runs no reconcile function; restart it',
-              ExitCode.unreachable,
-            );
-        }
+        const { url, local } = await resolveReconcileUrl(options);
         const answer = await invokeReconcile(url, {
           authenticate: !local,
+          requestedBy: `pkgrelay reconcile by ${describeActor()}`,
           ...(options.stuckAfter !== undefined ? { stuckAfterSeconds: options.stuckAfter } : {}),
         });
         if (options.json) process.stdout.write(JSON.stringify(answer.report, null, 2) + '\n');
@@ -68,7 +55,7 @@ Exit 0 when the run had no errors, 1 when it reported some, 3 when the function 
 
 function describe({ status, report }: ReconcileAnswer): string {
   const lines = [
-    `reconcile answered ${status}: ${report.enqueued.length} enqueued, ${report.settled.length} settled, ${report.errors.length} errors`,
+    `reconcile answered ${status}: ${report.polls?.length ?? 0} polled, ${report.enqueued.length} enqueued, ${report.settled.length} settled, ${report.errors.length} errors`,
   ];
   for (const entry of report.enqueued)
     lines.push(`  enqueued ${entry.repository} ${entry.tag} (${entry.version})`);
@@ -76,6 +63,11 @@ function describe({ status, report }: ReconcileAnswer): string {
     lines.push(
       `  settled  ${entry.repository} ${entry.tag}: ${entry.from} → ${entry.to} (build ${entry.buildId} ${entry.buildStatus})`,
     );
+  for (const poll of report.polls ?? [])
+    if (!poll.ok)
+      lines.push(
+        `  polled   ${poll.repository}: failed ${poll.consecutiveFailures}× in a row, next try ${poll.nextPollAt}`,
+      );
   for (const entry of report.errors)
     lines.push(
       `  error    ${entry.repository}${entry.tag ? ` ${entry.tag}` : ''} [${entry.stage}]: ${entry.message}`,

@@ -4,7 +4,8 @@ import { findMissingSystemDependencies } from '../../local/stack/check-system.js
 import { findPackageRoot } from '../../local/stack/find-package-root.js';
 import { EPHEMERAL_PORTS, readPorts } from '../../local/stack/read-ports.js';
 import type { StackInfo } from '../../local/stack/stack-info.js';
-import { invokeReconcile } from '../invoke-reconcile.js';
+import type { ReconcileReport } from '../../functions/reconcile/reconcile-report.js';
+import { scheduleReconcile } from '../../local/stack/schedule-reconcile.js';
 import { parseSeconds } from '../parse-arguments.js';
 import { progress } from '../print-progress.js';
 import { isSandboxKind, SandboxKind } from '../../local/cloudbuild/place-step-in-sandbox.js';
@@ -28,8 +29,9 @@ export function createStartCommand(): Command {
     .option('--json', 'print stack.json on stdout once ready')
     .option(
       '--reconcile-every <seconds>',
-      'run the reconcile function on this period, as Cloud Scheduler does in Google Cloud',
+      'run the reconcile function on this period, as Cloud Scheduler does in Google Cloud (0: never)',
       parseSeconds,
+      60,
     )
     .action(async (options: StartOptions) => {
       const sandbox = process.env['PKGRELAY_BUILD_SANDBOX'] || 'bwrap';
@@ -61,7 +63,16 @@ export function createStartCommand(): Command {
       });
       if (options.json) process.stdout.write(JSON.stringify(stack.info, null, 2) + '\n');
       else progress(describeStack(stack.info, options.root));
-      const stopSchedule = scheduleReconcile(stack.info.functions['reconcile'], options.reconcileEvery);
+      const every = options.reconcileEvery;
+      const reconcileUrl = stack.info.functions['reconcile'];
+      const stopSchedule =
+        every && reconcileUrl
+          ? scheduleReconcile(reconcileUrl, every, ({ status, body }) => {
+              const line = describeTick(status, body);
+              if (line) progress(line);
+            })
+          : () => {};
+      if (every && reconcileUrl) progress(`Reconcile runs every ${every} s, as Cloud Scheduler does.`);
       await new Promise<void>((resolve) => {
         const shutdown = (): void => {
           progress('Stopping the local stack…');
@@ -85,24 +96,16 @@ interface StartOptions {
   reconcileEvery?: number;
 }
 
-// Locally nothing calls reconcile on a schedule: a timer stands in for Cloud Scheduler.
-function scheduleReconcile(url: string | undefined, seconds: number | undefined): () => void {
-  if (!url || !seconds) return () => {};
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    invokeReconcile(url)
-      .then(({ status, report }) =>
-        progress(
-          `reconcile (${status}): ${report.enqueued.length} enqueued, ${report.settled.length} settled, ${report.errors.length} errors`,
-        ),
-      )
-      .catch((error: unknown) => progress(`reconcile failed: ${(error as Error).message}`))
-      .finally(() => (running = false));
-  }, seconds * 1000);
-  progress(`Reconcile runs every ${seconds} s.`);
-  return () => clearInterval(timer);
+// Quiet when nothing happened: a line a minute saying so would drown what matters.
+function describeTick(status: number, body: unknown): string | undefined {
+  const report = body as Partial<ReconcileReport> | null;
+  if (!report || !Array.isArray(report.polls)) return `reconcile failed (${status}): ${JSON.stringify(body)}`;
+  const failed = report.polls.filter((poll) => !poll.ok).map((poll) => `${poll.repository} (${poll.error})`);
+  if (!failed.length && !report.enqueued?.length && !report.settled?.length) return undefined;
+  return [
+    `reconcile (${status}): ${report.polls.length} polled, ${report.enqueued?.length ?? 0} enqueued, ${report.settled?.length ?? 0} settled`,
+    ...failed.map((line) => `  upstream failed: ${line}`),
+  ].join('\n');
 }
 
 function describeStack(info: StackInfo, root: string): string {
@@ -114,12 +117,13 @@ function describeStack(info: StackInfo, root: string): string {
     `  Pub/Sub          ${info.pubsub.host}   (PUBSUB_EMULATOR_HOST; topic ${info.pubsub.topic})`,
     `  Cloud Storage    ${info.storage.host}   (STORAGE_EMULATOR_HOST; bucket ${info.storage.bucket})`,
     `  Cloud Build      ${info.cloudbuild.host}`,
+    `  Secret Manager   ${info.secretmanager.host}   (over ${join(root, 'secrets')})`,
     `  Python index     ${info.index.url}`,
     `  Status page      ${info.statusPage.url}`,
     // At least one space after the label: "function buildEvents" is longer than the column.
     ...Object.entries(info.functions).map(([name, url]) => `  ${`function ${name}`.padEnd(16)} ${url}`),
     '',
-    `Repositories served: ${info.configPath}`,
+    ...describeCatalog(info),
     `Upstream repositories: ${info.upstreamBase}/<owner>/<name>.git`,
     `Function logs: ${info.logsDir}`,
     '',
@@ -131,8 +135,20 @@ function describeStack(info: StackInfo, root: string): string {
     '',
     `Then: pip install --index-url ${info.index.url} <name>`,
     'Or from a terminal: pkgrelay trigger owner/name v1.2.3; pkgrelay status; pkgrelay backfill owner/name',
-    'Reconcile (Cloud Scheduler in Google Cloud): pkgrelay reconcile, or start with --reconcile-every <seconds>',
+    'Reconcile runs on a schedule (--reconcile-every), polling each repository on its pollInterval; now: pkgrelay reconcile',
     'Press Ctrl-C to stop.',
   ];
   return lines.join('\n');
+}
+
+// The functions read the catalog, not the file: after the first start, edits go through `pkgrelay repositories`.
+function describeCatalog(info: StackInfo): string[] {
+  if (!info.catalog) return [`Repositories served: ${info.configPath}`];
+  const from = info.catalog.seeded
+    ? `seeded now from ${info.configPath}`
+    : `kept from an earlier start; ${info.configPath} was not read`;
+  return [
+    `Repositories served: ${info.catalog.url} (${from})`,
+    '  change them while running: pkgrelay repositories add|remove|list|show (served within 30 s)',
+  ];
 }

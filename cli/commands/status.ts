@@ -1,6 +1,9 @@
 import { Argument, Command } from 'commander';
 import type { Bucket } from '@google-cloud/storage';
+import { pollStateObjectPath } from '../../shared/contracts/job-id.js';
 import { UnreadableDocumentError } from '../../shared/errors.js';
+import { PollState } from '../../shared/status/poll-state.js';
+import { describePollState } from '../describe-poll-state.js';
 import type { JobStatus } from '../../shared/status/job-status.js';
 import { RepositoryIndex, type IndexEntry } from '../../shared/status/repository-index.js';
 import { describeWarning } from '../describe-warning.js';
@@ -61,9 +64,17 @@ export function createStatusCommand(): Command {
           if (!job) throw new CliError(`No job for ${repository} ${tag}`, ExitCode.failed);
           print(job, describeJob(job));
         } else if (repository) {
-          const index = await readRepositoryIndex(bucket, repository);
-          if (!index) throw new CliError(`No jobs for ${repository} in the status bucket`, ExitCode.failed);
-          print(index, describeIndex(index));
+          const [index, poll] = await Promise.all([
+            readRepositoryIndex(bucket, repository),
+            readJson(bucket, pollStateObjectPath(repository), PollState),
+          ]);
+          if (!index && !poll)
+            throw new CliError(`No jobs for ${repository} in the status bucket`, ExitCode.failed);
+          const text = [
+            index ? describeIndex(index) : `${repository}\n\nNo jobs yet.`,
+            ...(poll ? ['', describePollState(poll)] : []),
+          ].join('\n');
+          print({ ...(index ?? { repository, jobs: [] }), ...(poll ? { poll } : {}) }, text);
         } else {
           const summaries = await summarizeRepositories(bucket);
           print(summaries, summaries.length ? describeSummaries(summaries) : 'No jobs yet.');
@@ -159,7 +170,14 @@ function describeJob(job: JobStatus): string {
     [
       'Source',
       job.source
-        ? [job.source.kind, job.source.event, job.source.deliveryId].filter(Boolean).join(' ')
+        ? [
+            job.source.kind,
+            job.source.event,
+            job.source.deliveryId,
+            job.source.actor && `by ${job.source.actor}`,
+          ]
+            .filter(Boolean)
+            .join(' ')
         : undefined,
     ],
     ['Created', job.createdAt],

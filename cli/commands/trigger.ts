@@ -2,6 +2,7 @@ import { Argument, Command } from 'commander';
 import type { ReleaseRequest } from '../../shared/contracts/release-request.js';
 import { isFinal, type JobStatus } from '../../shared/status/job-status.js';
 import { createJobProgress } from '../create-job-progress.js';
+import { describeActor } from '../describe-actor.js';
 import { describeWarning } from '../describe-warning.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { followJob } from '../follow-job.js';
@@ -51,7 +52,12 @@ The message is exactly what a person could publish:
         const bucket = await openTargetBucket(target);
         const id = { repository, tag };
         const before = await readJobStatus(bucket, id);
-        const message: ReleaseRequest = { repository, tag, ...(options.force ? { force: true } : {}) };
+        const message: ReleaseRequest = {
+          repository,
+          tag,
+          ...(options.force ? { force: true } : {}),
+          source: { kind: 'manual', event: 'trigger', actor: describeActor() },
+        };
         const messageId = await openTargetQueue(target).publish(message);
         progress(`Published ${JSON.stringify(message)} to ${target.topic} (message ${messageId})`);
         if (!options.wait) {

@@ -3,6 +3,7 @@ import { readBuildNotification } from '../../shared/build/read-build-notificatio
 import { TransientError, UnreadableDocumentError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/log/create-logger.js';
 import type { DocumentStore } from '../../shared/ports/document-store.js';
+import { recordProvenance } from '../../shared/provenance/record-provenance.js';
 import { readPubSubEvent } from '../../shared/pubsub/read-pubsub-event.js';
 import { applyBuildOutcome } from '../../shared/status/apply-build-outcome.js';
 import type { JobStatus } from '../../shared/status/job-status.js';
@@ -47,7 +48,11 @@ export function createBuildEventsHandler({
       return { write: applyBuildOutcome(current, build, outcome, clock()) };
     };
     try {
-      const { changed } = await updateJob(store, build.job, decide, clock, logger);
+      const { changed, job } = await updateJob(store, build.job, decide, clock, logger);
+      // Also when nothing changed: the redelivery of a notification repairs a statement that was not written.
+      const provenance = await recordProvenance(store, job, message.data);
+      if (provenance.success && provenance.data.written)
+        log.info('provenance recorded', { path: provenance.data.path });
       const seen = judgement as Judgement;
       if (!seen.apply && seen.foreign) {
         // Someone may be trying to write a job's outcome with a build of their own.

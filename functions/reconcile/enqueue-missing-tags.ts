@@ -1,39 +1,29 @@
-import type { RepositoryConfig } from '../../shared/config/repository-config.js';
 import { jobObjectPath } from '../../shared/contracts/job-id.js';
 import type { Logger } from '../../shared/log/create-logger.js';
 import type { DocumentStore } from '../../shared/ports/document-store.js';
 import type { ReleaseQueue } from '../../shared/ports/release-queue.js';
-import type { RepositoryIndex } from '../../shared/status/repository-index.js';
-import { findMissingTags } from '../../shared/upstream/find-missing-tags.js';
-import type { UpstreamTags } from '../../shared/upstream/upstream-tags.js';
+import type { TagComparison } from '../../shared/upstream/find-missing-tags.js';
 import type { EnqueuedTag, ReconcileError } from './reconcile-report.js';
 
 export interface EnqueueDeps {
   store: DocumentStore;
   queue: ReleaseQueue;
-  upstream: UpstreamTags;
   logger: Logger;
   clock: () => Date;
   /** At most this many requests per repository and run; the rest wait for the next run. */
   maxPerRepository: number;
+  /** Recorded as the jobs' `source.actor`. */
+  requestedBy?: string;
 }
 
-/** Enqueues a release request for every upstream tag of the repository (any of its packages) that the configuration accepts and that has no job. */
+/** Enqueues a release request for each of the repository's tags (oldest first) that still has no job document. */
 export async function enqueueMissingTags(
-  { store, queue, upstream, logger, clock, maxPerRepository }: EnqueueDeps,
-  repo: RepositoryConfig,
-  index: RepositoryIndex | undefined,
+  { store, queue, logger, clock, maxPerRepository, requestedBy }: EnqueueDeps,
+  repository: string,
+  missing: TagComparison['missing'],
 ): Promise<{ enqueued: EnqueuedTag[]; errors: ReconcileError[] }> {
-  const repository = repo.repository;
   const enqueued: EnqueuedTag[] = [];
   const errors: ReconcileError[] = [];
-  let tags: string[];
-  try {
-    tags = await upstream.list(repository);
-  } catch (error) {
-    return { enqueued, errors: [{ repository, stage: 'upstream', message: (error as Error).message }] };
-  }
-  const { missing } = findMissingTags(repo, tags, new Set(index?.jobs.map((job) => job.tag)));
   if (missing.length > maxPerRepository) {
     logger.info('more tags missing than one run enqueues; the next run takes the rest', {
       repository,
@@ -46,7 +36,12 @@ export async function enqueueMissingTags(
       // The index may lag its job documents (a sync that died): the job document has the last word.
       if (await store.read(jobObjectPath({ repository, tag }))) continue;
       const messageId = await queue.publish(
-        { repository, tag, source: { kind: 'reconcile' }, requestedAt: clock().toISOString() },
+        {
+          repository,
+          tag,
+          source: { kind: 'reconcile', ...(requestedBy ? { actor: requestedBy } : {}) },
+          requestedAt: clock().toISOString(),
+        },
         { source: 'reconcile' },
       );
       const of = pkg === undefined ? {} : { package: pkg };

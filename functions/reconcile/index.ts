@@ -1,7 +1,9 @@
 import { http } from '@google-cloud/functions-framework';
 import { createCloudBuildService } from '../../shared/adapters/create-cloud-build-service.js';
 import { createGcsDocumentStore } from '../../shared/adapters/create-gcs-document-store.js';
+import { createSecretManagerTokens } from '../../shared/adapters/create-secret-manager-tokens.js';
 import { createPubSubReleaseQueue } from '../../shared/adapters/create-pubsub-release-queue.js';
+import { openRepositoryProvider } from '../../shared/adapters/open-repository-provider.js';
 import { loadConfig, required } from '../../shared/config/load-config.js';
 import { createLogger } from '../../shared/log/create-logger.js';
 import { createGitUpstreamTags } from '../../shared/upstream/create-git-upstream-tags.js';
@@ -16,16 +18,26 @@ let handler: Handler | undefined;
 
 function createHandler(): Handler {
   const config = loadConfig();
+  const logger = createLogger({ fields: { component: 'reconcile' }, minSeverity: config.logLevel });
   return createReconcileHandler({
-    repositories: config.repositories,
+    repositories: openRepositoryProvider(config, logger),
     store: createGcsDocumentStore({
       bucket: required(config.bucket, 'PKGRELAY_BUCKET'),
       projectId: config.projectId,
     }),
     queue: createPubSubReleaseQueue({ projectId: config.projectId, topic: config.releasesTopic }),
-    upstream: createGitUpstreamTags({ upstreamBase: config.upstreamBase }),
+    upstream: createGitUpstreamTags({
+      upstreamBase: config.upstreamBase,
+      timeoutMs: config.pollTimeoutSeconds * 1000,
+    }),
+    tokens: createSecretManagerTokens({
+      projectId: config.projectId,
+      timeoutMs: config.pollTimeoutSeconds * 1000,
+      ...(config.secretManagerEndpoint ? { endpoint: config.secretManagerEndpoint } : {}),
+    }),
+    concurrency: config.pollConcurrency,
     builds: createCloudBuildService({ projectId: config.projectId, endpoint: config.cloudBuildEndpoint }),
-    logger: createLogger({ fields: { component: 'reconcile' }, minSeverity: config.logLevel }),
+    logger,
     buildTimeoutSeconds: config.buildTimeoutSeconds,
   });
 }
@@ -38,6 +50,9 @@ http('reconcile', async (req, res) => {
   if (req.method !== 'POST') return answer(405, { error: 'POST to run reconcile (Cloud Scheduler does)' });
   const options = readReconcileOptions(req.body);
   if (!options.success) return answer(400, { error: options.error });
+  // Cloud Scheduler names itself in its User-Agent; a caller that says who it is wins.
+  if (!options.data.requestedBy && /Google-Cloud-Scheduler/.test(req.get('user-agent') ?? ''))
+    options.data.requestedBy = 'Cloud Scheduler';
   try {
     handler ??= createHandler();
   } catch (error) {

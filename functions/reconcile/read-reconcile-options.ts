@@ -11,6 +11,8 @@ const Options = z
       .max(7 * 86_400)
       .optional(),
     repositories: z.array(z.string().max(200)).max(1000).optional(),
+    requestedBy: z.string().max(200).optional(),
+    dryRun: z.boolean().optional(),
   })
   .strict();
 
@@ -31,12 +33,14 @@ export function readReconcileOptions(
   if (json === undefined || json === null) return { success: true, data: {} };
   const parsed = Options.safeParse(json);
   if (!parsed.success) return { success: false, error: formatIssues(parsed.error) };
-  const { stuckAfterSeconds, repositories } = parsed.data;
+  const { stuckAfterSeconds, repositories, dryRun, requestedBy } = parsed.data;
   return {
     success: true,
     data: {
       ...(stuckAfterSeconds !== undefined ? { stuckAfterSeconds } : {}),
       ...(repositories ? { repositories } : {}),
+      ...(requestedBy ? { requestedBy } : {}),
+      ...(dryRun ? { dryRun } : {}),
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { JobState } from '../../shared/status/job-status.js';
+import type { ExistingTags } from '../../shared/upstream/plan-first-contact.js';
 
 export interface EnqueuedTag {
   repository: string;
@@ -22,8 +23,25 @@ export interface SettledJob {
 export interface ReconcileError {
   repository: string;
   tag?: string;
-  stage: 'upstream' | 'index' | 'enqueue' | 'settle';
+  stage: 'upstream' | 'token' | 'poll-state' | 'index' | 'enqueue' | 'settle';
   message: string;
+}
+
+/** One repository's poll in a run: listed (ok) or not (with the backoff it now waits out). */
+export interface PollReport {
+  repository: string;
+  ok: boolean;
+  /** Tags upstream, when listed. */
+  upstreamTags?: number;
+  consecutiveFailures: number;
+  nextPollAt: string;
+  error?: string;
+  /** Accepted tags without a job that this poll enqueues (a dry run: would enqueue). */
+  toBuild: string[];
+  /** At the first poll (or a dry run before it): what happens to the tags upstream already has. */
+  firstContact?: { existingTags: ExistingTags; build: string[]; left: string[] };
+  /** Tags the configuration does not accept (tag pattern, prereleases). */
+  ignored?: number;
 }
 
 /** What one run of reconcile did; the HTTP answer and the CLI's `--json` output. */
@@ -31,4 +49,8 @@ export interface ReconcileReport {
   enqueued: EnqueuedTag[];
   settled: SettledJob[];
   errors: ReconcileError[];
+  /** The repositories polled in this run; those not yet due are not listed. */
+  polls: PollReport[];
+  /** True when nothing was written or enqueued (`dryRun`). */
+  dryRun?: boolean;
 }

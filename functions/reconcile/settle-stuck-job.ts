@@ -10,6 +10,7 @@ import type { BuildService } from '../../shared/ports/build-service.js';
 import type { DocumentStore } from '../../shared/ports/document-store.js';
 import { isFinal, type JobStatus } from '../../shared/status/job-status.js';
 import { applyBuildOutcome } from '../../shared/status/apply-build-outcome.js';
+import { recordProvenance } from '../../shared/provenance/record-provenance.js';
 import { updateJob } from '../../shared/status/update-job.js';
 import type { SettledJob } from './reconcile-report.js';
 import { toBuildJson } from './to-build-json.js';
@@ -60,6 +61,7 @@ export async function settleStuckJob(
     logger,
   );
   if (!changed || !settled) return undefined;
+  if (outcome.build) await recordProvenance(store, settled, outcome.build);
   return {
     repository: settled.repository,
     tag: settled.tag,
@@ -81,6 +83,8 @@ async function outcomeOf(
   job?: BuildNotification['job'];
   status?: BuildStatus;
   logUrl?: string;
+  /** The Build resource as REST JSON, for the provenance of a job it published. */
+  build?: unknown;
 }> {
   const build = await builds.get(buildId);
   if (build === undefined) {
@@ -95,10 +99,12 @@ async function outcomeOf(
       },
     };
   }
-  const notification = readBuild(toBuildJson(build));
+  const json = toBuildJson(build);
+  const notification = readBuild(json);
   if (!notification) throw new Error(`Cloud Build answered build ${buildId} in a shape pkgrelay cannot read`);
   return {
     found: true,
+    build: json,
     job: notification.job,
     result: describeBuildOutcome(notification, buildTimeoutSeconds),
     status: notification.status,

@@ -1,4 +1,5 @@
 import { createPubSubReleaseQueue } from '../../shared/adapters/create-pubsub-release-queue.js';
+import { openRepositoryProvider } from '../../shared/adapters/open-repository-provider.js';
 import { loadConfig } from '../../shared/config/load-config.js';
 import { createLogger } from '../../shared/log/create-logger.js';
 import { createWebhookHandler, type WebhookHandler } from './create-webhook-handler.js';
@@ -8,5 +9,6 @@ export function buildWebhookHandler(): WebhookHandler {
   const config = loadConfig();
   const logger = createLogger({ fields: { component: 'webhook' }, minSeverity: config.logLevel });
   const queue = createPubSubReleaseQueue({ projectId: config.projectId, topic: config.releasesTopic });
-  return createWebhookHandler({ config, queue, logger });
+  const repositories = openRepositoryProvider(config, logger);
+  return createWebhookHandler({ config, repositories, queue, logger });
 }

@@ -1,5 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { listRepositoriesServing } from '../../shared/config/list-repositories-serving.js';
 import type { Config } from '../../shared/config/load-config.js';
+import type { RepositoryProvider } from '../../shared/config/repository-provider.js';
 import type { ReleaseRequest } from '../../shared/contracts/release-request.js';
 import { ConfigError } from '../../shared/errors.js';
 import { decideRelease } from '../../shared/github/decide-release.js';
@@ -29,7 +31,10 @@ export interface WebhookResponse {
 }
 
 export interface WebhookHandlerDeps {
-  config: Pick<Config, 'webhookSecrets' | 'repositories'>;
+  config: Pick<Config, 'webhookSecrets'>;
+  repositories: RepositoryProvider;
+  /** A repository missing from the cached list is looked up again if the list is older than this. */
+  recheckMs?: number;
   queue: ReleaseQueue;
   logger: Logger;
   /** Time for every publish attempt and pause together; GitHub waits 10 s for the answer. */
@@ -49,6 +54,8 @@ const REDELIVER_HINT =
 /** The HTTP handler of the `webhook` function: verifies, maps and publishes one GitHub delivery, and answers once. */
 export function createWebhookHandler({
   config,
+  repositories,
+  recheckMs = 5_000,
   queue,
   logger,
   // GitHub waits 10 s; a cold instance may first spend a second or two loading zod and the Pub/Sub client.
@@ -104,7 +111,8 @@ export function createWebhookHandler({
       const pong = answer(200, 'pong', `pkgrelay received the ping of ${hook}`);
       return read.hookId === undefined ? pong : { ...pong, body: { ...pong.body, hookId: read.hookId } };
     }
-    const decision = decideRelease(config.repositories, read);
+    const served = await listRepositoriesServing(repositories, read.repository, recheckMs);
+    const decision = decideRelease(served, read);
     if (!decision.publish) return answer(200, 'ignored', decision.reason);
 
     // Valid by construction: the repository is the configured one, decideRelease checked the tag as

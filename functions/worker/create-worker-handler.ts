@@ -1,5 +1,7 @@
 import type { Config } from '../../shared/config/load-config.js';
 import { findRepository } from '../../shared/config/find-repository.js';
+import { listRepositoriesServing } from '../../shared/config/list-repositories-serving.js';
+import type { RepositoryProvider } from '../../shared/config/repository-provider.js';
 import type { PackageConfig } from '../../shared/config/repository-config.js';
 import { resolvePackage } from '../../shared/config/resolve-package.js';
 import type { JobId } from '../../shared/contracts/job-id.js';
@@ -29,7 +31,6 @@ import { findAttemptBuild } from './find-attempt-build.js';
 export type WorkerConfig = Pick<
   Config,
   | 'projectId'
-  | 'repositories'
   | 'upstreamBase'
   | 'buildIsolation'
   | 'registryAuth'
@@ -40,6 +41,7 @@ export type WorkerConfig = Pick<
 
 export interface WorkerDeps {
   config: WorkerConfig;
+  repositories: RepositoryProvider;
   store: DocumentStore;
   builds: BuildService;
   registry: PublishedFiles;
@@ -72,6 +74,7 @@ interface Claim {
  */
 export function createWorkerHandler({
   config,
+  repositories,
   store,
   builds,
   registry,
@@ -125,11 +128,13 @@ export function createWorkerHandler({
     log: Logger,
     onClaim: (claim: Claim) => void,
   ): Promise<WorkerOutcome> {
-    const repo = findRepository(config.repositories, request.repository);
+    // Refused only by a list read now: the webhook may have seen an addition this instance has not.
+    const served = await listRepositoriesServing(repositories, request.repository, 0);
+    const repo = findRepository(served, request.repository);
     if (!repo) {
       throw new PermanentError(
         'NOT_CONFIGURED',
-        `${request.repository} is not in the repositories file; add it there to let pkgrelay build it`,
+        `${request.repository} is not in the served repositories; add it (pkgrelay repositories add) to let pkgrelay build it`,
       );
     }
     const resolved = resolvePackage(repo, request.tag);

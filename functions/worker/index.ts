@@ -4,6 +4,7 @@ import { createLogger } from '../../shared/log/create-logger.js';
 import { createGcsDocumentStore } from '../../shared/adapters/create-gcs-document-store.js';
 import { createCloudBuildService } from '../../shared/adapters/create-cloud-build-service.js';
 import { createRegistryLookup } from '../../shared/adapters/create-registry-lookup.js';
+import { openRepositoryProvider } from '../../shared/adapters/open-repository-provider.js';
 import { createWorkerHandler } from './create-worker-handler.js';
 
 const config = loadConfig();
@@ -11,6 +12,7 @@ const registryUrl = required(config.registryUrl, 'PKGRELAY_REGISTRY_URL');
 const logger = createLogger({ fields: { component: 'worker' }, minSeverity: config.logLevel });
 const handle = createWorkerHandler({
   config: { ...config, registryUrl },
+  repositories: openRepositoryProvider(config, logger),
   store: createGcsDocumentStore({
     bucket: required(config.bucket, 'PKGRELAY_BUCKET'),
     projectId: config.projectId,

@@ -8,6 +8,8 @@ export interface GitHttpServerOptions {
   projectRoot: string;
   /** When set, every request needs it as the password of HTTP Basic auth (any user name, as GitHub takes). */
   token?: string;
+  /** Private repositories, each behind its own token (`owner/name`, case-insensitive); the others stay public. */
+  repositoryTokens?: Readonly<Record<string, string>>;
   port?: number;
 }
 
@@ -35,7 +37,8 @@ export async function startGitHttpServer(options: GitHttpServerOptions): Promise
     const url = new URL(req.url ?? '/', 'http://git.invalid');
     const record = (status: number): void =>
       void requests.push({ method: req.method ?? '', path: url.pathname, status });
-    if (options.token !== undefined && !hasToken(req, options.token)) {
+    const token = tokenFor(url.pathname, options);
+    if (token !== undefined && !hasToken(req, token)) {
       record(401);
       res.writeHead(401, { 'www-authenticate': 'Basic realm="pkgrelay git"', 'content-type': 'text/plain' });
       res.end('Authentication required\n');
@@ -57,6 +60,17 @@ export async function startGitHttpServer(options: GitHttpServerOptions): Promise
         server.close(() => resolve());
       }),
   };
+}
+
+// The token a path needs: the one of its repository, else the server-wide one; none for a public repository.
+function tokenFor(path: string, options: GitHttpServerOptions): string | undefined {
+  const repository = /^\/([^/]+\/[^/]+?)(?:\.git)?(?:\/|$)/
+    .exec(decodeURIComponent(path))?.[1]
+    ?.toLowerCase();
+  const own = Object.entries(options.repositoryTokens ?? {}).find(
+    ([name]) => name.toLowerCase() === repository,
+  );
+  return own?.[1] ?? options.token;
 }
 
 function hasToken(req: IncomingMessage, token: string): boolean {

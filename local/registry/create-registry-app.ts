@@ -142,10 +142,15 @@ export function createRegistryApp({
       return c.notFound();
     }
     const path = store.contentPath(key, name, filename);
-    const size = await fileSize(path);
-    if (size === undefined) return c.notFound();
+    const file = await fileStat(path);
+    if (file === undefined) return c.notFound();
     return new Response(Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>, {
-      headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(size) },
+      headers: {
+        'Content-Type': 'application/octet-stream',
+        'Content-Length': String(file.size),
+        // A stored file never changes, so its size and time name it: pip's HTTP cache keeps what has a validator.
+        ETag: `"${file.size.toString(16)}-${Math.trunc(file.mtimeMs).toString(16)}"`,
+      },
     });
   });
 
@@ -158,9 +163,9 @@ function repositoryKey(c: Context): RepositoryKey | undefined {
   return SEGMENT.test(project) && SEGMENT.test(repository) ? { project, repository } : undefined;
 }
 
-async function fileSize(path: string): Promise<number | undefined> {
+async function fileStat(path: string): Promise<{ size: number; mtimeMs: number } | undefined> {
   try {
-    return (await stat(path)).size;
+    return await stat(path);
   } catch {
     return undefined;
   }

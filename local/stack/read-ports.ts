@@ -5,6 +5,7 @@ export interface StackPorts {
   storage: number;
   cloudbuild: number;
   registry: number;
+  secretmanager?: number;
   functions: Record<string, number>;
 }
 
@@ -20,6 +21,7 @@ export function readPorts(path = 'firebase.json'): StackPorts {
     storage: e['storage']?.port ?? 0,
     cloudbuild: e['cloudbuild']?.port ?? 0,
     registry: e['artifactregistry']?.port ?? 0,
+    secretmanager: e['secretmanager']?.port ?? 0,
     functions: Object.fromEntries(
       Object.entries(functions ?? {}).map(([name, value]) => [name, value.port ?? 0]),
     ),

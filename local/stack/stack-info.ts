@@ -9,11 +9,16 @@ export interface StackInfo {
   /** The status page, served from the bucket at the storage stand-in's public URL. */
   statusPage: { url: string };
   cloudbuild: { host: string };
+  /** The Secret Manager stand-in, over the stack's secrets folder. */
+  secretmanager: { host: string };
   registry: { url: string };
   index: { url: string };
   webhook: { url: string; secret: string };
   functions: Record<string, string>;
+  /** The repositories file the catalog was seeded from when it had no document yet. */
   configPath: string;
+  /** The served repositories the functions read at run time (PKGRELAY_CONFIG); `seeded` when this start created it. */
+  catalog?: { url: string; seeded: boolean };
   upstreamBase: string;
   dataDir: string;
   logsDir: string;

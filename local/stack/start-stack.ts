@@ -13,6 +13,9 @@ import { startRegistryServer } from '../registry/start-registry-server.js';
 import { startCloudBuildServer } from '../cloudbuild/start-cloud-build-server.js';
 import type { SandboxKind } from '../cloudbuild/place-step-in-sandbox.js';
 import { startGitHttpServer } from '../git/start-git-http-server.js';
+import { startSecretManagerServer } from '../secretmanager/start-secret-manager-server.js';
+import { readUpstreamTokens } from './read-upstream-tokens.js';
+import { scheduleReconcile } from './schedule-reconcile.js';
 import { NotificationTopic } from '../cloudbuild/create-build-notifier.js';
 import { applyPubSubDeclaration, declarePubSub } from './declare-pubsub.js';
 import { findPackageRoot } from './find-package-root.js';
@@ -24,6 +27,7 @@ import { STACK_FILE, type StackInfo } from './stack-info.js';
 import { startFunction, type RunningFunction } from './start-function.js';
 import { protectSecretsFolder } from './protect-secrets-folder.js';
 import { writePrivateFile } from './write-private-file.js';
+import { seedCatalog } from './seed-catalog.js';
 
 export interface StackOptions {
   /** Where the stack keeps its data, logs, secrets and stack.json (`.pkgrelay` for `npm start`). */
@@ -31,8 +35,13 @@ export interface StackOptions {
   ports?: StackPorts;
   projectId?: string;
   bucket?: string;
+  /** The private bucket holding the served repositories; default `pkgrelay-config`. */
+  configBucket?: string;
   registryRepository?: string;
-  /** The repositories file; default `<rootDir>/repositories.json`, created empty. */
+  /**
+   * The repositories file; default `<rootDir>/repositories.json`, created empty. It seeds the catalog
+   * object the functions read (gs://<configBucket>/repositories.json) when that has no document yet.
+   */
   configPath?: string;
   /**
    * Where upstream repositories live; default `<rootDir>/upstreams` (holding `<owner>/<name>.git`) served
@@ -40,6 +49,8 @@ export interface StackOptions {
    */
   upstreamBase?: string;
   webhookSecret?: string;
+  /** Run reconcile every this many seconds, as Cloud Scheduler does every minute; default never. */
+  reconcileEverySeconds?: number;
   /** Which functions to run; default all. */
   functions?: readonly string[];
   /** Extra environment for the functions (e.g. a short PKGRELAY_LEASE_SECONDS in tests). */
@@ -134,10 +145,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     });
     cleanups.push(cloudbuild.close);
     ready('cloudbuild');
+    // Private repositories of the configuration are served behind their tokens from the secrets folder.
     const upstreams = options.upstreamBase
       ? undefined
-      : await startGitHttpServer({ projectRoot: upstreamsDir });
+      : await startGitHttpServer({
+          projectRoot: upstreamsDir,
+          repositoryTokens: await readUpstreamTokens(configPath, secretsDir),
+        });
     if (upstreams) cleanups.push(upstreams.close);
+    const secretManager = await startSecretManagerServer({ secretsDir, port: ports.secretmanager ?? 0 });
+    cleanups.push(secretManager.close);
+    ready('secretmanager');
 
     const { Storage } = await import('@google-cloud/storage');
     const storageClient = new Storage({ apiEndpoint: storage.url, projectId });
@@ -151,16 +169,22 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       { publicBase: storage.url },
     );
 
+    const catalog = await seedCatalog(
+      storageClient.bucket(options.configBucket ?? 'pkgrelay-config'),
+      configPath,
+    );
+
     const registryUrl = registry.repositoryUrl(projectId, options.registryRepository ?? 'pkgrelay');
     const env: Record<string, string> = {
       PKGRELAY_PROJECT_ID: projectId,
       GOOGLE_CLOUD_PROJECT: projectId,
-      PKGRELAY_CONFIG: configPath,
+      PKGRELAY_CONFIG: catalog.url,
       PKGRELAY_UPSTREAM_BASE: options.upstreamBase ?? upstreams?.url ?? '',
       PKGRELAY_WEBHOOK_SECRETS: webhookSecret,
       PKGRELAY_BUCKET: bucket,
       PKGRELAY_REGISTRY_URL: registryUrl,
       PKGRELAY_CLOUDBUILD_ENDPOINT: cloudbuild.url,
+      PKGRELAY_SECRETMANAGER_ENDPOINT: secretManager.url,
       PKGRELAY_BUILD_ISOLATION: String(options.buildIsolation ?? true),
       PKGRELAY_REGISTRY_AUTH: 'none',
       // Short, so a dead worker's job is taken over soon; a redelivery that meets a lease ending within
@@ -222,11 +246,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       storage: { host: storage.url, bucket },
       statusPage: { url: statusPage.url },
       cloudbuild: { host: cloudbuild.url },
+      secretmanager: { host: secretManager.url },
       registry: { url: registryUrl },
       index: { url: `${registryUrl}simple/` },
       webhook: { url: urls['webhook'] ?? '', secret: webhookSecret },
       functions: urls,
       configPath,
+      catalog,
       upstreamBase: env['PKGRELAY_UPSTREAM_BASE'] ?? '',
       dataDir,
       logsDir,
@@ -240,6 +266,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     // It holds the webhook secret.
     await writePrivateFile(join(rootDir, STACK_FILE), JSON.stringify(info, null, 2) + '\n');
     cleanups.unshift(() => rm(join(rootDir, STACK_FILE), { force: true }));
+    if (options.reconcileEverySeconds && urls['reconcile']) {
+      const stopSchedule = scheduleReconcile(urls['reconcile'], options.reconcileEverySeconds);
+      // Stopped first, before the function it calls.
+      cleanups.push(async () => stopSchedule());
+    }
     return { info, functions, emulator, stop };
   } catch (error) {
     await stop();

@@ -61,8 +61,8 @@ export function createFaultInjector(options?: StorageFaultOptions): FaultInjecto
   };
 }
 
-// A small seeded generator (Mulberry32): enough randomness for fault tests, and the same sequence per seed.
-function mulberry32(seed: number): () => number {
+/** A small seeded generator (Mulberry32): enough randomness for fault tests, and the same sequence per seed. */
+export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

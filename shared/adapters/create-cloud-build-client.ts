@@ -1,4 +1,5 @@
 import type { CloudBuildClient } from '@google-cloud/cloudbuild';
+import { restEndpointOptions } from './rest-endpoint-options.js';
 
 type ClientOptions = NonNullable<ConstructorParameters<typeof CloudBuildClient>[0]>;
 
@@ -16,18 +17,10 @@ export async function createCloudBuildClient({
 }: CloudBuildClientOptions = {}): Promise<CloudBuildClient> {
   const { CloudBuildClient } = await import('@google-cloud/cloudbuild');
   if (!endpoint) return new CloudBuildClient();
-  const url = new URL(endpoint);
-  const { OAuth2Client } = await import('google-auth-library');
-  // Any non-Google endpoint gets a static token: the stand-in checks none, and no credentials are looked up.
-  const authClient = new OAuth2Client();
-  authClient.setCredentials({ access_token: 'pkgrelay-local' });
-  const protocol = url.protocol.replace(/:$/, '');
+  const options = await restEndpointOptions(endpoint);
   return new CloudBuildClient({
-    fallback: true,
-    apiEndpoint: url.hostname,
-    port: Number(url.port || (protocol === 'https' ? 443 : 80)),
-    protocol,
+    ...options,
     // google-gax pins its own copy of google-auth-library; the two OAuth2Client types differ only in version.
-    authClient: authClient as unknown as NonNullable<ClientOptions['authClient']>,
+    authClient: options.authClient as NonNullable<ClientOptions['authClient']>,
   });
 }

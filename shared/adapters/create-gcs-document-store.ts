@@ -1,4 +1,5 @@
 import type { Bucket } from '@google-cloud/storage';
+import { downloadWithGeneration } from './download-with-generation.js';
 import type { DocumentStore, ListedDocument, StoredDocument, WriteResult } from '../ports/document-store.js';
 
 export interface GcsStoreOptions {
@@ -25,24 +26,11 @@ export function createGcsDocumentStore(options: GcsStoreOptions): DocumentStore 
   return {
     sameObjectWriteIntervalMs: options.sameObjectWriteIntervalMs ?? 1000,
     async read(path: string): Promise<StoredDocument | undefined> {
-      const file = (await connect()).file(path);
-      // One request: the media download carries the generation it served in x-goog-generation.
-      let generation = '';
-      const chunks: Buffer[] = [];
+      const downloaded = await downloadWithGeneration((await connect()).file(path));
+      if (!downloaded) return undefined;
+      const { contents, generation } = downloaded;
       try {
-        const stream = file
-          .createReadStream()
-          .on('response', (response: { headers?: Record<string, unknown> }) => {
-            generation = String(response.headers?.['x-goog-generation'] ?? '');
-          });
-        for await (const chunk of stream) chunks.push(chunk as Buffer);
-      } catch (error) {
-        if (statusOf(error) === 404) return undefined;
-        throw error;
-      }
-      if (!generation) throw new Error(`${path} was downloaded without its generation (x-goog-generation)`);
-      try {
-        return { data: JSON.parse(Buffer.concat(chunks).toString('utf8')), generation };
+        return { data: JSON.parse(contents.toString('utf8')), generation };
       } catch (error) {
         return { data: undefined, generation, problem: `not JSON: ${(error as Error).message}` };
       }

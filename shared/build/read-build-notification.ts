@@ -3,6 +3,7 @@ import { JobSubstitution, type StepId } from './create-build-plan.js';
 import { ErrorCode } from '../errors.js';
 import { Artifact, type JobWarning } from '../status/job-status.js';
 import { stripTerminalControls } from '../text/strip-terminal-controls.js';
+import { decodeStepOutput } from './decode-step-output.js';
 import { readStepWarnings } from './read-step-warnings.js';
 
 export const BuildStatus = [
@@ -99,7 +100,7 @@ export function readBuild(json: unknown): BuildNotification | undefined {
   const repository = subs[JobSubstitution.repository];
   const tag = subs[JobSubstitution.tag];
   const attempt = Number(subs[JobSubstitution.attempt] ?? NaN);
-  const outputs = (build.results?.buildStepOutputs ?? []).map(decodeOutput);
+  const outputs = (build.results?.buildStepOutputs ?? []).map(decodeStepOutput);
   const steps = build.steps ?? [];
   const failedIndex = steps.findIndex((step) => step.status === 'FAILURE' || step.status === 'TIMEOUT');
   const failed = failedIndex >= 0 ? steps[failedIndex] : undefined;
@@ -124,16 +125,6 @@ export function readBuild(json: unknown): BuildNotification | undefined {
     tags: build.tags ?? [],
     serviceAccount: build.serviceAccount ?? undefined,
   };
-}
-
-function decodeOutput(output: string | Uint8Array | null): unknown {
-  if (!output || output.length === 0) return undefined;
-  try {
-    const bytes = typeof output === 'string' ? Buffer.from(output, 'base64') : Buffer.from(output);
-    return JSON.parse(bytes.toString('utf8'));
-  } catch {
-    return undefined;
-  }
 }
 
 function timeOf(value: string | { seconds: string | number } | null | undefined): string | undefined {

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
-import { repositoryKey } from '../contracts/repository-name.js';
 import { parseWebhookSecrets } from './read-webhook-secrets.js';
-import { RepositoriesFile, type RepositoryConfig } from './repository-config.js';
+import { locateCatalog, type CatalogLocation } from './locate-catalog.js';
+import { parseRepositories } from './parse-repositories.js';
+import type { RepositoryConfig } from './repository-config.js';
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -13,7 +14,10 @@ const secretsList = z.string().transform(parseWebhookSecrets);
 
 /** Every environment variable pkgrelay reads; the README's table mirrors this. */
 const Environment = z.object({
-  PKGRELAY_CONFIG: z.string().min(1, 'set it to the path of the repositories file (JSON)'),
+  PKGRELAY_CONFIG: z
+    .string()
+    .min(1, 'set it to the path of the repositories file (JSON), or its gs://bucket/object URL'),
+  PKGRELAY_CONFIG_REFRESH_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   PKGRELAY_PROJECT_ID: z.string().min(1).optional(),
   GOOGLE_CLOUD_PROJECT: z.string().min(1).optional(),
   PKGRELAY_REGION: z.string().default('us-central1'),
@@ -24,6 +28,9 @@ const Environment = z.object({
   PKGRELAY_BUCKET: z.string().min(3).optional(),
   PKGRELAY_REGISTRY_URL: z.url().optional(),
   PKGRELAY_CLOUDBUILD_ENDPOINT: z.url().optional(),
+  PKGRELAY_SECRETMANAGER_ENDPOINT: z.url().optional(),
+  PKGRELAY_POLL_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  PKGRELAY_POLL_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(20),
   PKGRELAY_BUILD_ISOLATION: booleanFlag.default(true),
   PKGRELAY_REGISTRY_AUTH: z.enum(['google', 'none']).default('google'),
   PKGRELAY_BUILD_TIMEOUT_SECONDS: z.coerce.number().int().min(60).max(86_400).default(1200),
@@ -36,7 +43,10 @@ export interface Config {
   projectId: string;
   region: string;
   configPath: string;
-  repositories: readonly RepositoryConfig[];
+  /** Where the served repositories are: a file read once here, or a Cloud Storage object read at run time. */
+  catalog: CatalogLocation;
+  /** How long a function serves the repositories it read from a gs:// catalog before it looks again. */
+  configRefreshSeconds: number;
   upstreamBase: string;
   webhookSecrets: readonly string[];
   releasesTopic: string;
@@ -44,6 +54,9 @@ export interface Config {
   bucket: string | undefined;
   registryUrl: string | undefined;
   cloudBuildEndpoint: string | undefined;
+  secretManagerEndpoint: string | undefined;
+  pollConcurrency: number;
+  pollTimeoutSeconds: number;
   buildIsolation: boolean;
   registryAuth: 'google' | 'none';
   buildTimeoutSeconds: number;
@@ -72,7 +85,8 @@ export function loadConfig(
     projectId,
     region: e.PKGRELAY_REGION,
     configPath: e.PKGRELAY_CONFIG,
-    repositories: readRepositories(e.PKGRELAY_CONFIG, readFile),
+    catalog: locateCatalog(e.PKGRELAY_CONFIG, (path) => readRepositories(path, readFile)),
+    configRefreshSeconds: e.PKGRELAY_CONFIG_REFRESH_SECONDS,
     upstreamBase: e.PKGRELAY_UPSTREAM_BASE.replace(/\/+$/, ''),
     webhookSecrets: e.PKGRELAY_WEBHOOK_SECRETS ?? [],
     releasesTopic: e.PKGRELAY_RELEASES_TOPIC,
@@ -80,6 +94,9 @@ export function loadConfig(
     bucket: e.PKGRELAY_BUCKET,
     registryUrl: e.PKGRELAY_REGISTRY_URL && withTrailingSlash(e.PKGRELAY_REGISTRY_URL),
     cloudBuildEndpoint: e.PKGRELAY_CLOUDBUILD_ENDPOINT,
+    secretManagerEndpoint: e.PKGRELAY_SECRETMANAGER_ENDPOINT,
+    pollConcurrency: e.PKGRELAY_POLL_CONCURRENCY,
+    pollTimeoutSeconds: e.PKGRELAY_POLL_TIMEOUT_SECONDS,
     buildIsolation: e.PKGRELAY_BUILD_ISOLATION,
     registryAuth: e.PKGRELAY_REGISTRY_AUTH,
     buildTimeoutSeconds: e.PKGRELAY_BUILD_TIMEOUT_SECONDS,
@@ -108,49 +125,7 @@ export function readRepositories(
   } catch (error) {
     throw new ConfigError(path, [`cannot be read (${(error as Error).message}); check PKGRELAY_CONFIG`]);
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError(path, [`is not valid JSON: ${(error as Error).message}`]);
-  }
-  const parsed = RepositoriesFile.safeParse(json);
-  if (!parsed.success) {
-    throw new ConfigError(
-      path,
-      parsed.error.issues.map((issue) => `${describePath(issue.path, json)}: ${issue.message}`),
-    );
-  }
-  const seen = new Set<string>();
-  const duplicates = parsed.data.repositories
-    .map((repo) => repo.repository)
-    .filter((name) => seen.size === seen.add(repositoryKey(name)).size);
-  if (duplicates.length) {
-    throw new ConfigError(
-      path,
-      duplicates.map((name) => `repositories: "${name}" is listed twice; keep one entry`),
-    );
-  }
-  return parsed.data.repositories;
-}
-
-// Names an entry by its repository (and a package by its name) rather than its index, so the error points at the right line.
-function describePath(path: readonly PropertyKey[], json: unknown): string {
-  if (path[0] === 'repositories' && typeof path[1] === 'number') {
-    const entry = (json as { repositories: Array<Record<string, unknown>> }).repositories[path[1]];
-    const head = `repositories[${path[1]}]${named(entry?.['repository'])}`;
-    if (path[2] === 'packages' && typeof path[3] === 'number') {
-      const packages = entry?.['packages'] as Array<Record<string, unknown> | undefined>;
-      const name = named(packages[path[3]]?.['name']);
-      return [head, `packages[${path[3]}]${name}`, ...path.slice(4).map(String)].join('.');
-    }
-    return [head, ...path.slice(2).map(String)].join('.');
-  }
-  return path.map(String).join('.') || '(file)';
-}
-
-function named(value: unknown): string {
-  return typeof value === 'string' ? ` (${value})` : '';
+  return parseRepositories(text, path);
 }
 
 function withTrailingSlash(url: string): string {

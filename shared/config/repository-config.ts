@@ -52,6 +52,37 @@ const PythonVersion = z
   )
   .describe('Python used by the build in Cloud Build.');
 
+// Reconcile runs every minute in Google Cloud; shorter intervals there mean "every run" (tests use seconds).
+const POLL_INTERVAL = /^(\d{1,5})(s|m|h)$/;
+const MIN_POLL_SECONDS = 10;
+const MAX_POLL_SECONDS = 86_400;
+
+/** The default poll interval of a repository, in seconds. */
+export const DEFAULT_POLL_SECONDS = 300;
+
+/** Seconds of a `pollInterval` such as "30s", "5m" or "2h"; undefined when it is not one. */
+export function parsePollInterval(text: string): number | undefined {
+  const match = POLL_INTERVAL.exec(text);
+  if (!match) return undefined;
+  return Number(match[1]) * { s: 1, m: 60, h: 3600 }[match[2] as 's' | 'm' | 'h'];
+}
+
+const PollInterval = z
+  .string()
+  .refine((text) => {
+    const seconds = parsePollInterval(text);
+    return seconds !== undefined && seconds >= MIN_POLL_SECONDS && seconds <= MAX_POLL_SECONDS;
+  }, 'must be a duration like "30s", "5m" or "2h", from 10s to 24h')
+  .describe(
+    'How often reconcile lists the upstream tags (default "5m"); in Google Cloud reconcile itself runs every minute.',
+  );
+
+const ExistingTags = z
+  .union([z.enum(['all', 'none']), z.object({ latest: z.number().int().min(1).max(1000) }).strict()])
+  .describe(
+    'At the first poll, which tags the upstream already has are built: "all" (default), "none", or {"latest": N} of each package.',
+  );
+
 const repositoryOnly = (field: string) =>
   z
     .never({ error: `is a repository setting: set "${field}" once on the repository, beside "packages"` })
@@ -77,6 +108,8 @@ export const PackageEntry = z
     repository: repositoryOnly('repository'),
     private: repositoryOnly('private'),
     tokenSecret: repositoryOnly('tokenSecret'),
+    pollInterval: repositoryOnly('pollInterval'),
+    existingTags: repositoryOnly('existingTags'),
     packages: z
       .never({ error: 'packages do not nest: list every package in the repository\u2019s "packages"' })
       .optional(),
@@ -100,6 +133,8 @@ export const RepositoryConfig = z
       .regex(/^[A-Za-z0-9_-]{1,255}$/, 'must be a Secret Manager secret id')
       .optional()
       .describe('Secret Manager secret holding the token of a private upstream.'),
+    pollInterval: PollInterval.optional(),
+    existingTags: ExistingTags.optional(),
     packages: z
       .array(PackageEntry)
       .min(1, 'list at least one package, or drop "packages" for a repository of one package')

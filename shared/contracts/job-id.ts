@@ -30,3 +30,8 @@ export function indexObjectPath(repository: string): string {
 export function badgeObjectPath(repository: string): string {
   return `repos/${repositoryKey(repository)}/badge.json`;
 }
+
+/** The poll state of a repository: when reconcile last listed its tags, and how that went. */
+export function pollStateObjectPath(repository: string): string {
+  return `repos/${repositoryKey(repository)}/poll.json`;
+}

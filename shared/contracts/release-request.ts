@@ -15,6 +15,13 @@ export const ReleaseRequest = z
         kind: z.enum(RequestSource),
         deliveryId: z.string().max(200).optional(),
         event: z.string().max(100).optional(),
+        actor: z
+          .string()
+          .max(200)
+          .optional()
+          .describe(
+            'Who or what asked: a person (user@host) for `pkgrelay trigger`, Cloud Scheduler for reconcile',
+          ),
       })
       .optional(),
     requestedAt: z.iso.datetime().optional(),

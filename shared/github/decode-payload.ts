@@ -1,8 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import type { ParseResult } from '../contracts/release-request.js';
 
-export const PayloadContentType = ['application/json', 'application/x-www-form-urlencoded'] as const;
-
 export type DecodeResult = ParseResult<unknown> & { unsupportedType?: true };
 
 /**

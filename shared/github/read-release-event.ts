@@ -9,8 +9,6 @@ export type GitHubEvent =
   | { kind: 'ignored'; reason: string }
   | { kind: 'invalid'; reason: string };
 
-export const ReleaseEvent = ['release', 'create', 'push'] as const;
-
 const TAG_REF = 'refs/tags/';
 
 /** Maps an event name and its payload to the tag it announces, a ping, or the reason it is ignored. */

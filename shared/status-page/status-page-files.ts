@@ -31,6 +31,21 @@ export const StatusPageFiles = [
     contentType: 'text/javascript; charset=utf-8',
   },
   {
+    source: 'create-element.js',
+    object: 'status/create-element.js',
+    contentType: 'text/javascript; charset=utf-8',
+  },
+  {
+    source: 'install-snippets.js',
+    object: 'status/install-snippets.js',
+    contentType: 'text/javascript; charset=utf-8',
+  },
+  {
+    source: 'render-install.js',
+    object: 'status/render-install.js',
+    contentType: 'text/javascript; charset=utf-8',
+  },
+  {
     source: 'format-values.js',
     object: 'status/format-values.js',
     contentType: 'text/javascript; charset=utf-8',
@@ -52,6 +67,8 @@ export interface StatusPageSettings {
   bucket: string;
   /** Base of the JSON API for listing; empty means `<page origin>/storage/v1`, right for storage.googleapis.com. */
   apiBase?: string;
+  /** The index consumers install from (`…/simple/`); empty: each version's registry, from its provenance. */
+  indexUrl?: string;
   /** Short so a redeploy shows within a minute; the page is small. */
   cacheControl?: string;
 }
@@ -59,7 +76,7 @@ export interface StatusPageSettings {
 /** Reads the page from `sourceDir` and fills in its settings, ready to upload. */
 export async function readStatusPageFiles(
   sourceDir: string,
-  { bucket, apiBase = '', cacheControl = 'public, max-age=60' }: StatusPageSettings,
+  { bucket, apiBase = '', indexUrl = '', cacheControl = 'public, max-age=60' }: StatusPageSettings,
 ): Promise<StatusPageObjectFile[]> {
   return Promise.all(
     StatusPageFiles.map(async ({ source, object, contentType }) => {
@@ -69,7 +86,8 @@ export async function readStatusPageFiles(
           body
             .toString('utf8')
             .replace('content="{{bucket}}"', `content="${escapeAttribute(bucket)}"`)
-            .replace('content="{{apiBase}}"', `content="${escapeAttribute(apiBase)}"`),
+            .replace('content="{{apiBase}}"', `content="${escapeAttribute(apiBase)}"`)
+            .replace('content="{{indexUrl}}"', `content="${escapeAttribute(indexUrl)}"`),
         );
       }
       return { object, contentType, cacheControl, body };

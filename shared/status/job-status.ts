@@ -54,7 +54,12 @@ export const JobStatus = z.object({
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
   source: z
-    .object({ kind: z.enum(RequestSource), deliveryId: z.string().optional(), event: z.string().optional() })
+    .object({
+      kind: z.enum(RequestSource),
+      deliveryId: z.string().optional(),
+      event: z.string().optional(),
+      actor: z.string().optional().describe('Who or what started a manual or reconcile job, when it said'),
+    })
     .optional(),
   claimedBy: z
     .string()

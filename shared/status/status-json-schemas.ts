@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { JobStatus } from './job-status.js';
+import { DigestRecord, ProvenanceStatement } from '../provenance/provenance-statement.js';
+import { PollState } from './poll-state.js';
 import { Badge, RepositoryIndex } from './repository-index.js';
 
 const BASE = 'https://github.com/pkgrelay/pkgrelay/blob/main/schemas/';
@@ -26,6 +28,21 @@ export function statusJsonSchemas(): Record<string, Record<string, unknown>> {
       'badge.schema.json',
       'shields.io endpoint badge (repos/<repository>/badge.json)',
       Badge,
+    ),
+    'provenance-statement.schema.json': describe(
+      'provenance-statement.schema.json',
+      'pkgrelay provenance: in-toto Statement v1, SLSA provenance v1 (provenance/<repository>/<tag>.json)',
+      ProvenanceStatement,
+    ),
+    'digest-record.schema.json': describe(
+      'digest-record.schema.json',
+      'pkgrelay digest record: a published file back to its job (digests/sha256/<hex>.json)',
+      DigestRecord,
+    ),
+    'poll-state.schema.json': describe(
+      'poll-state.schema.json',
+      'pkgrelay poll state of an upstream (repos/<repository>/poll.json)',
+      PollState,
     ),
   };
 }

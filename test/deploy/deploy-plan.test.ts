@@ -98,7 +98,7 @@ describe('pkgrelay deploy --dry-run', () => {
       'gcloud pubsub subscriptions update "${BUILD_EVENTS_SUBSCRIPTION}" --min-retry-delay=10s',
       'gcloud pubsub subscriptions update "${DEAD_LETTER_SUBSCRIPTION}" --min-retry-delay=10s',
       `gcloud pubsub subscriptions add-iam-policy-binding "\${WORKER_SUBSCRIPTION}" "--member=serviceAccount:service-\${PROJECT_NUMBER}@gcp-sa-pubsub.iam.gserviceaccount.com" --role=roles/pubsub.subscriber`,
-      `gcloud scheduler jobs create http pkgrelay-reconcile --location=${R} '--schedule=*/30 * * * *' "--uri=\${RECONCILE_URL}" --http-method=POST --oidc-service-account-email=pkgrelay-invoker@${P}.iam.gserviceaccount.com "--oidc-token-audience=\${RECONCILE_URL}"`,
+      `gcloud scheduler jobs create http pkgrelay-reconcile --location=${R} '--schedule=* * * * *' "--uri=\${RECONCILE_URL}" --http-method=POST --oidc-service-account-email=pkgrelay-invoker@${P}.iam.gserviceaccount.com "--oidc-token-audience=\${RECONCILE_URL}"`,
       'echo "Webhook URL: ${WEBHOOK_URL}',
     ];
     let from = 0;
@@ -119,6 +119,17 @@ describe('pkgrelay deploy --dry-run', () => {
     expect(script).not.toContain('--member=allUsers --role=roles/storage.objectViewer');
     expect(script).not.toContain('pkgrelay-reconcile');
     expect(script).not.toContain('pkgrelay-dead-letter ');
+  });
+  it('keeps the served repositories in a private bucket, seeded once, never replaced by a redeploy', async () => {
+    const script = await dryRun([]);
+    const config = `gs://${P}-pkgrelay-config`;
+    expect(script).toContain(
+      `gcloud storage buckets create ${config} --location=${R} --uniform-bucket-level-access --public-access-prevention`,
+    );
+    expect(script).toMatch(
+      new RegExp(`gcloud storage cp \\S+/repositories\\.json ${config}/repositories\\.json --no-clobber`),
+    );
+    expect(script).not.toContain(`add-iam-policy-binding ${config} --member=allUsers`);
   });
 });
 
@@ -143,6 +154,7 @@ describe('the role bindings of a deployment', () => {
       ['bucket', bucket, sa('pkgrelay-reconcile'), 'roles/storage.objectAdmin'],
       ['topic', 'pkgrelay-releases', sa('pkgrelay-reconcile'), 'roles/pubsub.publisher'],
       ['project', P, sa('pkgrelay-reconcile'), 'roles/cloudbuild.builds.viewer'],
+      ['secret', 'acme-token', sa('pkgrelay-reconcile'), 'roles/secretmanager.secretAccessor'],
       ['repository', 'pkgrelay', sa('pkgrelay-builds'), 'roles/artifactregistry.writer'],
       ['project', P, sa('pkgrelay-builds'), 'roles/logging.logWriter'],
       ['secret', 'acme-token', sa('pkgrelay-builds'), 'roles/secretmanager.secretAccessor'],
@@ -159,6 +171,9 @@ describe('the role bindings of a deployment', () => {
         'roles/iam.serviceAccountTokenCreator',
       ],
       ['bucket', bucket, 'allUsers', 'roles/storage.objectViewer'],
+      ['bucket', `${P}-pkgrelay-config`, sa('pkgrelay-webhook'), 'roles/storage.objectViewer'],
+      ['bucket', `${P}-pkgrelay-config`, sa('pkgrelay-worker'), 'roles/storage.objectViewer'],
+      ['bucket', `${P}-pkgrelay-config`, sa('pkgrelay-reconcile'), 'roles/storage.objectViewer'],
     ].map(([kind, name, member, role]) => ({ resource: { kind, name }, member, role }));
     expect(bindings).toHaveLength(expected.length);
     for (const binding of expected) expect(bindings).toContainEqual(binding);
@@ -190,7 +205,7 @@ describe('the role bindings of a deployment', () => {
     ]);
   });
 
-  it('give the webhook only its topic and its secret, and the builds only their repository, logs and token secrets', () => {
+  it('give the webhook only its topic, its secret and the served repositories, and the builds only their repository, logs and token secrets', () => {
     const bindings = readRoleBindings(createDeployPlan(options()));
     const of = (id: string): string[] =>
       bindings
@@ -200,6 +215,7 @@ describe('the role bindings of a deployment', () => {
     expect(of('pkgrelay-webhook')).toEqual([
       'roles/pubsub.publisher on topic pkgrelay-releases',
       'roles/secretmanager.secretAccessor on secret pkgrelay-webhook-secret',
+      `roles/storage.objectViewer on bucket ${P}-pkgrelay-config`,
     ]);
     expect(of('pkgrelay-builds')).toEqual([
       'roles/artifactregistry.writer on repository pkgrelay',
@@ -243,7 +259,7 @@ describe('the functions of a deployment', () => {
       );
       expect(env).toMatchObject({
         PKGRELAY_PROJECT_ID: P,
-        PKGRELAY_CONFIG: '/workspace/pkgrelay.repositories.json',
+        PKGRELAY_CONFIG: `gs://${P}-pkgrelay-config/repositories.json`,
         PKGRELAY_BUCKET: bucket,
         PKGRELAY_REGISTRY_URL: `https://${R}-python.pkg.dev/${P}/pkgrelay/`,
         PKGRELAY_REGISTRY_AUTH: 'google',

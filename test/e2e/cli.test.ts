@@ -63,8 +63,9 @@ describe('pkgrelay against the local stack (compiled CLI as a child process)', (
     expect(trigger.code, trigger.stderr).toBe(0);
     const job = json<JobStatus>(trigger.stdout);
     expect(job).toMatchObject({ repository: 'Octo-Org/Widgets', tag: 'v0.1.0', state: 'published' });
-    expect(trigger.stderr).toContain(
-      'Published {"repository":"Octo-Org/Widgets","tag":"v0.1.0"} to pkgrelay-releases',
+    // The message carries who sent it: a manual trigger, by this machine's user.
+    expect(trigger.stderr).toMatch(
+      /Published \{"repository":"Octo-Org\/Widgets","tag":"v0\.1\.0","source":\{"kind":"manual","event":"trigger","actor":"[^"]+"\}\} to pkgrelay-releases/,
     );
     expect(trigger.stderr).toMatch(/\[\d+\.\d s\] building[\s\S]*\[\d+\.\d s\] published/);
     expect(trigger.stderr).toContain('octo_widgets-0.1.0-py3-none-any.whl');
@@ -115,7 +116,12 @@ describe('pkgrelay against the local stack (compiled CLI as a child process)', (
     expect(one.stdout).toMatch(/State:\s+published/);
     expect(one.stdout).toMatch(/HISTORY[\s\S]*queued[\s\S]*building[\s\S]*published/);
     const oneJson = json<JobStatus>((await cli('status', 'octo-org/widgets', 'v0.2.0', '--json')).stdout);
-    expect(oneJson.source).toEqual({ kind: 'manual', event: 'backfill' });
+    // Who ran the backfill: user@host, as the CLI found it.
+    expect(oneJson.source).toEqual({
+      kind: 'manual',
+      event: 'backfill',
+      actor: expect.stringMatching(/.@./),
+    });
 
     const missing = await cli('status', 'octo-org/widgets', 'v9.9.9');
     expect(missing.code).toBe(1);
@@ -127,7 +133,7 @@ describe('pkgrelay against the local stack (compiled CLI as a child process)', (
     const failed = await cli('trigger', 'octo-org/unknown', 'v1.0.0', '--json');
     expect(failed.code, failed.stderr).toBe(1);
     expect(failed.stderr).toMatch(
-      /failed after .*: NOT_CONFIGURED: octo-org\/unknown is not in the repositories file/,
+      /failed after .*: NOT_CONFIGURED: octo-org\/unknown is not in the served repositories/,
     );
     expect(json<JobStatus>(failed.stdout).error?.code).toBe('NOT_CONFIGURED');
 
@@ -157,6 +163,8 @@ describe('pkgrelay against the local stack (compiled CLI as a child process)', (
   it('reconcile finds nothing to do once every tag has a job', async () => {
     const run = await cli('reconcile', '--json');
     expect(run.code, run.stderr).toBe(0);
-    expect(json(run.stdout)).toEqual({ enqueued: [], settled: [], errors: [] });
+    const report = json(run.stdout) as { polls: Array<{ ok: boolean; toBuild: string[] }> };
+    expect(report).toMatchObject({ enqueued: [], settled: [], errors: [] });
+    expect(report.polls.every((poll) => poll.ok && poll.toBuild.length === 0)).toBe(true);
   });
 });

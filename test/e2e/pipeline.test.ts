@@ -67,6 +67,10 @@ describe('the whole pipeline on the local stack', () => {
       expect(job.version).toBe('0.1.0');
       expect(job.build?.id).toBeTruthy();
       expect(job.history.map((entry) => entry.state)).toEqual(['queued', 'building', 'published']);
+      // What a reader polling the bucket saw: only forward moves, ending published.
+      const seen = states.filter((state, index) => state !== states[index - 1]);
+      expect(['queued', 'building', 'published'].filter((state) => seen.includes(state))).toEqual(seen);
+      expect(seen.at(-1)).toBe('published');
       // Built isolated with a current setuptools, whose sdist name is normalized (PEP 625).
       expect(job.artifacts.map((artifact) => artifact.filename).sort()).toEqual([
         'octo_widgets-0.1.0-py3-none-any.whl',
@@ -99,10 +103,21 @@ describe('the whole pipeline on the local stack', () => {
         'hello from octo-widgets 0.1.0',
       );
 
-      const index = await readRepositoryIndex(bucket, 'octo-org/widgets');
-      expect(index?.jobs.find((entry) => entry.tag === 'v0.1.0')?.state).toBe('published');
-      const [badge] = await bucket.file('repos/octo-org/widgets/badge.json').download();
-      expect(JSON.parse(badge.toString())).toMatchObject({ schemaVersion: 1, message: 'v0.1.0' });
+      // The index and badge follow the job document: they may settle a moment later.
+      await expect
+        .poll(async () => (await readRepositoryIndex(bucket, 'octo-org/widgets'))?.jobs, { timeout: 30_000 })
+        .toEqual(expect.arrayContaining([expect.objectContaining({ tag: 'v0.1.0', state: 'published' })]));
+      await expect
+        .poll(
+          async () => {
+            const [exists] = await bucket.file('repos/octo-org/widgets/badge.json').exists();
+            if (!exists) return undefined;
+            const [badge] = await bucket.file('repos/octo-org/widgets/badge.json').download();
+            return JSON.parse(badge.toString()) as unknown;
+          },
+          { timeout: 30_000 },
+        )
+        .toMatchObject({ schemaVersion: 1, message: 'v0.1.0' });
     },
     TEST_TIMEOUT_MS,
   );

@@ -61,7 +61,7 @@ describe('reconcile on the local stack', () => {
     expect(job.state, JSON.stringify(job.error)).toBe('published');
     expect(job.source).toEqual({ kind: 'reconcile' });
     expect(job.history.map((entry) => entry.state)).toEqual(['queued', 'building', 'published']);
-    expect(await reconcile()).toEqual({ enqueued: [], settled: [], errors: [] });
+    expect(await reconcile()).toEqual({ enqueued: [], settled: [], errors: [], polls: [] });
   });
 
   it('settles a job whose final build notification was lost, and never moves it back', async () => {
@@ -102,6 +102,8 @@ describe('reconcile on the local stack', () => {
     expect(report).toEqual({
       enqueued: [],
       errors: [],
+      // Polled a moment ago: not due again for its interval.
+      polls: [],
       settled: [
         {
           repository: REPO,
@@ -122,7 +124,12 @@ describe('reconcile on the local stack', () => {
     ]);
     expect(job?.history.at(-1)).toMatchObject({ state: 'published', note: 'settled by reconcile' });
 
-    expect(await reconcile('--stuck-after', '0')).toEqual({ enqueued: [], settled: [], errors: [] });
+    expect(await reconcile('--stuck-after', '0')).toEqual({
+      enqueued: [],
+      settled: [],
+      errors: [],
+      polls: [],
+    });
     const status = await runCli(['status', REPO, '--stack', root]);
     expect(status.stdout).toMatch(/v0\.2\.0\s+0\.2\.0\s+published[\s\S]*v0\.1\.0\s+0\.1\.0\s+published/);
   });

@@ -172,7 +172,10 @@ describe('the status page on the local stack, in headless Chromium', () => {
       published.warnings?.[0]?.message,
     );
     // The badge, drawn from badge.json and read as one phrase.
-    expect(await widgets.getByRole('img', { name: 'Widgets: v0.1.0' }).isVisible()).toBe(true);
+    // badge.json is written after the job document: poll rather than read once.
+    await expect
+      .poll(() => widgets.getByRole('img', { name: 'Widgets: v0.1.0' }).isVisible(), { timeout: 30_000 })
+      .toBe(true);
 
     // Failed: code, step, message, and the log tail behind a <details>, opened from the keyboard.
     const failure = row(notes, 'v1.0.0');

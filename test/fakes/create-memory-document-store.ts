@@ -1,3 +1,4 @@
+import { mulberry32 } from '../../local/storage/create-fault-injector.js';
 import type {
   DocumentStore,
   ListedDocument,
@@ -10,6 +11,8 @@ export interface MemoryDocumentStore extends DocumentStore {
   snapshot(): Record<string, unknown>;
   /** Number of successful writes so far. */
   writes(): number;
+  /** Number of compare-and-swap writes refused because another writer came first. */
+  conflicts(): number;
   /** Runs before each read and write resolves: a test yields here to interleave concurrent callers. */
   pause: () => Promise<void>;
 }
@@ -23,6 +26,7 @@ export function createMemoryDocumentStore(): MemoryDocumentStore {
   const objects = new Map<string, { text: string; generation: string; metadata?: Record<string, string> }>();
   let clock = 1_000;
   let count = 0;
+  let conflicts = 0;
   const store: MemoryDocumentStore = {
     pause: () => Promise.resolve(),
     async read(path: string): Promise<StoredDocument | undefined> {
@@ -33,7 +37,10 @@ export function createMemoryDocumentStore(): MemoryDocumentStore {
     async write(path, data, { ifGenerationMatch, metadata }): Promise<WriteResult> {
       await store.pause();
       const current = objects.get(path)?.generation ?? '0';
-      if (current !== ifGenerationMatch) return { written: false, reason: 'conflict' };
+      if (current !== ifGenerationMatch) {
+        conflicts++;
+        return { written: false, reason: 'conflict' };
+      }
       const generation = String(++clock);
       objects.set(path, {
         text: JSON.stringify(data),
@@ -59,14 +66,19 @@ export function createMemoryDocumentStore(): MemoryDocumentStore {
     },
     snapshot: () => Object.fromEntries([...objects].map(([path, { text }]) => [path, JSON.parse(text)])),
     writes: () => count,
+    conflicts: () => conflicts,
   };
   return store;
 }
 
-/** A pause that lets other promises run a random number of turns, so concurrent callers interleave. */
-export function randomTurns(max = 5): () => Promise<void> {
+/**
+ * A pause that lets other promises run a number of turns drawn from a seeded generator, so concurrent
+ * callers interleave the same way on every run.
+ */
+export function randomTurns(max = 5, seed = 1): () => Promise<void> {
+  const random = mulberry32(seed);
   return async () => {
-    const turns = Math.floor(Math.random() * max);
+    const turns = Math.floor(random() * max);
     for (let i = 0; i < turns; i++) await new Promise<void>((resolve) => setImmediate(resolve));
   };
 }

@@ -3,37 +3,52 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readJobStatus } from '../../cli/read-status.js';
 import type { RunningFunction } from '../../local/stack/start-function.js';
-import type { JobState } from '../../shared/status/job-status.js';
+import type { JobStatus } from '../../shared/status/job-status.js';
 import { expectHistoryEnds } from './expect-forward-only.js';
+import { startDelayingProxy, type DelayingProxy } from './start-delaying-proxy.js';
 import { sampleReleases, startFaultStack, type FaultStack } from './start-fault-stack.js';
 
 const TAGS = 4;
 const REPOSITORY = 'Fault-Org/Crashes';
+// Every registry request of the worker (and the builds' uploads) waits this long behind a proxy, so a
+// worker holds each claim's lease at least this long: long enough to be killed while it does.
+const REGISTRY_DELAY_MS = 2_000;
 
 describe('functions killed and restarted during a burst', () => {
   let faults: FaultStack;
+  let slowRegistry: DelayingProxy;
   const tags = sampleReleases('crashes', TAGS).map((release) => release.tag);
 
   beforeAll(async () => {
+    slowRegistry = await startDelayingProxy(REGISTRY_DELAY_MS);
     faults = await startFaultStack({
       name: 'crashes',
       repository: REPOSITORY,
       releases: sampleReleases('crashes', TAGS),
+      functionEnv: { PKGRELAY_REGISTRY_URL: `${slowRegistry.url}/` },
     });
+    slowRegistry.target = faults.stack.info.registry.url;
   });
-  afterAll(async () => faults?.stop());
+  afterAll(async () => {
+    await faults?.stop();
+    await slowRegistry?.close();
+  });
 
-  /** Resolves once some job of the burst is in `state`, polling the bucket as a reader would. */
-  async function untilAnyJob(state: JobState, timeoutMs = 180_000): Promise<string> {
+  /** Resolves with the first job of the burst `holds` says yes to, polling the bucket as a reader would. */
+  async function untilAnyJob(
+    what: string,
+    holds: (job: JobStatus) => boolean,
+    timeoutMs = 180_000,
+  ): Promise<JobStatus> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       for (const tag of tags) {
         const job = await readJobStatus(faults.bucket, { repository: REPOSITORY, tag });
-        if (job?.state === state) return tag;
+        if (job && holds(job)) return job;
       }
       await sleep(50);
     }
-    throw new Error(`no job reached ${state} within ${timeoutMs} ms`);
+    throw new Error(`no job was ${what} within ${timeoutMs} ms`);
   }
 
   async function crash(fn: RunningFunction | undefined, downMs: number): Promise<void> {
@@ -49,10 +64,19 @@ describe('functions killed and restarted during a burst', () => {
     const answers = await Promise.all(tags.map((tag) => faults.deliver(tag)));
     expect(answers.map((answer) => answer.status)).toEqual(tags.map(() => 202));
 
-    // The worker dies while it holds claims; build-events dies while builds report.
-    const claimed = await untilAnyJob('queued');
+    // The worker dies while it holds a claim (a live lease, no build yet): work a takeover must
+    // finish without a second build. build-events dies while builds report.
+    const claimed = await untilAnyJob(
+      'claimed without a build',
+      // Claimed in the last second (the stack's leases last 10 s), so its registry wait is far from over.
+      (job) =>
+        !job.build &&
+        job.lease !== undefined &&
+        Date.parse(job.lease.expiresAt) - 10_000 > Date.now() - 1_000,
+    );
+    const killedAt = Date.now();
     await crash(faults.stack.functions['worker'], 1_000);
-    const building = await untilAnyJob('building');
+    const building = await untilAnyJob('building', (job) => job.state === 'building');
     await crash(faults.stack.functions['buildEvents'], 3_000);
 
     for (const tag of tags) {
@@ -61,10 +85,14 @@ describe('functions killed and restarted during a burst', () => {
       const builds = await faults.builds(tag);
       expect(
         builds.map((build) => [build.id, build.status]),
-        `${tag} (worker killed at ${claimed} queued, build-events at ${building} building)`,
+        `${tag} (worker killed holding ${claimed.tag}, build-events at ${building.tag} building)`,
       ).toEqual([[job.build?.id, 'SUCCESS']]);
       expect(job.artifacts.map((artifact) => artifact.uploaded)).toEqual([true, true]);
     }
+    // The claim the crash interrupted was finished after it: its one build was started by the
+    // worker that took the job over, not by the one that died holding it.
+    const [interrupted] = await faults.builds(claimed.tag);
+    expect(Date.parse(interrupted?.createTime ?? '')).toBeGreaterThan(killedAt);
     // No redelivery ran out of attempts while a dead worker's lease was live: nothing was dead-lettered.
     const [deadLetters] = await faults.bucket.getFiles({ prefix: 'dead-letters/' });
     expect(deadLetters.map((file) => file.name)).toEqual([]);

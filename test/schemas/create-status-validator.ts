@@ -3,7 +3,15 @@ import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 
-export type StatusDocument = 'job-status' | 'repository-index' | 'badge';
+export const StatusDocument = [
+  'job-status',
+  'repository-index',
+  'badge',
+  'provenance-statement',
+  'digest-record',
+  'poll-state',
+] as const;
+export type StatusDocument = (typeof StatusDocument)[number];
 
 /** Validates documents against the committed files in `schemas/`; returns the errors, empty when valid. */
 export async function createStatusValidator(): Promise<(kind: StatusDocument, data: unknown) => string[]> {
@@ -11,7 +19,7 @@ export async function createStatusValidator(): Promise<(kind: StatusDocument, da
   addFormats.default(ajv);
   const dir = join(import.meta.dirname, '..', '..', 'schemas');
   const validators = new Map<StatusDocument, ReturnType<typeof ajv.compile>>();
-  for (const kind of ['job-status', 'repository-index', 'badge'] as const) {
+  for (const kind of StatusDocument) {
     validators.set(kind, ajv.compile(JSON.parse(await readFile(join(dir, `${kind}.schema.json`), 'utf8'))));
   }
   return (kind, data) => {

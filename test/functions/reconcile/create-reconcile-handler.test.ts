@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { createReconcileHandler } from '../../../functions/reconcile/create-reconcile-handler.js';
 import type { RepositoryConfig } from '../../../shared/config/repository-config.js';
-import { indexObjectPath, jobObjectPath } from '../../../shared/contracts/job-id.js';
+import { fixedRepositories } from '../../../shared/config/repository-provider.js';
+import { indexObjectPath, jobObjectPath, pollStateObjectPath } from '../../../shared/contracts/job-id.js';
+import { provenanceObjectPath } from '../../../shared/provenance/provenance-paths.js';
 import { createLogger } from '../../../shared/log/create-logger.js';
 import type { JobStatus } from '../../../shared/status/job-status.js';
+import type { PollState } from '../../../shared/status/poll-state.js';
+import type { DocumentStore } from '../../../shared/ports/document-store.js';
 import { updateJob } from '../../../shared/status/update-job.js';
+import type { UpstreamTokens } from '../../../shared/ports/upstream-tokens.js';
 import type { UpstreamTags } from '../../../shared/upstream/upstream-tags.js';
 import { createFakeClock } from '../../fakes/create-fake-clock.js';
 import { createMemoryDocumentStore } from '../../fakes/create-memory-document-store.js';
@@ -60,6 +65,8 @@ async function setup({
   builds = {} as Record<string, unknown>,
   repositories = [repo()],
   upstream = undefined as UpstreamTags | undefined,
+  tokens = undefined as UpstreamTokens | undefined,
+  concurrency = 8,
 } = {}) {
   const store = createMemoryDocumentStore();
   const clock = createFakeClock('2024-05-01T12:00:00.000Z');
@@ -68,10 +75,12 @@ async function setup({
   const asked: string[] = [];
   const logs: Array<Record<string, unknown>> = [];
   const handle = createReconcileHandler({
-    repositories,
+    repositories: fixedRepositories(repositories),
     store,
     queue,
     upstream: upstream ?? { list: async () => tags },
+    ...(tokens ? { tokens } : {}),
+    concurrency,
     builds: {
       get: async (id) => {
         asked.push(id);
@@ -107,6 +116,14 @@ describe('reconcile: tags without a job', () => {
       expect.objectContaining({ tag: 'client-v0.3.0', version: '0.3.0', package: 'client' }),
     ]);
     expect(queue.published.map((message) => message.request.tag)).toEqual(['client-v0.3.0']);
+  });
+
+  it('records who started the run in the requests it enqueues', async () => {
+    const { handle, queue } = await setup({ tags: ['v1.0.0'], jobs: [] });
+    await handle({ requestedBy: 'Cloud Scheduler' });
+    expect(queue.published.map((message) => message.request.source)).toEqual([
+      { kind: 'reconcile', actor: 'Cloud Scheduler' },
+    ]);
   });
 
   it('enqueues every accepted tag that has no job, oldest first, and nothing else', async () => {
@@ -181,14 +198,14 @@ describe('reconcile: tags without a job', () => {
     expect((await handle()).errors).toMatchObject([{ tag: 'v1.0.0', stage: 'enqueue' }]);
   });
 
-  it('skips private upstreams and limits itself to the repositories asked for', async () => {
+  it('lists only the repositories asked for, due or not', async () => {
     const listed: string[] = [];
     const { handle } = await setup({
-      repositories: [repo({ private: true, tokenSecret: 't' }), repo({ repository: 'octo-org/other' })],
+      repositories: [repo(), repo({ repository: 'octo-org/other' })],
       upstream: { list: async (name) => (listed.push(name), ['v1.0.0']) },
     });
     await handle({ repositories: ['OCTO-ORG/OTHER'] });
-    await handle();
+    await handle({ repositories: ['OCTO-ORG/OTHER'] });
     expect(listed).toEqual(['octo-org/other', 'octo-org/other']);
   });
 });
@@ -202,7 +219,7 @@ describe('reconcile: jobs whose build notification was lost', () => {
       { filename: 'widgets-1.0.0.tar.gz', sha256: SHA, size: 10, kind: 'sdist', uploaded: true },
       { filename: 'widgets-1.0.0-py3-none-any.whl', sha256: SHA, size: 11, kind: 'wheel', uploaded: true },
     ];
-    const { handle, read } = await setup({
+    const { handle, read, store } = await setup({
       tags: [],
       jobs: [job('v1.0.0', 'building', old, 'b-1')],
       // SUCCESS as the enum number and step outputs as Buffers: what a client may hand back.
@@ -225,6 +242,12 @@ describe('reconcile: jobs whose build notification was lost', () => {
     expect(settled?.artifacts).toEqual(artifacts);
     expect(settled?.build).toEqual({ id: 'b-1', status: 'SUCCESS', logUrl: 'https://logs/b-1' });
     expect(settled?.history.at(-1)?.note).toBe('settled by reconcile');
+    // Its provenance, as build-events would have written it.
+    const statement = (await store.read(provenanceObjectPath({ repository: REPO, tag: 'v1.0.0' })))?.data;
+    expect(statement).toMatchObject({
+      subject: artifacts.map(({ filename, sha256 }) => ({ name: filename, digest: { sha256 } })),
+      predicate: { runDetails: { metadata: { invocationId: 'b-1' } } },
+    });
   });
 
   it('carries the check step\u2019s warnings, cleaned, into the job it settles', async () => {
@@ -371,3 +394,177 @@ describe('reconcile: status documents that fail their schema', () => {
     expect((await store.read(path))?.data).toEqual(tampered);
   });
 });
+
+describe('reconcile: polling upstreams', () => {
+  const TOKEN = 'ghp_polltoken';
+  const pollState = async (store: DocumentStore, repository = REPO) =>
+    (await store.read(pollStateObjectPath(repository)))?.data as PollState | undefined;
+
+  it('lists a private upstream with the token of its own secret, and never reports the token', async () => {
+    const asked: Array<{ name: string; token?: string | undefined }> = [];
+    const { handle, store, logs } = await setup({
+      tags: ['v1.0.0'],
+      repositories: [repo({ private: true, tokenSecret: 'widgets-token' })],
+      tokens: { read: async (secret) => (secret === 'widgets-token' ? TOKEN : 'wrong') },
+      upstream: {
+        list: async (name, options) => {
+          asked.push({ name, token: options?.token });
+          throw new Error(`fatal: Authentication failed (header Basic ${TOKEN})`);
+        },
+      },
+    });
+    const report = await handle();
+    expect(asked).toEqual([{ name: REPO, token: TOKEN }]);
+    expect(report.errors).toEqual([
+      { repository: REPO, stage: 'upstream', message: 'fatal: Authentication failed (header Basic [token])' },
+    ]);
+    const everything = JSON.stringify([report, logs, await pollState(store)]);
+    expect(everything).not.toContain(TOKEN);
+    expect(logs).toContainEqual(
+      expect.objectContaining({ severity: 'WARNING', message: 'upstream not polled; retried with backoff' }),
+    );
+  });
+
+  it('reports a token it cannot read as the token stage, with backoff', async () => {
+    const { handle, store } = await setup({
+      repositories: [repo({ private: true, tokenSecret: 'gone' })],
+      tokens: {
+        read: async () => {
+          throw new Error('Secret gone not found');
+        },
+      },
+    });
+    expect((await handle()).polls).toEqual([
+      {
+        repository: REPO,
+        ok: false,
+        consecutiveFailures: 1,
+        nextPollAt: '2024-05-01T12:10:00.000Z',
+        error: 'Secret gone not found',
+        toBuild: [],
+      },
+    ]);
+    expect(await pollState(store)).toMatchObject({ lastError: { stage: 'token' } });
+  });
+
+  it('polls a repository once per interval, and at once again when asked for by name', async () => {
+    let listed = 0;
+    const { handle, clock, store } = await setup({
+      repositories: [repo({ pollInterval: '2m' })],
+      upstream: { list: async () => (listed++, ['v1.0.0']) },
+    });
+    expect((await handle()).polls).toMatchObject([{ ok: true, upstreamTags: 1, toBuild: ['v1.0.0'] }]);
+    clock.advance(60_000);
+    expect(await handle()).toMatchObject({ polls: [], enqueued: [] });
+    // A run a moment early (Cloud Scheduler jitter) still takes it: a tenth of the interval, at most 5 s.
+    clock.advance(55_000);
+    expect((await handle()).polls).toHaveLength(1);
+    expect(listed).toBe(2);
+    await handle({ repositories: [REPO] });
+    expect(listed).toBe(3);
+    expect(await pollState(store)).toMatchObject({
+      intervalSeconds: 120,
+      consecutiveFailures: 0,
+      lastSuccessAt: '2024-05-01T12:01:55.000Z',
+      nextPollAt: '2024-05-01T12:03:55.000Z',
+      upstreamTags: 1,
+    });
+  });
+
+  it('backs off a failing upstream (doubling, capped at an hour) while another is still enqueued', async () => {
+    let down = true;
+    const { handle, clock, store, queue } = await setup({
+      repositories: [
+        repo({ pollInterval: '10m' }),
+        repo({ repository: 'octo-org/other', pollInterval: '10m' }),
+      ],
+      upstream: {
+        list: async (name) => {
+          if (name === REPO && down) throw new Error('unable to access: Could not resolve host');
+          return [name === REPO ? 'v1.0.0' : `v${queue.published.length + 1}.0.0`];
+        },
+      },
+    });
+    const waits: number[] = [];
+    for (let run = 0; run < 5; run++) {
+      const report = await handle();
+      const failed = report.polls.find((poll) => poll.repository === REPO);
+      expect(failed).toMatchObject({ ok: false, consecutiveFailures: run + 1 });
+      waits.push((Date.parse(failed?.nextPollAt ?? '') - clock.now().getTime()) / 60_000);
+      // Not due before its backoff ends, however often reconcile runs.
+      clock.advance(waits.at(-1)! * 60_000 - 10_000);
+      expect((await handle()).polls.map((poll) => poll.repository)).not.toContain(REPO);
+      clock.advance(10_000);
+    }
+    expect(waits).toEqual([20, 40, 60, 60, 60]);
+    expect(queue.published.map((message) => message.request.repository)).toContain('octo-org/other');
+    down = false;
+    const recovered = await handle();
+    expect(recovered.polls.find((poll) => poll.repository === REPO)).toMatchObject({
+      ok: true,
+      consecutiveFailures: 0,
+    });
+    expect(recovered.enqueued.map((entry) => entry.tag)).toContain('v1.0.0');
+    expect(await pollState(store)).toMatchObject({
+      consecutiveFailures: 0,
+      lastError: { stage: 'upstream', message: expect.stringContaining('Could not resolve host') },
+    });
+  });
+
+  it('does not hold up the others behind a slow upstream', async () => {
+    let release: () => void = () => {};
+    const slow = new Promise<void>((resolve) => (release = resolve));
+    const names = ['octo-org/a', 'octo-org/b', 'octo-org/c'];
+    const { handle, queue } = await setup({
+      concurrency: 2,
+      repositories: [repo(), ...names.map((repository) => repo({ repository }))],
+      upstream: { list: async (name) => (name === REPO ? (await slow, ['v9.0.0']) : ['v1.0.0']) },
+    });
+    const run = handle();
+    await waitUntil(() => queue.published.length === names.length);
+    release();
+    expect((await run).enqueued).toHaveLength(names.length + 1);
+  });
+
+  it.each([
+    ['none', [], ['v1.0.0', 'v1.1.0', 'v2.0.0']],
+    [{ latest: 2 }, ['v1.1.0', 'v2.0.0'], ['v1.0.0']],
+    ['all', ['v1.0.0', 'v1.1.0', 'v2.0.0'], []],
+  ] as const)(
+    'at first contact with existingTags %j builds %j and leaves %j, for good',
+    async (existingTags, build, left) => {
+      const tags = ['v1.0.0', 'v2.0.0', 'v1.1.0'];
+      const { handle, clock, store, queue } = await setup({
+        repositories: [repo({ existingTags: existingTags as never, pollInterval: '1m' })],
+        upstream: { list: async () => tags },
+      });
+      const preview = await handle({ repositories: [REPO], dryRun: true });
+      expect(preview).toMatchObject({ dryRun: true, enqueued: [] });
+      expect(preview.polls[0]?.firstContact).toEqual({ existingTags, build, left });
+      expect(await pollState(store)).toBeUndefined();
+      expect(queue.published).toEqual([]);
+
+      const first = await handle();
+      expect(first.enqueued.map((entry) => entry.tag)).toEqual(build);
+      expect(first.polls[0]?.firstContact).toEqual({ existingTags, build, left });
+      // The worker would have claimed each enqueued tag.
+      for (const tag of build) {
+        const claimed = job(tag, 'published', clock.now().toISOString());
+        await updateJob(store, claimed, () => ({ write: claimed }), clock.now);
+      }
+      expect(await pollState(store)).toMatchObject({ firstContact: { existingTags, built: build, left } });
+
+      tags.push('v2.1.0');
+      clock.advance(60_000);
+      const later = await handle();
+      expect(later.enqueued.map((entry) => entry.tag)).toEqual(['v2.1.0']);
+      expect(later.polls[0]?.firstContact).toBeUndefined();
+    },
+  );
+});
+
+async function waitUntil(condition: () => boolean): Promise<void> {
+  for (let tries = 0; tries < 1000 && !condition(); tries++)
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  expect(condition()).toBe(true);
+}

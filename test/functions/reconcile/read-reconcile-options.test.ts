@@ -8,11 +8,20 @@ describe('readReconcileOptions', () => {
     [Buffer.from(''), {}],
     [Buffer.from('{"stuckAfterSeconds":0}'), { stuckAfterSeconds: 0 }],
     [{ repositories: ['a/b'] }, { repositories: ['a/b'] }],
+    [
+      { requestedBy: 'pkgrelay reconcile by alice@host' },
+      { requestedBy: 'pkgrelay reconcile by alice@host' },
+    ],
   ])('reads %j', (body, options) => {
     expect(readReconcileOptions(body)).toEqual({ success: true, data: options });
   });
 
-  it.each([[Buffer.from('{')], [{ stuckAfterSeconds: -1 }], [{ other: 1 }]])('refuses %j', (body) => {
+  it.each([
+    [Buffer.from('{')],
+    [{ stuckAfterSeconds: -1 }],
+    [{ other: 1 }],
+    [{ requestedBy: 'x'.repeat(201) }],
+  ])('refuses %j', (body) => {
     expect(readReconcileOptions(body).success).toBe(false);
   });
 });

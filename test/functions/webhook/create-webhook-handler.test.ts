@@ -5,6 +5,7 @@ import { ConfigError } from '../../../shared/errors.js';
 import { createLogger, silentLogger } from '../../../shared/log/create-logger.js';
 import { createFakeTime, FakeReleaseQueue } from './fake-release-queue.js';
 import { sendDelivery, serveWebhook, type Delivery } from './serve-webhook.js';
+import { fixedRepositories } from '../../../shared/config/repository-provider.js';
 
 const SECRET = 'current-secret';
 const OLD_SECRET = 'previous-secret';
@@ -436,7 +437,8 @@ describe('webhook handler over HTTP', () => {
   beforeAll(async () => {
     server = await serveWebhook(
       createWebhookHandler({
-        config: { webhookSecrets: [SECRET, OLD_SECRET], repositories },
+        config: { webhookSecrets: [SECRET, OLD_SECRET] },
+        repositories: fixedRepositories(repositories),
         queue,
         logger,
         now: () => time.now(),
@@ -539,7 +541,8 @@ describe('createWebhookHandler', () => {
   it('refuses to start without a webhook secret', () => {
     expect(() =>
       createWebhookHandler({
-        config: { webhookSecrets: [], repositories },
+        config: { webhookSecrets: [] },
+        repositories: fixedRepositories(repositories),
         queue: new FakeReleaseQueue(),
         logger: silentLogger,
       }),

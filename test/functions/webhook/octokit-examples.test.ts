@@ -5,6 +5,7 @@ import { RepositoryConfig } from '../../../shared/config/repository-config.js';
 import { silentLogger } from '../../../shared/log/create-logger.js';
 import { FakeReleaseQueue } from './fake-release-queue.js';
 import { sendDelivery, serveWebhook } from './serve-webhook.js';
+import { fixedRepositories } from '../../../shared/config/repository-provider.js';
 
 interface Definition {
   name: string;
@@ -99,7 +100,8 @@ describe('@octokit/webhooks-examples, signed and sent over HTTP', () => {
     const repositories = servedRepositories.map((repository) => RepositoryConfig.parse({ repository }));
     server = await serveWebhook(
       createWebhookHandler({
-        config: { webhookSecrets: [SECRET], repositories },
+        config: { webhookSecrets: [SECRET] },
+        repositories: fixedRepositories(repositories),
         queue,
         logger: silentLogger,
       }),

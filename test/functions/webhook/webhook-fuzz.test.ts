@@ -7,6 +7,7 @@ import { repositoryKey } from '../../../shared/contracts/repository-name.js';
 import { createLogger } from '../../../shared/log/create-logger.js';
 import { createFakeTime, FakeReleaseQueue } from './fake-release-queue.js';
 import { createPoster, serveWebhook } from './serve-webhook.js';
+import { fixedRepositories } from '../../../shared/config/repository-provider.js';
 
 const RUNS = 10_000;
 const SECRET = 'fuzz-secret';
@@ -276,7 +277,8 @@ describe('webhook fuzz over HTTP', () => {
     const time = createFakeTime();
     server = await serveWebhook(
       createWebhookHandler({
-        config: { webhookSecrets: [SECRET, OLD_SECRET], repositories },
+        config: { webhookSecrets: [SECRET, OLD_SECRET] },
+        repositories: fixedRepositories(repositories),
         queue,
         logger,
         now: time.now,

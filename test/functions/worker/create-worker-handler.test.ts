@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createWorkerHandler, type WorkerConfig } from '../../../functions/worker/create-worker-handler.js';
 import { RepositoryConfig } from '../../../shared/config/repository-config.js';
+import { fixedRepositories } from '../../../shared/config/repository-provider.js';
 import { jobObjectPath } from '../../../shared/contracts/job-id.js';
 import { TransientError } from '../../../shared/errors.js';
 import { createLogger, silentLogger } from '../../../shared/log/create-logger.js';
@@ -16,19 +17,19 @@ import {
 import { pubsubEvent } from '../../fakes/pubsub-event.js';
 
 const JOB = { repository: 'Octo-Org/Widgets', tag: 'v1.0.0' };
+const REPOSITORIES = [
+  RepositoryConfig.parse({ repository: 'Octo-Org/Widgets' }),
+  RepositoryConfig.parse({
+    repository: 'Octo-Org/Mono',
+    pythonVersion: '3.11',
+    packages: [
+      { name: 'api', subdirectory: 'services/api', tagPrefix: 'api-v', distributionName: 'octo-api' },
+      { name: 'client', subdirectory: 'clients/python', tagPrefix: 'client-v', versionPolicy: 'from-tag' },
+    ],
+  }),
+];
 const config: WorkerConfig = {
   projectId: 'p',
-  repositories: [
-    RepositoryConfig.parse({ repository: 'Octo-Org/Widgets' }),
-    RepositoryConfig.parse({
-      repository: 'Octo-Org/Mono',
-      pythonVersion: '3.11',
-      packages: [
-        { name: 'api', subdirectory: 'services/api', tagPrefix: 'api-v', distributionName: 'octo-api' },
-        { name: 'client', subdirectory: 'clients/python', tagPrefix: 'client-v', versionPolicy: 'from-tag' },
-      ],
-    }),
-  ],
   upstreamBase: 'https://github.com',
   buildIsolation: true,
   registryAuth: 'none',
@@ -47,6 +48,7 @@ function setup(overrides: Partial<WorkerConfig> = {}) {
   const logger = createLogger({ write: (line) => logs.push(JSON.parse(line) as Record<string, unknown>) });
   const worker = (holder: string, deps: { registry?: FakeRegistry; builds?: FakeBuildService } = {}) =>
     createWorkerHandler({
+      repositories: fixedRepositories(REPOSITORIES),
       config: { ...config, ...overrides },
       store,
       builds: deps.builds ?? builds,
@@ -93,6 +95,7 @@ describe('worker claims', () => {
         if (result.status === 'rejected') expect(result.reason).toBeInstanceOf(TransientError);
     }
     expect(pending.size).toBe(0);
+    expect(store.conflicts()).toBeGreaterThan(0);
     expect(builds.builds).toHaveLength(1);
     const job = await readJob(store);
     expect(job.build?.id).toBe('build-1');
@@ -125,6 +128,7 @@ describe('worker claims', () => {
     const slept: number[] = [];
     const make = (holder: string, registry = createFakeRegistry()) =>
       createWorkerHandler({
+        repositories: fixedRepositories(REPOSITORIES),
         config,
         store,
         builds,
@@ -158,6 +162,7 @@ describe('worker claims', () => {
     const dead = createFakeRegistry();
     dead.list = forever;
     void createWorkerHandler({
+      repositories: fixedRepositories(REPOSITORIES),
       config,
       store,
       builds,
@@ -170,6 +175,7 @@ describe('worker claims', () => {
     clock.advance(50_000);
     let sleeps = 0;
     const waiting = createWorkerHandler({
+      repositories: fixedRepositories(REPOSITORIES),
       config,
       store,
       builds,
@@ -273,10 +279,13 @@ describe('worker claims', () => {
   });
 
   it('gives its lease back when it fails transiently, so the redelivery takes over at once', async () => {
-    const { store, builds, registry, worker } = setup();
+    const { store, builds, registry, clock, worker } = setup();
     registry.failLists(1);
     await expect(worker('a')(request())).rejects.toThrow(/Unable to ask the registry/);
-    expect(Date.parse((await readJob(store)).lease?.expiresAt ?? '')).toBeLessThanOrEqual(Date.now());
+    // The fake clock has not moved: a lease given back expires now, not 60 s from now.
+    expect(Date.parse((await readJob(store)).lease?.expiresAt ?? '')).toBeLessThanOrEqual(
+      clock.now().getTime(),
+    );
     expect(await worker('b')(request())).toMatchObject({ outcome: 'started' });
     expect(builds.builds).toHaveLength(1);
   });

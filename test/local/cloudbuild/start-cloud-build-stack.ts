@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -165,7 +165,9 @@ export async function createUpstreamRepository(dir: string, name: string): Promi
   git('add', '.');
   git('commit', '--quiet', '-m', 'first');
   git('tag', 'v0.1.0');
-  // A later commit proves that the tag, not the branch head, was checked out.
+  // A later commit with another version proves that the tag, not the branch head, was checked out.
   await writeFile(join(dir, 'src', name.replaceAll('-', '_'), '__init__.py'), '__version__ = "0.2.0.dev0"\n');
+  const pyproject = join(dir, 'pyproject.toml');
+  await writeFile(pyproject, (await readFile(pyproject, 'utf8')).replace('"0.1.0"', '"0.2.0.dev0"'));
   git('commit', '--quiet', '-am', 'after the tag');
 }

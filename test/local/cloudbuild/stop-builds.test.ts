@@ -93,10 +93,8 @@ describe('Cloud Build stand-in: builds that are stopped or refused', () => {
     const id = queuedBuildOf(operation).id ?? '';
     await stack.waitForBuild(id, (status) => status === 'WORKING');
     expect(await waitForSleeper(wait.commandLine)).toHaveLength(1);
-    const started = Date.now();
     const [cancelled] = await client.cancelBuild({ projectId, id });
     expect(statusName(cancelled.status)).toBe('CANCELLED');
-    expect(Date.now() - started).toBeLessThan(5_000);
     expect(findAlive(wait.commandLine)).toEqual([]);
     const build = await stack.waitForBuild(id);
     expect(statusName(build.status)).toBe('CANCELLED');

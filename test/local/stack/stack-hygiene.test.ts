@@ -40,6 +40,7 @@ describe('a started local stack keeps to this machine and keeps its secrets to i
     const urls = [
       stack.info.storage.host,
       stack.info.cloudbuild.host,
+      stack.info.secretmanager.host,
       stack.info.registry.url,
       `http://${stack.info.pubsub.host}`,
       ...Object.values(stack.info.functions),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findRepository } from '../../../shared/config/find-repository.js';
 import { loadConfig } from '../../../shared/config/load-config.js';
+import { parsePollInterval } from '../../../shared/config/repository-config.js';
 import { ConfigError } from '../../../shared/errors.js';
 
 const PATH = '/etc/pkgrelay/repositories.json';
@@ -37,7 +38,8 @@ describe('loadConfig', () => {
       releasesTopic: 'pkgrelay-releases',
       upstreamBase: 'https://github.com',
     });
-    expect(config.repositories).toEqual([
+    const served = config.catalog.kind === 'file' ? config.catalog.repositories : [];
+    expect(served).toEqual([
       expect.objectContaining({
         repository: 'Acme/Widgets',
         prereleases: true,
@@ -45,8 +47,8 @@ describe('loadConfig', () => {
         versionPolicy: 'must-match',
       }),
     ]);
-    expect(findRepository(config.repositories, 'acme/WIDGETS')?.repository).toBe('Acme/Widgets');
-    expect(findRepository(config.repositories, 'acme/other')).toBeUndefined();
+    expect(findRepository(served, 'acme/WIDGETS')?.repository).toBe('Acme/Widgets');
+    expect(findRepository(served, 'acme/other')).toBeUndefined();
   });
 
   it('names PKGRELAY_CONFIG when it is missing', () => {
@@ -87,11 +89,36 @@ describe('loadConfig', () => {
     ],
     ['{"repositories":[{"repository":"a/b","tagprefix":"v"}]}', /repositories\[0\] \(a\/b\): .*tagprefix/],
     ['{"repos":[]}', /repositories: /],
+    [
+      '{"repositories":[{"repository":"a/b","pollInterval":"5s"}]}',
+      /repositories\[0\] \(a\/b\)\.pollInterval: must be a duration like "30s", "5m" or "2h", from 10s to 24h/,
+    ],
+    ['{"repositories":[{"repository":"a/b","pollInterval":"25h"}]}', /pollInterval: must be a duration/],
+    ['{"repositories":[{"repository":"a/b","pollInterval":"5 min"}]}', /pollInterval: must be a duration/],
+    ['{"repositories":[{"repository":"a/b","existingTags":{"latest":0}}]}', /existingTags/],
+    ['{"repositories":[{"repository":"a/b","existingTags":"some"}]}', /existingTags/],
+    [
+      '{"repositories":[{"repository":"a/b","packages":[{"tagPrefix":"x-","pollInterval":"1m"}]}]}',
+      /pollInterval: is a repository setting/,
+    ],
   ])('names the file, the field and the repository: %s', (text, message) => {
     const error = configError(() => loadConfig(env, files(text)));
     expect(error.source).toBe(PATH);
     expect(error.message).toContain(PATH);
     expect(error.issues.join('\n')).toMatch(message);
+  });
+
+  it('reads a poll interval and what to do with existing tags', () => {
+    const text =
+      '{"repositories":[{"repository":"v/sdk","pollInterval":"90s","existingTags":{"latest":3}},{"repository":"v/b","existingTags":"none"}]}';
+    const { catalog } = loadConfig(env, files(text));
+    expect(catalog.kind === 'file' ? catalog.repositories : []).toMatchObject([
+      { pollInterval: '90s', existingTags: { latest: 3 } },
+      { existingTags: 'none' },
+    ]);
+    expect(parsePollInterval('90s')).toBe(90);
+    expect(parsePollInterval('2h')).toBe(7200);
+    expect(parsePollInterval('1d')).toBeUndefined();
   });
 
   it('refuses a repository listed twice, in any case', () => {

@@ -1,0 +1,59 @@
+import type { DocumentStore } from '../ports/document-store.js';
+import type { JobStatus } from '../status/job-status.js';
+import { updateDocument } from '../status/update-document.js';
+import { createProvenanceStatement } from './create-provenance-statement.js';
+import { digestObjectPath, provenanceObjectPath } from './provenance-paths.js';
+import { DigestRecord, ProvenanceStatement } from './provenance-statement.js';
+import { readBuildFacts } from './read-build-facts.js';
+
+export type RecordResult =
+  { success: true; data: { path: string; written: boolean } } | { success: false; error: string };
+
+/**
+ * Writes the provenance statement of a job that `build` published, and a record per file's sha256 that
+ * leads back to it. Idempotent, so the redelivery of a notification repairs a write that failed: call it
+ * whenever the job is published by this build, changed or not. A job in any other state is left alone.
+ */
+export async function recordProvenance(
+  store: DocumentStore,
+  job: JobStatus | undefined,
+  /** The Build resource, or a `cloud-builds` notification's bytes (the Build as JSON). */
+  build: unknown,
+): Promise<RecordResult> {
+  const facts = readBuildFacts(build instanceof Uint8Array ? parseJson(build) : build);
+  if (!facts) return { success: false, error: 'not a Build resource' };
+  if (!job || job.state !== 'published' || job.build?.id !== facts.buildId)
+    return { success: false, error: 'the job is not published by this build' };
+  // A build whose outputs named no valid file has nothing to attest (its digests were refused).
+  if (job.artifacts.length === 0) return { success: false, error: 'the job records no files' };
+  const statement = createProvenanceStatement(job, facts);
+  const path = provenanceObjectPath(job);
+  const { changed } = await updateDocument(store, path, ProvenanceStatement, (current) =>
+    current?.predicate.runDetails.metadata.invocationId === facts.buildId
+      ? { keep: true }
+      : { write: statement },
+  );
+  for (const subject of statement.subject) {
+    const record: DigestRecord = {
+      schemaVersion: 1,
+      sha256: subject.digest.sha256,
+      filename: subject.name,
+      repository: job.repository,
+      tag: job.tag,
+      statement: path,
+    };
+    // Kept when it already leads to this statement: two files of one job may have the same bytes.
+    await updateDocument(store, digestObjectPath(record.sha256), DigestRecord, (current) =>
+      current?.statement === path && current.tag === job.tag ? { keep: true } : { write: record },
+    );
+  }
+  return { success: true, data: { path, written: changed } };
+}
+
+function parseJson(bytes: Uint8Array): unknown {
+  try {
+    return JSON.parse(Buffer.from(bytes).toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { createBuildEventsHandler } from '../../../functions/build-events/create-build-events-handler.js';
+import { jobObjectPath } from '../../../shared/contracts/job-id.js';
+import { silentLogger } from '../../../shared/log/create-logger.js';
+import { digestObjectPath, provenanceObjectPath } from '../../../shared/provenance/provenance-paths.js';
+import type { JobStatus } from '../../../shared/status/job-status.js';
+import { createFakeClock } from '../../fakes/create-fake-clock.js';
+import { createMemoryDocumentStore } from '../../fakes/create-memory-document-store.js';
+import { pubsubEvent } from '../../fakes/pubsub-event.js';
+
+const ID = { repository: 'Octo-Org/Widgets', tag: 'v1.0.0' };
+const SHA = 'd'.repeat(64);
+const COMMIT = 'e'.repeat(40);
+const json = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64');
+
+const success = {
+  id: 'b-1',
+  status: 'SUCCESS',
+  substitutions: {
+    _PKGRELAY_REPOSITORY: ID.repository,
+    _PKGRELAY_TAG: ID.tag,
+    _PKGRELAY_ATTEMPT: '1',
+    _PKGRELAY_UPSTREAM_URL: 'https://github.com/Octo-Org/Widgets.git',
+  },
+  steps: ['fetch', 'build', 'verify', 'check', 'upload'].map((id) => ({
+    id,
+    name: 'python:3.12',
+    status: 'SUCCESS',
+  })),
+  results: {
+    buildStepOutputs: [
+      json({ commit: COMMIT }),
+      '',
+      '',
+      '',
+      json({
+        artifacts: [
+          { filename: 'widgets-1.0.0.tar.gz', sha256: SHA, size: 9, kind: 'sdist', uploaded: true },
+        ],
+      }),
+    ],
+  },
+};
+
+describe('build-events writes the provenance of the job a build publishes', () => {
+  it('and a redelivery writes it when the first write failed, though the job no longer changes', async () => {
+    const store = createMemoryDocumentStore();
+    const clock = createFakeClock();
+    const at = clock.now().toISOString();
+    const queued: JobStatus = {
+      schemaVersion: 1,
+      ...ID,
+      version: '1.0.0',
+      state: 'building',
+      attempt: 1,
+      createdAt: at,
+      updatedAt: at,
+      build: { id: 'b-1' },
+      artifacts: [],
+      history: [{ state: 'queued', at, attempt: 1 }],
+    };
+    await store.write(jobObjectPath(ID), queued, { ifGenerationMatch: '0' });
+    const write = store.write.bind(store);
+    let failProvenance = true;
+    store.write = async (path, data, options) => {
+      if (failProvenance && path.startsWith('provenance/')) throw new Error('storage unavailable');
+      return write(path, data, options);
+    };
+    const handle = createBuildEventsHandler({
+      store,
+      logger: silentLogger,
+      buildTimeoutSeconds: 600,
+      clock: clock.now,
+    });
+
+    await expect(handle(pubsubEvent(success, { messageId: 'n-1' }))).rejects.toThrow(
+      /Unable to record build b-1/,
+    );
+    expect((await store.read(jobObjectPath(ID)))?.data).toMatchObject({ state: 'published' });
+    expect(await store.read(provenanceObjectPath(ID))).toBeUndefined();
+
+    failProvenance = false;
+    expect(await handle(pubsubEvent(success, { messageId: 'n-1' }))).toMatchObject({ outcome: 'ignored' });
+    expect((await store.read(provenanceObjectPath(ID)))?.data).toMatchObject({
+      subject: [{ name: 'widgets-1.0.0.tar.gz', digest: { sha256: SHA } }],
+      predicate: { buildDefinition: { resolvedDependencies: [{ digest: { gitCommit: COMMIT } }] } },
+    });
+    expect((await store.read(digestObjectPath(SHA)))?.data).toMatchObject({
+      ...ID,
+      statement: provenanceObjectPath(ID),
+    });
+  });
+});
