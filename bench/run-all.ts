@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import type { BenchOptions } from './bench-options.js';
 import { benchBurst } from './bench-burst.js';
 import { benchColdStart } from './bench-cold-start.js';
+import { benchColdStartQuota } from './bench-cold-start-quota.js';
 import { benchHotBackfill } from './bench-hot-backfill.js';
 import { benchSandboxStep } from './bench-sandbox-step.js';
 import { benchTagByPolling } from './bench-tag-by-polling.js';
@@ -15,6 +16,7 @@ import { writeResults } from './write-results.js';
 const BENCHMARKS: Record<string, (options: BenchOptions) => Promise<BenchResult>> = {
   webhook: benchWebhook,
   'cold-start': benchColdStart,
+  'cold-start-quota': benchColdStartQuota,
   'tag-to-installable': benchTagToInstallable,
   'tag-by-polling': benchTagByPolling,
   burst: benchBurst,

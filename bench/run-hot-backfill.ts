@@ -42,13 +42,12 @@ export interface HotBackfillResult {
 }
 
 const REPOSITORY = 'hot-org/widgets';
-const STEPS = ['fetch', 'build', 'verify', 'check', 'upload'];
 
 /**
  * One repository's backfill of `tags` tags through the real worker and build-events handlers, on the
  * storage stand-in through the real client with Cloud Storage's per-object rate on. Builds are the
- * one fake: each succeeds as soon as it is created (its WORKING and SUCCESS notifications delivered
- * to build-events), since a real build of 1,000 tags takes about half an hour on two cores.
+ * one fake: each phase succeeds as soon as it is created (its WORKING and SUCCESS notifications
+ * delivered to build-events), since real builds of 1,000 tags take about half an hour on two cores.
  */
 export async function runHotBackfill(options: HotBackfillOptions): Promise<HotBackfillResult> {
   const { tags, concurrency = 32, mutationRate = CloudStorageMutationRate } = options;
@@ -72,16 +71,24 @@ export async function runHotBackfill(options: HotBackfillOptions): Promise<HotBa
     const store = createGcsDocumentStore({ bucket: 'status', projectId: 'p', apiEndpoint: server.url });
     const workers = createPushQueue(concurrency);
     const events = createPushQueue(concurrency);
-    const buildEvents = createBuildEventsHandler({ store, logger: silentLogger, buildTimeoutSeconds: 600 });
+    const repositories = fixedRepositories([RepositoryConfig.parse({ repository: REPOSITORY })]);
     const builds = instantBuilds((build) => {
       // Cloud Build publishes WORKING, then the final status; build-events sees them in that order here.
       events.push(notification({ ...build, status: 'WORKING' }), buildEvents, () =>
-        events.push(notification({ ...build, status: 'SUCCESS', ...succeeded() }), buildEvents),
+        events.push(notification({ ...build, status: 'SUCCESS', ...succeeded(build) }), buildEvents),
       );
+    });
+    const buildEvents = createBuildEventsHandler({
+      store,
+      logger: silentLogger,
+      buildTimeoutSeconds: 600,
+      builds,
+      projectId: 'p',
+      repositories,
     });
     const worker = createWorkerHandler({
       config: workerConfig(),
-      repositories: fixedRepositories([RepositoryConfig.parse({ repository: REPOSITORY })]),
+      repositories,
       store,
       builds,
       registry: { list: () => Promise.resolve([]) },
@@ -135,7 +142,8 @@ async function checkOutcome(
       wrong.push(`${tag}: job ${job.state}`);
     if (entry?.state !== 'published' || entry.updatedAt !== job.updatedAt)
       wrong.push(`${tag}: index ${entry?.state}`);
-    if (counts.get(tag) !== 1) wrong.push(`${tag}: ${counts.get(tag) ?? 0} builds`);
+    // One build phase and one publish phase.
+    if (counts.get(tag) !== 2) wrong.push(`${tag}: ${counts.get(tag) ?? 0} builds`);
   }
   return wrong;
 }
@@ -187,6 +195,7 @@ interface FakeBuild {
   substitutions: Record<string, string>;
   tags: string[];
   steps: Array<{ id: string }>;
+  artifacts?: { objects: { location: string } };
 }
 
 function instantBuilds(
@@ -202,6 +211,7 @@ function instantBuilds(
         substitutions: { ...plan.substitutions },
         tags: [...plan.tags],
         steps: plan.steps.map((step) => ({ id: step.id })),
+        ...(plan.artifacts ? { artifacts: { objects: { location: plan.artifacts.objects.location } } } : {}),
       };
       all.push(build);
       onCreate(build);
@@ -221,22 +231,27 @@ function instantBuilds(
   };
 }
 
-function succeeded(): Record<string, unknown> {
-  const outputs = STEPS.map(() => '');
-  outputs[STEPS.indexOf('upload')] = Buffer.from(
-    JSON.stringify({
-      artifacts: [
-        {
-          filename: 'widgets.tar.gz',
-          sha256: 'a'.repeat(64),
-          size: 10,
-          kind: 'sdist',
-          uploaded: true,
-        },
-      ],
-    }),
-  ).toString('base64');
-  return { results: { buildStepOutputs: outputs } };
+// The build phase reports the files it packed; the publish phase what it uploaded.
+function succeeded(build: FakeBuild): Record<string, unknown> {
+  const version = (build.substitutions['_PKGRELAY_TAG'] ?? 'v0').replace(/^v/, '');
+  const files = [`widgets-${version}.tar.gz`, `widgets-${version}-py3-none-any.whl`];
+  const output = (id: string): string => {
+    if (id === 'pack') return encode({ files });
+    if (id !== 'upload') return '';
+    const artifacts = files.map((filename) => ({
+      filename,
+      sha256: 'a'.repeat(64),
+      size: 10,
+      kind: filename.endsWith('.whl') ? 'wheel' : 'sdist',
+      uploaded: true,
+    }));
+    return encode({ artifacts });
+  };
+  return { results: { buildStepOutputs: build.steps.map((step) => output(step.id)) } };
+}
+
+function encode(value: unknown): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64');
 }
 
 function notification(build: FakeBuild & { status: string }): { id: string; data: unknown } {
@@ -270,5 +285,6 @@ function workerConfig(): WorkerConfig {
     leaseSeconds: 120,
     buildServiceAccount: undefined,
     registryUrl: 'https://registry.example/p/r/',
+    stagingBucket: 'staging',
   };
 }

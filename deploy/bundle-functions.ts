@@ -12,6 +12,8 @@ import {
 } from './precompiled/bundle-precompiled.js';
 import { FUNCTION_DEPLOYMENTS, type FunctionDeployment } from './function-deployments.js';
 import { embedStepFiles } from './embed-step-files.js';
+import { createBundleLockfile, type Lockfile } from './create-bundle-lockfile.js';
+import { writeBuilderImageContext } from './write-builder-image-context.js';
 
 /**
  * Kept out of the bundle and installed by Cloud Functions' build from the bundle's package.json: the framework must
@@ -53,6 +55,7 @@ export async function bundleFunctions({
   const rootPackage = JSON.parse(readFileSync(join(rootDir, 'package.json'), 'utf8')) as {
     dependencies?: Record<string, string>;
   };
+  const rootLock = JSON.parse(readFileSync(join(rootDir, 'package-lock.json'), 'utf8')) as Lockfile;
   const bundled: BundledFunction[] = [];
   for (const fn of functions) {
     const entry = join(rootDir, 'functions', fn.folder, 'index.ts');
@@ -88,22 +91,21 @@ export async function bundleFunctions({
     const precompiledPackages = precompiled.size
       ? await bundlePrecompiled(rootDir, dir, [...precompiled.values()])
       : new Map<string, string[]>();
+    const manifest = {
+      name: `pkgrelay-${fn.folder}`,
+      private: true,
+      type: 'module',
+      main: 'index.js',
+      engines: { node: '>=22' },
+      // Cloud Functions' build runs gcp-build under the runtime's Node: the code caches must be that V8's.
+      ...(precompiled.size ? { scripts: { 'gcp-build': 'node precompile.js' } } : {}),
+      dependencies,
+    };
+    await writeFile(join(dir, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
+    // With a lockfile, Cloud Functions' build runs `npm ci`: the versions the repository's tests ran, exactly.
     await writeFile(
-      join(dir, 'package.json'),
-      JSON.stringify(
-        {
-          name: `pkgrelay-${fn.folder}`,
-          private: true,
-          type: 'module',
-          main: 'index.js',
-          engines: { node: '>=22' },
-          // Cloud Functions' build runs gcp-build under the runtime's Node: the code caches must be that V8's.
-          ...(precompiled.size ? { scripts: { 'gcp-build': 'node precompile.js' } } : {}),
-          dependencies,
-        },
-        null,
-        2,
-      ) + '\n',
+      join(dir, 'package-lock.json'),
+      JSON.stringify(createBundleLockfile(rootLock, manifest), null, 2) + '\n',
     );
     const outputs = Object.entries(metafile.outputs).filter(([path]) => path.endsWith('.js'));
     const entryOutput = outputs.find(([, output]) => output.entryPoint);
@@ -178,4 +180,5 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     const cached = fn.precompiled.length ? `; with code caches: ${fn.precompiled.join(', ')}` : '';
     process.stdout.write(`bundle ${fn.target}: ${kb} KB → ${fn.dir}${lazy}${cached}\n`);
   }
+  process.stdout.write(`builder image context → ${await writeBuilderImageContext(rootDir, outDir)}\n`);
 }

@@ -23,7 +23,11 @@ export function createBindingCommand(
   const location =
     kind === 'repository' ? [`--location=${region}`] : kind === 'runService' ? [`--region=${region}`] : [];
   // Without --condition=None gcloud prompts when the project policy already holds conditional bindings.
-  const condition = kind === 'project' ? ['--condition=None'] : [];
+  const condition = binding.condition
+    ? [`--condition=expression=${binding.condition.expression},title=${binding.condition.title}`]
+    : kind === 'project'
+      ? ['--condition=None']
+      : [];
   return {
     program: 'gcloud',
     args: [

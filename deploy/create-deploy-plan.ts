@@ -1,9 +1,13 @@
+import { join } from 'node:path';
 import { createBindingCommand } from './create-binding-command.js';
-import { createFunctionDeployCommand } from './create-function-deploy-command.js';
+import { createFunctionDeployCommand, NOTIFICATIONS_FILE } from './create-function-deploy-command.js';
 import { declareRoleBindings, type RoleBinding } from './declare-role-bindings.js';
 import { FUNCTION_DEPLOYMENTS, type FunctionTarget } from './function-deployments.js';
 import { nameResources, type AccountKey, type DeployOptions, type ResourceNames } from './name-resources.js';
-import type { Command, DeployPlan, DeployStep, RetryPolicy } from './plan-types.js';
+import type { Command, DeployPlan, DeployStep } from './plan-types.js';
+import { IAM_RETRY, TRIGGER_RETRY } from './propagation-retries.js';
+import { buildBuilderImage } from './build-builder-image.js';
+import { describeIdleCost } from './estimate-idle-cost.js';
 import { StatusPageFiles } from '../shared/status-page/status-page-files.js';
 
 /** The APIs a deployment uses. */
@@ -21,9 +25,6 @@ export const REQUIRED_APIS = [
   'storage.googleapis.com',
 ] as const;
 
-// A new service account takes a few seconds before IAM accepts it in a binding.
-const IAM_RETRY: RetryPolicy = { attempts: 6, delaySeconds: 10 };
-
 /**
  * The whole deployment as an ordered list of idempotent gcloud steps: running it twice changes nothing the second
  * time. Values known only while deploying (project number, trigger subscriptions, URLs) are captured into `{{NAME}}`s.
@@ -31,6 +32,7 @@ const IAM_RETRY: RetryPolicy = { attempts: 6, delaySeconds: 10 };
 export function createDeployPlan(options: DeployOptions): DeployPlan {
   const names = nameResources(options);
   const { project } = names;
+  const tokenSecrets = [...new Set(options.privateRepositories.map((repo) => repo.tokenSecret))];
   const deployed = FUNCTION_DEPLOYMENTS.filter((fn) => options.functions.includes(fn.target));
   const has = (target: FunctionTarget): boolean => options.functions.includes(target);
   const gcloud = (...args: string[]): Command => ({
@@ -40,8 +42,11 @@ export function createDeployPlan(options: DeployOptions): DeployPlan {
   const subscriptionVariable = (target: FunctionTarget): string => `${constantCase(target)}_SUBSCRIPTION`;
   const bindings = declareRoleBindings(names, {
     functions: options.functions,
-    tokenSecrets: options.tokenSecrets,
+    privateRepositories: options.privateRepositories,
+    notificationSecrets: options.notificationSecrets ?? [],
     publicStatus: options.publicStatus,
+    invokerIamCheck: options.invokerIamCheck,
+    deployer: '{{DEPLOYER}}',
     subscriptionOf: (target) => `{{${subscriptionVariable(target)}}}`,
   });
   const grant = (binding: RoleBinding): DeployStep => ({
@@ -50,6 +55,9 @@ export function createDeployPlan(options: DeployOptions): DeployPlan {
     command: createBindingCommand(binding, names),
     retry: IAM_RETRY,
   });
+  // The worker's releases and the notifier's events each have a dead-letter topic; the others retry until they pass.
+  const deadLetterOf = (target: FunctionTarget): string | undefined =>
+    ({ worker: names.deadLetterTopic, notifier: names.jobEventsDeadLetterTopic })[target as string];
   const afterDeploy = (binding: RoleBinding): boolean =>
     binding.resource.kind === 'runService' || binding.resource.kind === 'subscription';
 
@@ -61,10 +69,36 @@ export function createDeployPlan(options: DeployOptions): DeployPlan {
       variable: 'PROJECT_NUMBER',
       command: gcloud('projects', 'describe', project, '--format=value(projectNumber)'),
     },
+    {
+      kind: 'capture',
+      title:
+        'Who runs this deploy: it must act as the function-build account it passes to every function deploy',
+      variable: 'DEPLOYER',
+      command: gcloud('config', 'get-value', 'account'),
+      as: 'principal',
+    },
     ensureTopic(names.releasesTopic, gcloud),
     // The dead-letter topic keeps its messages a week, so none is lost before its subscription exists.
     ensureTopic(names.deadLetterTopic, gcloud, ['--message-retention-duration=7d']),
     ensureTopic(names.buildEventsTopic, gcloud),
+    ensureTopic(names.jobEventsTopic, gcloud),
+    ensureTopic(names.jobEventsDeadLetterTopic, gcloud, ['--message-retention-duration=7d']),
+    {
+      kind: 'ensure',
+      title: `Subscription ${names.jobEventsDeadLetterTopic}: keeps the job events no endpoint took, for a person`,
+      describe: gcloud('pubsub', 'subscriptions', 'describe', names.jobEventsDeadLetterTopic),
+      create: [
+        gcloud(
+          'pubsub',
+          'subscriptions',
+          'create',
+          names.jobEventsDeadLetterTopic,
+          `--topic=${names.jobEventsDeadLetterTopic}`,
+          '--message-retention-duration=7d',
+        ),
+      ],
+      update: [],
+    },
     ensureBucket(names, options.publicStatus, gcloud),
     ensureConfigBucket(names, gcloud),
     {
@@ -79,30 +113,16 @@ export function createDeployPlan(options: DeployOptions): DeployPlan {
         '--content-type=application/json',
       ),
     },
+    ensureStagingBucket(names, gcloud),
     ...uploadStatusPage(names, gcloud),
-    {
-      kind: 'ensure',
-      title: `Artifact Registry Python repository ${names.repository}`,
-      describe: gcloud(
-        'artifacts',
-        'repositories',
-        'describe',
-        names.repository,
-        `--location=${names.region}`,
-      ),
-      create: [
-        gcloud(
-          'artifacts',
-          'repositories',
-          'create',
-          names.repository,
-          '--repository-format=python',
-          `--location=${names.region}`,
-          '--description=Python packages built by pkgrelay',
-        ),
-      ],
-      update: [],
-    },
+    ensureRepository(names, names.repository, 'python', 'Python packages built by pkgrelay', gcloud),
+    ensureRepository(
+      names,
+      names.dockerRepository,
+      'docker',
+      'Images of pkgrelay: its functions and the builder its jobs run on',
+      gcloud,
+    ),
     ...(has('webhook')
       ? [
           {
@@ -125,20 +145,70 @@ export function createDeployPlan(options: DeployOptions): DeployPlan {
           } satisfies DeployStep,
         ]
       : []),
-    ...options.tokenSecrets.map((secret): DeployStep => ({
+    ...tokenSecrets.map((secret): DeployStep => ({
       kind: 'ensure',
       title: `Upstream token secret ${secret} (created empty: add the token as a version)`,
       describe: gcloud('secrets', 'describe', secret),
       create: [gcloud('secrets', 'create', secret, '--replication-policy=automatic')],
       update: [],
     })),
-    ...accountKeys(options.functions).map((key) => ensureServiceAccount(key, names, gcloud)),
+    ...accountKeys(options.functions).map((key) => ensureServiceAccount(names.account(key), key, gcloud)),
+    ...options.privateRepositories.map(({ repository }) =>
+      ensureServiceAccount(names.privateBuilder(repository), `builder of ${repository}`, gcloud),
+    ),
     ...bindings.filter((binding) => !afterDeploy(binding)).map(grant),
-    ...deployed.map((fn): DeployStep => ({
-      kind: 'run',
-      title: `Function ${fn.name} (${fn.target}, ${describeTrigger(fn.trigger.kind)})`,
-      command: createFunctionDeployCommand(fn, names, options.bundleDir),
-    })),
+    ...options.pythonVersions.map((version) => buildBuilderImage(names, version, options.bundleDir, gcloud)),
+    ...deployed.flatMap((fn): DeployStep[] => [
+      // The notifier reads its endpoints from the repositories file in its own source, at cold start.
+      ...(fn.target === 'notifier'
+        ? [
+            {
+              kind: 'copy' as const,
+              title: `The repositories file into ${fn.name}'s source (its notifications)`,
+              from: options.configPath,
+              to: join(options.bundleDir, fn.folder, NOTIFICATIONS_FILE),
+            },
+          ]
+        : []),
+      {
+        kind: 'run',
+        title: `Function ${fn.name} (${fn.target}, ${describeTrigger(fn.trigger.kind)}; ${fn.memory}, ${fn.cpu} vCPU: ${fn.sizing})`,
+        command: createFunctionDeployCommand(
+          fn,
+          names,
+          options.bundleDir,
+          options.notificationSecrets ?? [],
+          options,
+        ),
+        // Only a Pub/Sub trigger waits on Eventarc's agent; retried on its propagation error alone.
+        ...(fn.trigger.kind === 'topic' ? { retry: TRIGGER_RETRY } : {}),
+      },
+      ...(fn.target === 'webhook' && !options.invokerIamCheck
+        ? [
+            {
+              kind: 'run',
+              title: `Cloud Run's invoker IAM check off for ${fn.name} only: GitHub cannot sign in, the webhook checks signatures`,
+              command: gcloud(
+                'run',
+                'services',
+                'update',
+                fn.name,
+                `--region=${names.region}`,
+                '--no-invoker-iam-check',
+              ),
+            } satisfies DeployStep,
+          ]
+        : []),
+      ...(fn.target === 'webhook' && options.minInstances > 0
+        ? [
+            {
+              kind: 'say',
+              title: `What ${options.minInstances} warm webhook instance(s) cost`,
+              text: describeIdleCost(fn, options.minInstances),
+            } satisfies DeployStep,
+          ]
+        : []),
+    ]),
     ...bindings.filter((binding) => binding.resource.kind === 'runService').map(grant),
     ...deployed
       .filter((fn) => fn.trigger.kind === 'topic')
@@ -172,7 +242,7 @@ export function createDeployPlan(options: DeployOptions): DeployPlan {
           },
           {
             kind: 'run',
-            title: `Retry${fn.target === 'worker' ? ' and dead-letter' : ''} settings of ${fn.name}'s subscription`,
+            title: `Retry${deadLetterOf(fn.target) ? ' and dead-letter' : ''} settings of ${fn.name}'s subscription`,
             command: gcloud(
               'pubsub',
               'subscriptions',
@@ -180,9 +250,9 @@ export function createDeployPlan(options: DeployOptions): DeployPlan {
               `{{${subscriptionVariable(fn.target)}}}`,
               '--min-retry-delay=10s',
               '--max-retry-delay=600s',
-              ...(fn.target === 'worker'
+              ...(deadLetterOf(fn.target)
                 ? [
-                    `--dead-letter-topic=${names.deadLetterTopic}`,
+                    `--dead-letter-topic=${deadLetterOf(fn.target)}`,
                     `--max-delivery-attempts=${options.maxDeliveryAttempts}`,
                   ]
                 : []),
@@ -192,7 +262,7 @@ export function createDeployPlan(options: DeployOptions): DeployPlan {
       }),
     ...bindings.filter((binding) => binding.resource.kind === 'subscription').map(grant),
     ...(has('reconcile') ? scheduleReconcile(names, options.schedule, gcloud) : []),
-    ...options.tokenSecrets.map((secret): DeployStep => ({
+    ...tokenSecrets.map((secret): DeployStep => ({
       kind: 'say',
       title: `Reminder for the upstream token secret ${secret}`,
       text: `Builds read ${secret} for a private upstream; add its token once: printf %s TOKEN | gcloud secrets versions add ${secret} --data-file=- --project=${project}`,
@@ -239,6 +309,33 @@ function ensureTopic(
   };
 }
 
+function ensureRepository(
+  names: ResourceNames,
+  repository: string,
+  format: 'python' | 'docker',
+  description: string,
+  gcloud: (...args: string[]) => Command,
+): DeployStep {
+  const at = `--location=${names.region}`;
+  return {
+    kind: 'ensure',
+    title: `Artifact Registry ${format === 'python' ? 'Python' : 'Docker'} repository ${repository}`,
+    describe: gcloud('artifacts', 'repositories', 'describe', repository, at),
+    create: [
+      gcloud(
+        'artifacts',
+        'repositories',
+        'create',
+        repository,
+        `--repository-format=${format}`,
+        at,
+        `--description=${description}`,
+      ),
+    ],
+    update: [],
+  };
+}
+
 function ensureBucket(
   names: ResourceNames,
   publicStatus: boolean,
@@ -280,18 +377,30 @@ function ensureConfigBucket(names: ResourceNames, gcloud: (...args: string[]) =>
 }
 
 function ensureServiceAccount(
-  key: AccountKey,
-  names: ResourceNames,
+  email: string,
+  label: string,
   gcloud: (...args: string[]) => Command,
 ): DeployStep {
-  const email = names.account(key);
   const id = email.slice(0, email.indexOf('@'));
   return {
     kind: 'ensure',
     title: `Service account ${id}`,
     describe: gcloud('iam', 'service-accounts', 'describe', email),
-    create: [gcloud('iam', 'service-accounts', 'create', id, `--display-name=pkgrelay ${key}`)],
+    create: [gcloud('iam', 'service-accounts', 'create', id, `--display-name=pkgrelay ${label}`)],
     update: [],
+  };
+}
+
+// Never public: it holds private repositories' built files between their two builds.
+function ensureStagingBucket(names: ResourceNames, gcloud: (...args: string[]) => Command): DeployStep {
+  const url = `gs://${names.stagingBucket}`;
+  const flags = ['--uniform-bucket-level-access', '--public-access-prevention'];
+  return {
+    kind: 'ensure',
+    title: `Staging bucket ${url} (private: the build phase's archives for the publish phase)`,
+    describe: gcloud('storage', 'buckets', 'describe', url),
+    create: [gcloud('storage', 'buckets', 'create', url, `--location=${names.region}`, ...flags)],
+    update: [gcloud('storage', 'buckets', 'update', url, ...flags)],
   };
 }
 
@@ -340,7 +449,7 @@ function scheduleReconcile(
 
 function accountKeys(functions: readonly FunctionTarget[]): AccountKey[] {
   const invoked = functions.some((target) => target !== 'webhook');
-  return [...functions, 'builds', ...(invoked ? (['invoker'] as const) : [])];
+  return [...functions, 'builds', 'publisher', 'functionBuilds', ...(invoked ? (['invoker'] as const) : [])];
 }
 
 function describeTrigger(kind: 'http' | 'topic' | 'schedule'): string {

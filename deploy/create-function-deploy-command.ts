@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { secretVariable } from '../shared/config/notification-config.js';
 import type { FunctionDeployment } from './function-deployments.js';
 import type { ResourceNames } from './name-resources.js';
 import type { Command } from './plan-types.js';
@@ -11,11 +12,14 @@ export function createFunctionDeployCommand(
   fn: FunctionDeployment,
   names: ResourceNames,
   bundleDir: string,
+  notificationSecrets: readonly string[] = [],
+  { minInstances = 0, invokerIamCheck = true }: { minInstances?: number; invokerIamCheck?: boolean } = {},
 ): Command {
   const topics = {
     releases: names.releasesTopic,
     buildEvents: names.buildEventsTopic,
     deadLetter: names.deadLetterTopic,
+    jobEvents: names.jobEventsTopic,
   } as const;
   const trigger =
     fn.trigger.kind === 'topic'
@@ -27,6 +31,8 @@ export function createFunctionDeployCommand(
         ]
       : ['--trigger-http'];
   const isPublic = fn.trigger.kind === 'http' && fn.trigger.public;
+  // Without the invoker check, allUsers needs no binding (and an organisation may refuse one).
+  const allowUnauthenticated = isPublic && invokerIamCheck;
   return {
     program: 'gcloud',
     args: [
@@ -40,20 +46,36 @@ export function createFunctionDeployCommand(
       `--entry-point=${fn.target}`,
       ...trigger,
       `--service-account=${names.account(fn.target)}`,
-      isPublic ? '--allow-unauthenticated' : '--no-allow-unauthenticated',
+      // Since July 2024 a new project's default Cloud Build account may lack the rights to build function source.
+      `--build-service-account=projects/${names.project}/serviceAccounts/${names.account('functionBuilds')}`,
+      `--docker-repository=projects/${names.project}/locations/${names.region}/repositories/${names.dockerRepository}`,
+      allowUnauthenticated ? '--allow-unauthenticated' : '--no-allow-unauthenticated',
       // Pub/Sub, Eventarc and Cloud Scheduler of the same project count as internal traffic.
       `--ingress-settings=${isPublic ? 'all' : 'internal-only'}`,
-      '--memory=256Mi',
+      `--memory=${fn.memory}`,
+      `--cpu=${fn.cpu}`,
+      ...(isPublic ? [`--min-instances=${minInstances}`] : []),
       `--timeout=${fn.timeoutSeconds}s`,
-      `--set-env-vars=${formatEnv(functionEnvironment(names))}`,
+      `--set-env-vars=${formatEnv({
+        ...functionEnvironment(names),
+        ...(fn.target === 'notifier'
+          ? { PKGRELAY_NOTIFICATIONS_CONFIG: `/workspace/${NOTIFICATIONS_FILE}` }
+          : {}),
+      })}`,
       ...(fn.target === 'webhook'
         ? [`--set-secrets=PKGRELAY_WEBHOOK_SECRETS=${names.webhookSecret}:latest`]
+        : []),
+      ...(fn.target === 'notifier' && notificationSecrets.length
+        ? [`--set-secrets=${notificationSecrets.map((id) => `${secretVariable(id)}=${id}:latest`).join(',')}`]
         : []),
       `--project=${names.project}`,
       '--quiet',
     ],
   };
 }
+
+/** The repositories file in the notifier's source, where it reads its `notifications` (Cloud Functions serves the source from /workspace). */
+export const NOTIFICATIONS_FILE = 'repositories.json';
 
 /** The environment of every function: the same settings loadConfig reads locally, pointed at Google Cloud. */
 export function functionEnvironment(names: ResourceNames): Record<string, string> {
@@ -64,10 +86,15 @@ export function functionEnvironment(names: ResourceNames): Record<string, string
     PKGRELAY_CONFIG: names.catalogUrl,
     PKGRELAY_RELEASES_TOPIC: names.releasesTopic,
     PKGRELAY_BUILD_EVENTS_TOPIC: names.buildEventsTopic,
+    PKGRELAY_JOB_EVENTS_TOPIC: names.jobEventsTopic,
     PKGRELAY_BUCKET: names.bucket,
     PKGRELAY_REGISTRY_URL: names.registryUrl,
     PKGRELAY_REGISTRY_AUTH: 'google',
+    PKGRELAY_STAGING_BUCKET: names.stagingBucket,
     PKGRELAY_BUILD_SERVICE_ACCOUNT: `projects/${names.project}/serviceAccounts/${names.account('builds')}`,
+    PKGRELAY_PUBLISH_SERVICE_ACCOUNT: `projects/${names.project}/serviceAccounts/${names.account('publisher')}`,
+    // Every job's steps run on the builder image of its Python version, which has the pinned tools baked in.
+    PKGRELAY_BUILDER_IMAGE: names.builderImage('{python}'),
   };
 }
 

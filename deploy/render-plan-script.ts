@@ -1,4 +1,4 @@
-import type { Command, DeployPlan, DeployStep } from './plan-types.js';
+import type { Command, DeployPlan, DeployStep, RetryPolicy } from './plan-types.js';
 import { quoteShellArg } from './quote-shell-arg.js';
 
 /** The plan as a POSIX shell script that does what the executor does: what `--dry-run` prints. */
@@ -7,8 +7,10 @@ export function renderPlanScript(plan: DeployPlan): string {
     '#!/bin/sh',
     `# pkgrelay deploy: project ${plan.project}, region ${plan.region}. Dry run: nothing was changed.`,
     'set -eu',
-    '# IAM takes a few seconds to accept a new service account: bindings are retried.',
-    'retry() { n=1; until "$@"; do [ "$n" -ge 6 ] && return 1; n=$((n + 1)); sleep 10; done; }',
+    "# Steps that can fail while rights propagate (new service accounts, Eventarc's agent) are retried, bounded;",
+    '# the script retries any failure of those steps, the executor only the propagation errors.',
+    'retry() { a=$1; d=$2; shift 2; n=1; until "$@"; do [ "$n" -ge "$a" ] && return 1; ' +
+      'echo "attempt $n of $a failed; again in ${d}s" >&2; n=$((n + 1)); sleep "$d"; done; }',
   ];
   plan.steps.forEach((step, index) => {
     lines.push('', `# ${index + 1}. ${step.title}`, ...renderStep(step));
@@ -19,29 +21,40 @@ export function renderPlanScript(plan: DeployPlan): string {
 function renderStep(step: DeployStep): string[] {
   switch (step.kind) {
     case 'run':
-      return [(step.retry ? 'retry ' : '') + renderCommand(step.command)];
-    case 'capture':
-      return [`${step.variable}=$(${(step.retry ? 'retry ' : '') + renderCommand(step.command)})`];
+      return [retryPrefix(step.retry) + renderCommand(step.command)];
+    case 'capture': {
+      const line = `${step.variable}=$(${retryPrefix(step.retry) + renderCommand(step.command)})`;
+      if (step.as !== 'principal') return [line];
+      const v = step.variable;
+      return [
+        line,
+        `case "$${v}" in *.gserviceaccount.com) ${v}="serviceAccount:$${v}" ;; *) ${v}="user:$${v}" ;; esac`,
+      ];
+    }
     case 'copy':
       return [['cp', '--', step.from, step.to].map(quoteShellArg).join(' ')];
     case 'say':
       return [`echo ${quoteShellArg(step.text)}`];
     case 'ensure': {
       const describe = `${renderCommand(step.describe)} >/dev/null 2>&1`;
-      const create = step.create.map(renderCommand);
+      const create = step.create.map((command) => retryPrefix(step.retry) + renderCommand(command));
       if (!step.update.length)
         return create.length === 1
           ? [`${describe} || ${create[0]}`]
           : [`${describe} || {`, ...indent(create), '}'];
       return [
         `if ${describe}; then`,
-        ...indent(step.update.map(renderCommand)),
+        ...indent(step.update.map((command) => retryPrefix(step.retry) + renderCommand(command))),
         'else',
         ...indent(create),
         'fi',
       ];
     }
   }
+}
+
+function retryPrefix(retry: RetryPolicy | undefined): string {
+  return retry ? `retry ${retry.attempts} ${retry.delaySeconds} ` : '';
 }
 
 function renderCommand(command: Command): string {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { copyFile } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
+import { explainDeployFailure, type DeployFailureAdvice } from './explain-deploy-failure.js';
 import { runCommand, type CommandResult } from './run-command.js';
 import type { Command, DeployPlan, RetryPolicy } from './plan-types.js';
 import { fillPlaceholders, quoteShellArg } from './quote-shell-arg.js';
@@ -13,16 +14,25 @@ export interface PlanRunnerDeps {
   randomSecret?: () => string;
 }
 
-/** A gcloud step failed: says which, and passes on what gcloud said. */
+/** A gcloud step failed: says which, passes on what gcloud said, and what to do when the refusal is a known one. */
 export class DeployStepError extends Error {
   constructor(
     readonly step: string,
     readonly command: string,
     readonly stderr: string,
+    readonly explained?: DeployFailureAdvice,
   ) {
-    super(`Deploy step "${step}" failed.\n$ ${command}\n${stderr.trim()}`);
+    super(
+      `Deploy step "${step}" failed.\n$ ${command}\n${stderr.trim()}` +
+        (explained ? `\nWhy: ${explained.cause}.\nWhat to do: ${explained.advice}` : ''),
+    );
     this.name = 'DeployStepError';
   }
+}
+
+/** An account email as an IAM principal. */
+export function toPrincipal(account: string): string {
+  return `${account.endsWith('.gserviceaccount.com') ? 'serviceAccount' : 'user'}:${account}`;
 }
 
 /** Executes a plan step by step, stopping at the first failure; returns the captured values (URLs, subscriptions). */
@@ -37,21 +47,32 @@ export async function runDeployPlan(
   }: PlanRunnerDeps = {},
 ): Promise<Map<string, string>> {
   const values = new Map<string, string>();
-  const exec = async (command: Command, retry?: RetryPolicy): Promise<CommandResult & { shown: string }> => {
+  type Executed = CommandResult & { shown: string; args: string[] };
+  const exec = async (command: Command, retry?: RetryPolicy): Promise<Executed> => {
     const args = command.args.map((arg) => fillPlaceholders(arg, values));
     const shown = [command.program, ...args].map(quoteShellArg).join(' ');
     log(`$ ${shown}`);
     const input = command.stdin === 'random-secret' ? randomSecret() : undefined;
     for (let attempt = 1; ; attempt++) {
       const result = await run(command.program, args, input);
-      if (result.code === 0 || !retry || attempt >= retry.attempts) return { ...result, shown };
-      log(`  failed (attempt ${attempt} of ${retry.attempts}); again in ${retry.delaySeconds}s`);
+      const retried = retry && attempt < retry.attempts && retry.when.test(result.stderr);
+      if (result.code === 0 || !retried) return { ...result, shown, args };
+      log(
+        `  attempt ${attempt} of ${retry.attempts} failed while waiting for ${retry.waitingFor}; ` +
+          `again in ${retry.delaySeconds}s`,
+      );
       await sleep(retry.delaySeconds);
     }
   };
   const must = async (title: string, command: Command, retry?: RetryPolicy): Promise<string> => {
     const result = await exec(command, retry);
-    if (result.code !== 0) throw new DeployStepError(title, result.shown, result.stderr);
+    if (result.code !== 0)
+      throw new DeployStepError(
+        title,
+        result.shown,
+        result.stderr,
+        explainDeployFailure(result.stderr, result.args),
+      );
     return result.stdout;
   };
 
@@ -62,7 +83,8 @@ export async function runDeployPlan(
         await must(step.title, step.command, step.retry);
         break;
       case 'capture': {
-        const value = (await must(step.title, step.command, step.retry)).trim();
+        const read = (await must(step.title, step.command, step.retry)).trim();
+        const value = read && step.as === 'principal' ? toPrincipal(read) : read;
         if (!value)
           throw new DeployStepError(
             step.title,
@@ -75,7 +97,8 @@ export async function runDeployPlan(
       case 'ensure': {
         // Present: bring it to the wanted settings; absent (or unreadable): create it, and let gcloud say why if it cannot.
         const present = (await exec(step.describe)).code === 0;
-        for (const command of present ? step.update : step.create) await must(step.title, command);
+        for (const command of present ? step.update : step.create)
+          await must(step.title, command, step.retry);
         break;
       }
       case 'copy':

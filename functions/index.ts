@@ -4,3 +4,4 @@ import './worker/index.js';
 import './build-events/index.js';
 import './dead-letter/index.js';
 import './reconcile/index.js';
+import './notifier/index.js';

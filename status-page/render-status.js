@@ -311,12 +311,20 @@ function failureBlock(error, tag) {
   return block;
 }
 
+// A tag that moved or vanished upstream after its build: both commits, and what pkgrelay does about it.
+function describeDrift(drift) {
+  const now = drift.kind === 'moved' ? `now points at ${drift.upstreamCommit}` : 'was deleted upstream';
+  return `Upstream drift: the tag ${now}; this version was built from ${drift.recordedCommit} and stays as published. Tag a new version to publish the new commit.`;
+}
+
 function outcomeCell(item) {
   const { job } = item;
   const state = stateOf(item);
   const cell = element('td', { role: 'cell', 'data-label': 'Outcome' });
   if (job?.error && state === 'failed') cell.append(failureBlock(job.error, item.entry.tag));
   if (job?.reason) cell.append(element('p', { className: 'reason', text: job.reason }));
+  const drift = job?.drift ?? item.entry.drift;
+  if (drift) cell.append(element('p', { className: 'drift', role: 'note', text: describeDrift(drift) }));
   if (job?.warnings?.length) cell.append(warningList(job.warnings, item.entry.tag));
   if (job?.artifacts?.length) cell.append(artifactList(job.artifacts));
   if (state === 'published' || state === 'skipped') cell.append(...installBlock(item));
@@ -350,6 +358,7 @@ function buildRow(item, repository) {
       'data-key': item.entry.tag,
       'data-state': state,
       'data-warnings': warningCount(item) || undefined,
+      'data-drift': (item.job?.drift ?? item.entry.drift)?.kind,
     },
     versionCell(item, repository),
     stateCell(item),

@@ -1,12 +1,15 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { readRepositories } from '../../shared/config/load-config.js';
+import { readNotifications, readRepositories } from '../../shared/config/load-config.js';
+import { RepositoryConfig } from '../../shared/config/repository-config.js';
 import { findPackageRoot } from '../../local/stack/find-package-root.js';
 import { createDeployPlan } from '../../deploy/create-deploy-plan.js';
 import { FUNCTION_DEPLOYMENTS, FunctionTarget } from '../../deploy/function-deployments.js';
 import { renderPlanScript } from '../../deploy/render-plan-script.js';
 import { runDeployPlan } from '../../deploy/run-deploy-plan.js';
+import type { PrivateRepository } from '../../deploy/name-resources.js';
+import { BUILDER_IMAGE_FOLDER, builderImageDigest } from '../../deploy/builder-image-files.js';
 
 interface DeployCommandOptions {
   project: string;
@@ -21,6 +24,8 @@ interface DeployCommandOptions {
   schedule: string;
   maxDeliveryAttempts: number;
   functions: FunctionTarget[];
+  minInstances: number;
+  invokerIamCheck: boolean;
 }
 
 /** `pkgrelay deploy`: creates or updates everything pkgrelay needs in one Google Cloud project, with gcloud. */
@@ -59,6 +64,19 @@ export function createDeployCommand(): Command {
         .default(5),
     )
     .addOption(
+      new Option(
+        '--min-instances <n>',
+        'webhook instances kept warm, so no delivery waits for a cold start (each costs about $9.72 a month idle)',
+      )
+        .argParser(parseMinInstances)
+        .default(0),
+    )
+    .option(
+      '--no-invoker-iam-check',
+      "serve the webhook with Cloud Run's invoker IAM check off for it instead of an allUsers binding " +
+        '(for organisations whose policy refuses allUsers)',
+    )
+    .addOption(
       new Option('--functions <names>', `comma-separated subset of ${FunctionTarget.join(',')}`)
         .argParser(parseFunctions)
         .default([...FunctionTarget], 'all'),
@@ -82,7 +100,19 @@ create these resources and grant roles on them (e.g. Owner, once, by a person).`
 async function deploy(options: DeployCommandOptions): Promise<void> {
   const bundleDir = resolve(options.bundleDir ?? join(findPackageRoot(), 'lib', 'bundle'));
   const configPath = resolve(options.config);
-  const tokenSecrets = readTokenSecrets(configPath, options.dryRun === true);
+  const repositories = readConfiguredRepositories(configPath, options.dryRun === true);
+  const privateRepositories = repositories.flatMap((repo) =>
+    repo.private && repo.tokenSecret ? [{ repository: repo.repository, tokenSecret: repo.tokenSecret }] : [],
+  );
+  // One builder image per Python version the repositories build with (the default one when none is configured).
+  const pythonVersions = [
+    ...new Set(
+      repositories.flatMap((repo) => [
+        repo.pythonVersion,
+        ...(repo.packages ?? []).flatMap((pkg) => (pkg.pythonVersion ? [pkg.pythonVersion] : [])),
+      ]),
+    ),
+  ].sort();
   const plan = createDeployPlan({
     project: options.project,
     region: options.region,
@@ -91,37 +121,64 @@ async function deploy(options: DeployCommandOptions): Promise<void> {
     repository: options.repository,
     bundleDir,
     configPath,
-    tokenSecrets,
+    privateRepositories,
+    notificationSecrets: readNotificationSecrets(configPath),
     publicStatus: options.publicStatus,
     schedule: options.schedule,
     maxDeliveryAttempts: options.maxDeliveryAttempts,
     functions: options.functions,
+    minInstances: options.minInstances,
+    invokerIamCheck: options.invokerIamCheck,
+    // With no repositories file (a dry run only), the default Python version's image.
+    pythonVersions: pythonVersions.length
+      ? pythonVersions
+      : [RepositoryConfig.parse({ repository: 'a/b' }).pythonVersion],
+    builderDigest: builderImageDigest(findPackageRoot()),
   });
   if (options.dryRun) {
     process.stdout.write(renderPlanScript(plan));
     return;
   }
-  const missing = FUNCTION_DEPLOYMENTS.filter(
-    (fn) => options.functions.includes(fn.target) && !existsSync(join(bundleDir, fn.folder, 'index.js')),
-  );
+  const missing = [
+    ...FUNCTION_DEPLOYMENTS.filter(
+      (fn) => options.functions.includes(fn.target) && !existsSync(join(bundleDir, fn.folder, 'index.js')),
+    ).map((fn) => fn.target),
+    ...(existsSync(join(bundleDir, BUILDER_IMAGE_FOLDER, 'Dockerfile')) ? [] : ['the builder image']),
+  ];
   if (missing.length) {
     throw new Error(
-      `no bundle for ${missing.map((fn) => fn.target).join(', ')} in ${bundleDir}: run \`npm run build\`, ` +
+      `no bundle for ${missing.join(', ')} in ${bundleDir}: run \`npm run build\`, ` +
         'or deploy fewer with --functions',
     );
   }
   await runDeployPlan(plan);
 }
 
-// The upstream token secrets are the only secrets builds may read: they come from the repositories file.
-function readTokenSecrets(configPath: string, dryRun: boolean): string[] {
+// The repositories file names the only secrets builds may read (upstream tokens) and the Python versions they use.
+function readConfiguredRepositories(
+  configPath: string,
+  dryRun: boolean,
+): ReturnType<typeof readRepositories> {
   if (!existsSync(configPath)) {
     if (!dryRun) throw new Error(`${configPath} does not exist: pass the repositories file with --config`);
     process.stderr.write(`warning: ${configPath} does not exist; the plan assumes no private repositories\n`);
     return [];
   }
-  const secrets = readRepositories(configPath).flatMap((repo) =>
-    repo.private && repo.tokenSecret ? [repo.tokenSecret] : [],
+  return readRepositories(configPath);
+}
+
+function parseMinInstances(value: string): number {
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 0 || count > 10)
+    throw new InvalidArgumentError('must be a whole number from 0 to 10');
+  return count;
+}
+
+// The notifier alone reads these: Slack and Chat URLs, and the generic webhooks' signing keys.
+function readNotificationSecrets(configPath: string): string[] {
+  if (!existsSync(configPath)) return [];
+  const secrets = readNotifications(configPath).endpoints.flatMap((endpoint) =>
+    [endpoint.urlSecret, endpoint.signingSecret].filter((id): id is string => id !== undefined),
   );
   return [...new Set(secrets)];
 }

@@ -30,7 +30,7 @@ export function createReconcileCommand(): Command {
       'look up jobs in flight this long (default: the build timeout and 5 min)',
       parseSeconds,
     )
-    .option('--json', 'print {enqueued, settled, errors, polls} on stdout')
+    .option('--json', 'print {enqueued, settled, drifted, errors, polls} on stdout')
     .addHelpText(
       'after',
       `
@@ -68,6 +68,11 @@ function describe({ status, report }: ReconcileAnswer): string {
       lines.push(
         `  polled   ${poll.repository}: failed ${poll.consecutiveFailures}× in a row, next try ${poll.nextPollAt}`,
       );
+  // A report from an older reconcile has no drift.
+  for (const entry of report.drifted ?? [])
+    lines.push(
+      `  drifted  ${entry.repository} ${entry.tag}: built from ${entry.recordedCommit}, ${entry.kind === 'moved' ? `now ${entry.upstreamCommit ?? ''}` : 'deleted upstream'}; not rebuilt`,
+    );
   for (const entry of report.errors)
     lines.push(
       `  error    ${entry.repository}${entry.tag ? ` ${entry.tag}` : ''} [${entry.stage}]: ${entry.message}`,

@@ -4,18 +4,34 @@ import { TransientError, UnreadableDocumentError } from '../../shared/errors.js'
 import type { Logger } from '../../shared/log/create-logger.js';
 import type { DocumentStore } from '../../shared/ports/document-store.js';
 import { recordProvenance } from '../../shared/provenance/record-provenance.js';
+import type { JobEvents } from '../../shared/ports/job-events.js';
 import { readPubSubEvent } from '../../shared/pubsub/read-pubsub-event.js';
 import { applyBuildOutcome } from '../../shared/status/apply-build-outcome.js';
 import type { JobStatus } from '../../shared/status/job-status.js';
-import { updateJob } from '../../shared/status/update-job.js';
+import { updateAnnouncedJob } from '../../shared/status/update-announced-job.js';
 import { judgeNotification, type Judgement } from './judge-notification.js';
+import { startPublishPhase } from './start-publish-phase.js';
+import type { BuildService } from '../../shared/ports/build-service.js';
+import type { RepositoryProvider } from '../../shared/config/repository-provider.js';
+import type { RepositoryConfig } from '../../shared/config/repository-config.js';
+import { findRepository } from '../../shared/config/find-repository.js';
+import { builderAccountOf } from '../../shared/build/name-builder-account.js';
 
 export interface BuildEventsDeps {
   store: DocumentStore;
+  /** Where each transition is announced; unset, none is. */
+  events?: JobEvents | undefined;
   logger: Logger;
   buildTimeoutSeconds: number;
-  /** PKGRELAY_BUILD_SERVICE_ACCOUNT: a build the job has not recorded counts only if it runs as this account. */
+  /** Starts each job's publish phase once its build phase succeeded. */
+  builds: Pick<BuildService, 'start'>;
+  projectId: string;
+  /** The served repositories: which account builds each, and the names each may publish. */
+  repositories: RepositoryProvider;
+  /** PKGRELAY_BUILD_SERVICE_ACCOUNT: a build the job has not recorded counts only if it runs as its repository's builder. */
   buildServiceAccount?: string | undefined;
+  /** PKGRELAY_PUBLISH_SERVICE_ACCOUNT: the account publish phases run as. */
+  publishServiceAccount?: string | undefined;
   clock?: () => Date;
 }
 
@@ -28,9 +44,14 @@ export type BuildEventOutcome =
  */
 export function createBuildEventsHandler({
   store,
+  events,
   logger,
   buildTimeoutSeconds,
+  builds,
+  projectId,
+  repositories,
   buildServiceAccount,
+  publishServiceAccount,
   clock = () => new Date(),
 }: BuildEventsDeps): (event: { id?: string; data?: unknown }) => Promise<BuildEventOutcome> {
   return async (event) => {
@@ -38,17 +59,52 @@ export function createBuildEventsHandler({
     const build = message && readBuildNotification(message.data);
     if (!build) return ignore('not a Cloud Build notification', { messageId: message?.messageId });
     if (!build.job) return ignore('the build is not one of pkgrelay\u2019s', { buildId: build.buildId });
+    const log = logger.child({
+      ...build.job,
+      buildId: build.buildId,
+      status: build.status,
+      phase: build.phase,
+    });
+    const builderOf = (repo: RepositoryConfig): string | undefined =>
+      builderAccountOf(repo, { projectId, buildServiceAccount });
+    const served = await repositories();
+    if (build.phase === 'build' && build.status === 'SUCCESS') {
+      const job = build.job;
+      const started = await startPublishPhase(
+        {
+          store,
+          builds,
+          repositories: served,
+          builderAccountOf: builderOf,
+          publishServiceAccount,
+          buildTimeoutSeconds,
+          clock,
+          logger,
+        },
+        { ...build, job },
+      ).catch((error: unknown) => {
+        if (error instanceof UnreadableDocumentError) return { ignored: error.message };
+        throw error instanceof TransientError
+          ? error
+          : new TransientError(`Unable to start the publish phase of build ${build.buildId}`, error);
+      });
+      if ('started' in started) log.info('publish phase started', { publishBuildId: started.started });
+      else if ('refused' in started) log.warn('publish phase refused', { reason: started.refused });
+      else return ignore(started.ignored, { buildId: build.buildId, ...build.job });
+      return { outcome: 'applied', state: 'refused' in started ? 'failed' : 'building' };
+    }
     const outcome = describeBuildOutcome(build, buildTimeoutSeconds);
     if (outcome.state === 'unknown') return ignore('the build status is unknown', { buildId: build.buildId });
-    const log = logger.child({ ...build.job, buildId: build.buildId, status: build.status });
+    const repo = findRepository(served, build.job.repository);
+    const origin = { serviceAccount: repo && builderOf(repo), publishServiceAccount };
     let judgement: Judgement = { apply: true };
     const decide = (current: JobStatus | undefined): { write: JobStatus } | { keep: true } => {
-      judgement = judgeNotification(current, build, outcome.state, { serviceAccount: buildServiceAccount });
+      judgement = judgeNotification(current, build, outcome.state, origin);
       if (!judgement.apply || !current) return { keep: true };
       return { write: applyBuildOutcome(current, build, outcome, clock()) };
     };
     try {
-      const { changed, job } = await updateJob(store, build.job, decide, clock, logger);
+      const { changed, job } = await updateAnnouncedJob(store, events, build.job, decide, clock, logger);
       // Also when nothing changed: the redelivery of a notification repairs a statement that was not written.
       const provenance = await recordProvenance(store, job, message.data);
       if (provenance.success && provenance.data.written)

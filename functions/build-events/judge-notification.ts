@@ -23,9 +23,12 @@ export function judgeNotification(
   const attempt = build.job?.attempt;
   if (current.attempt !== attempt)
     return skip(`the notification is for attempt ${attempt}, the job is on ${current.attempt}`);
-  if (current.build) {
-    if (current.build.id !== build.buildId)
-      return skip(`the job runs build ${current.build.id}, not ${build.buildId}`, true);
+  // The publish phase is judged against its own record; it counts only once the build phase is recorded.
+  const recorded = build.phase === 'publish' ? current.publishBuild : current.build;
+  if (build.phase === 'publish' && !current.build) return skip('the job has no build phase recorded', true);
+  if (recorded) {
+    if (recorded.id !== build.buildId)
+      return skip(`the job runs build ${recorded.id}, not ${build.buildId}`, true);
   } else {
     const foreign = judgeBuildOrigin(build, current, origin);
     if (foreign) return skip(foreign, true);

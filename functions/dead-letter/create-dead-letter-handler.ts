@@ -2,14 +2,17 @@ import { parseReleaseRequest } from '../../shared/contracts/release-request.js';
 import { TransientError, UnreadableDocumentError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/log/create-logger.js';
 import type { DocumentStore } from '../../shared/ports/document-store.js';
+import type { JobEvents } from '../../shared/ports/job-events.js';
 import { readPubSubEvent } from '../../shared/pubsub/read-pubsub-event.js';
 import { isFinal, type JobStatus } from '../../shared/status/job-status.js';
 import { blankJob } from '../../shared/status/blank-job.js';
 import { transitionJob } from '../../shared/status/transition-job.js';
-import { updateJob } from '../../shared/status/update-job.js';
+import { updateAnnouncedJob } from '../../shared/status/update-announced-job.js';
 
 export interface DeadLetterDeps {
   store: DocumentStore;
+  /** Where each transition is announced; unset, none is. */
+  events?: JobEvents | undefined;
   logger: Logger;
   clock?: () => Date;
 }
@@ -31,6 +34,7 @@ export function deadLetterPath(messageId: string): string {
  */
 export function createDeadLetterHandler({
   store,
+  events,
   logger,
   clock = () => new Date(),
 }: DeadLetterDeps): (event: { id?: string; data?: unknown }) => Promise<DeadLetterOutcome> {
@@ -64,8 +68,9 @@ export function createDeadLetterHandler({
         return { outcome: 'recorded', path };
       }
       let left = '';
-      await updateJob(
+      await updateAnnouncedJob(
         store,
+        events,
         job,
         (current) => {
           left = whyLeave(current);

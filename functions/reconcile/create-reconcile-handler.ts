@@ -2,20 +2,26 @@ import type { RepositoryProvider } from '../../shared/config/repository-provider
 import type { Logger } from '../../shared/log/create-logger.js';
 import type { BuildService } from '../../shared/ports/build-service.js';
 import type { DocumentStore } from '../../shared/ports/document-store.js';
+import type { JobEvents } from '../../shared/ports/job-events.js';
 import type { ReleaseQueue } from '../../shared/ports/release-queue.js';
 import type { UpstreamTokens } from '../../shared/ports/upstream-tokens.js';
 import type { UpstreamTags } from '../../shared/upstream/upstream-tags.js';
 import { mapWithLimit } from './map-with-limit.js';
 import type { ReconcileReport } from './reconcile-report.js';
 import { reconcileRepository } from './reconcile-repository.js';
+import type { UpstreamTagCommits } from '../../shared/upstream/upstream-tag-commits.js';
 
 export interface ReconcileDeps {
   repositories: RepositoryProvider;
   store: DocumentStore;
+  /** Where each transition is announced; unset, none is. */
+  events?: JobEvents | undefined;
   queue: ReleaseQueue;
   upstream: UpstreamTags;
   /** The tokens of private upstreams; without it, polling a private one fails (and is reported). */
   tokens?: UpstreamTokens;
+  /** Where the commits of upstream tags are read, to notice a tag that moved; unset, drift is not looked for. */
+  tagCommits?: UpstreamTagCommits | undefined;
   builds: Pick<BuildService, 'get'>;
   logger: Logger;
   buildTimeoutSeconds: number;
@@ -77,6 +83,7 @@ export function createReconcileHandler({
     const report: ReconcileReport = {
       enqueued: parts.flatMap((part) => part.enqueued),
       settled: parts.flatMap((part) => part.settled),
+      drifted: parts.flatMap((part) => part.drifted),
       errors: parts.flatMap((part) => part.errors),
       polls: parts.flatMap((part) => part.polls),
       ...(run.dryRun ? { dryRun: true } : {}),
@@ -89,6 +96,7 @@ export function createReconcileHandler({
       waiting: chosen.length - report.polls.length,
       enqueued: report.enqueued.length,
       settled: report.settled.length,
+      drifted: report.drifted.length,
       errors: report.errors.length,
     });
     return report;

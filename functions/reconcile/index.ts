@@ -6,7 +6,9 @@ import { createPubSubReleaseQueue } from '../../shared/adapters/create-pubsub-re
 import { openRepositoryProvider } from '../../shared/adapters/open-repository-provider.js';
 import { loadConfig, required } from '../../shared/config/load-config.js';
 import { createLogger } from '../../shared/log/create-logger.js';
+import { createGitTagCommits } from '../../shared/upstream/create-git-tag-commits.js';
 import { createGitUpstreamTags } from '../../shared/upstream/create-git-upstream-tags.js';
+import { createPubSubJobEvents } from '../../shared/adapters/create-pubsub-job-events.js';
 import { createReconcileHandler, type ReconcileOptions } from './create-reconcile-handler.js';
 import type { ReconcileReport } from './reconcile-report.js';
 import { readReconcileOptions } from './read-reconcile-options.js';
@@ -25,6 +27,7 @@ function createHandler(): Handler {
       bucket: required(config.bucket, 'PKGRELAY_BUCKET'),
       projectId: config.projectId,
     }),
+    events: createPubSubJobEvents({ projectId: config.projectId, topic: config.jobEventsTopic }),
     queue: createPubSubReleaseQueue({ projectId: config.projectId, topic: config.releasesTopic }),
     upstream: createGitUpstreamTags({
       upstreamBase: config.upstreamBase,
@@ -36,6 +39,7 @@ function createHandler(): Handler {
       ...(config.secretManagerEndpoint ? { endpoint: config.secretManagerEndpoint } : {}),
     }),
     concurrency: config.pollConcurrency,
+    tagCommits: createGitTagCommits({ upstreamBase: config.upstreamBase }),
     builds: createCloudBuildService({ projectId: config.projectId, endpoint: config.cloudBuildEndpoint }),
     logger,
     buildTimeoutSeconds: config.buildTimeoutSeconds,

@@ -23,7 +23,7 @@ export interface SettledJob {
 export interface ReconcileError {
   repository: string;
   tag?: string;
-  stage: 'upstream' | 'token' | 'poll-state' | 'index' | 'enqueue' | 'settle';
+  stage: 'upstream' | 'token' | 'poll-state' | 'index' | 'enqueue' | 'settle' | 'drift';
   message: string;
 }
 
@@ -48,9 +48,19 @@ export interface PollReport {
 export interface ReconcileReport {
   enqueued: EnqueuedTag[];
   settled: SettledJob[];
+  /** Published or skipped tags that now point at another commit upstream, or are gone. */
+  drifted: DriftedTag[];
   errors: ReconcileError[];
   /** The repositories polled in this run; those not yet due are not listed. */
   polls: PollReport[];
   /** True when nothing was written or enqueued (`dryRun`). */
   dryRun?: boolean;
+}
+
+export interface DriftedTag {
+  repository: string;
+  tag: string;
+  kind: 'moved' | 'deleted';
+  recordedCommit: string;
+  upstreamCommit?: string;
 }

@@ -4,14 +4,17 @@ import { UnreadableDocumentError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/log/create-logger.js';
 import type { BuildService } from '../../shared/ports/build-service.js';
 import type { DocumentStore } from '../../shared/ports/document-store.js';
+import type { JobEvents } from '../../shared/ports/job-events.js';
 import type { ReleaseQueue } from '../../shared/ports/release-queue.js';
 import type { UpstreamTokens } from '../../shared/ports/upstream-tokens.js';
 import { describeIssues } from '../../shared/status/describe-issues.js';
 import { RepositoryIndex, type IndexEntry } from '../../shared/status/repository-index.js';
+import type { UpstreamTagCommits } from '../../shared/upstream/upstream-tag-commits.js';
 import type { UpstreamTags } from '../../shared/upstream/upstream-tags.js';
 import { enqueueMissingTags } from './enqueue-missing-tags.js';
 import { pollRepository } from './poll-repository.js';
 import type { ReconcileError, ReconcileReport } from './reconcile-report.js';
+import { reportUpstreamDrift } from './report-upstream-drift.js';
 import { settleStuckJob } from './settle-stuck-job.js';
 
 export interface RepositoryRunDeps {
@@ -19,6 +22,8 @@ export interface RepositoryRunDeps {
   queue: ReleaseQueue;
   upstream: UpstreamTags;
   tokens: UpstreamTokens;
+  events?: JobEvents | undefined;
+  tagCommits?: UpstreamTagCommits | undefined;
   builds: Pick<BuildService, 'get'>;
   logger: Logger;
   buildTimeoutSeconds: number;
@@ -42,7 +47,7 @@ export async function reconcileRepository(
   { stuckAfterMs, force, dryRun, requestedBy }: RepositoryRunOptions,
 ): Promise<ReconcileReport> {
   const { store, builds, buildTimeoutSeconds, clock } = deps;
-  const report: ReconcileReport = { enqueued: [], settled: [], errors: [], polls: [] };
+  const report: ReconcileReport = { enqueued: [], settled: [], drifted: [], errors: [], polls: [] };
   const log = deps.logger.child({ repository: repo.repository });
   let index: RepositoryIndex | undefined;
   try {
@@ -57,7 +62,7 @@ export async function reconcileRepository(
   for (const entry of stuck) {
     try {
       const settled = await settleStuckJob(
-        { store, builds, buildTimeoutSeconds, clock, logger: log },
+        { store, events: deps.events, builds, buildTimeoutSeconds, clock, logger: log },
         { repository: repo.repository, tag: entry.tag },
         { attempt: entry.attempt, state: entry.state, buildId: entry.buildId ?? '' },
       );
@@ -80,6 +85,16 @@ export async function reconcileRepository(
   report.polls.push(poll.report);
   if (poll.error) report.errors.push(poll.error);
   if (dryRun) return report;
+  // A tag that moved or went away since its job was built: reported, never rebuilt silently.
+  if (deps.tagCommits && !repo.private) {
+    const drift = await reportUpstreamDrift(
+      { store, events: deps.events, tagCommits: deps.tagCommits, clock, logger: log },
+      repo,
+      index,
+    );
+    report.drifted.push(...drift.drifted);
+    report.errors.push(...drift.errors);
+  }
   const { enqueued, errors } = await enqueueMissingTags(
     {
       ...deps,

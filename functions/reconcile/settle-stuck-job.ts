@@ -8,15 +8,18 @@ import { jobKey, type JobId } from '../../shared/contracts/job-id.js';
 import type { Logger } from '../../shared/log/create-logger.js';
 import type { BuildService } from '../../shared/ports/build-service.js';
 import type { DocumentStore } from '../../shared/ports/document-store.js';
+import type { JobEvents } from '../../shared/ports/job-events.js';
 import { isFinal, type JobStatus } from '../../shared/status/job-status.js';
 import { applyBuildOutcome } from '../../shared/status/apply-build-outcome.js';
 import { recordProvenance } from '../../shared/provenance/record-provenance.js';
-import { updateJob } from '../../shared/status/update-job.js';
+import { updateAnnouncedJob } from '../../shared/status/update-announced-job.js';
 import type { SettledJob } from './reconcile-report.js';
 import { toBuildJson } from './to-build-json.js';
 
 export interface SettleDeps {
   store: DocumentStore;
+  /** Where each transition is announced; unset, none is. */
+  events?: JobEvents | undefined;
   builds: Pick<BuildService, 'get'>;
   buildTimeoutSeconds: number;
   clock: () => Date;
@@ -29,7 +32,7 @@ export interface SettleDeps {
  * whose recorded build does not name this job and attempt.
  */
 export async function settleStuckJob(
-  { store, builds, buildTimeoutSeconds, clock, logger }: SettleDeps,
+  { store, events, builds, buildTimeoutSeconds, clock, logger }: SettleDeps,
   id: JobId,
   seen: Pick<JobStatus, 'attempt' | 'state'> & { buildId: string },
 ): Promise<SettledJob | undefined> {
@@ -45,8 +48,9 @@ export async function settleStuckJob(
     return undefined;
   }
   const target = outcome.result;
-  const { changed, job: settled } = await updateJob(
+  const { changed, job: settled } = await updateAnnouncedJob(
     store,
+    events,
     id,
     (current) => {
       if (!current || current.attempt !== seen.attempt || current.build?.id !== seen.buildId)

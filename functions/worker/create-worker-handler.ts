@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Config } from '../../shared/config/load-config.js';
 import { findRepository } from '../../shared/config/find-repository.js';
 import { listRepositoriesServing } from '../../shared/config/list-repositories-serving.js';
@@ -7,6 +8,7 @@ import { resolvePackage } from '../../shared/config/resolve-package.js';
 import type { JobId } from '../../shared/contracts/job-id.js';
 import { parseReleaseRequest, type ReleaseRequest } from '../../shared/contracts/release-request.js';
 import { createBuildPlan } from '../../shared/build/create-build-plan.js';
+import { builderAccountOf } from '../../shared/build/name-builder-account.js';
 import { describeBuildOutcome } from '../../shared/build/describe-build-outcome.js';
 import {
   PermanentError,
@@ -17,15 +19,18 @@ import {
 import type { Logger } from '../../shared/log/create-logger.js';
 import type { BuildService } from '../../shared/ports/build-service.js';
 import type { DocumentStore } from '../../shared/ports/document-store.js';
+import type { JobEvents } from '../../shared/ports/job-events.js';
 import type { PublishedFiles } from '../../shared/ports/published-files.js';
 import { readPubSubEvent, type PubSubMessage } from '../../shared/pubsub/read-pubsub-event.js';
 import { applyBuildOutcome } from '../../shared/status/apply-build-outcome.js';
 import { decideClaim, type ClaimDecision } from '../../shared/status/decide-claim.js';
 import { isFinal, type JobStatus } from '../../shared/status/job-status.js';
 import { blankJob } from '../../shared/status/blank-job.js';
+import { findRecordedFiles } from '../../shared/status/find-recorded-files.js';
+import { judgeExistingFiles } from '../../shared/status/judge-existing-files.js';
 import { transitionJob } from '../../shared/status/transition-job.js';
 import { updateJobDocument } from '../../shared/status/update-job-document.js';
-import { updateJob } from '../../shared/status/update-job.js';
+import { updateAnnouncedJob } from '../../shared/status/update-announced-job.js';
 import { findAttemptBuild } from './find-attempt-build.js';
 
 export type WorkerConfig = Pick<
@@ -37,7 +42,12 @@ export type WorkerConfig = Pick<
   | 'buildTimeoutSeconds'
   | 'leaseSeconds'
   | 'buildServiceAccount'
-> & { registryUrl: string };
+> &
+  Partial<Pick<Config, 'builderImage'>> & {
+    registryUrl: string;
+    /** PKGRELAY_STAGING_BUCKET: where each build phase leaves its archive for the publish phase. */
+    stagingBucket: string;
+  };
 
 export interface WorkerDeps {
   config: WorkerConfig;
@@ -45,6 +55,8 @@ export interface WorkerDeps {
   store: DocumentStore;
   builds: BuildService;
   registry: PublishedFiles;
+  /** Where each transition is announced; unset, none is. */
+  events?: JobEvents | undefined;
   logger: Logger;
   clock?: () => Date;
   /** Names this instance in the leases it takes. */
@@ -52,6 +64,8 @@ export interface WorkerDeps {
   /** A live lease that ends within this many milliseconds is waited out in the request, once. */
   maxLeaseWaitMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** Names each attempt's staging folder. */
+  newStagingId?: () => string;
 }
 
 export type WorkerOutcome =
@@ -78,11 +92,13 @@ export function createWorkerHandler({
   store,
   builds,
   registry,
+  events,
   logger,
   clock = () => new Date(),
   holder = `worker-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
   maxLeaseWaitMs = 15_000,
   sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  newStagingId = () => randomUUID(),
 }: WorkerDeps): (event: { id?: string; data?: unknown }) => Promise<WorkerOutcome> {
   return async (event) => {
     const message = readPubSubEvent(event);
@@ -144,13 +160,17 @@ export function createWorkerHandler({
     const version = resolved.data.version.normalized;
 
     let claim = { action: 'leave', reason: 'not decided' } as ClaimDecision;
+    // The attempt a forced claim replaces: its artifacts vouch for files already in the registry.
+    let previous: JobStatus | undefined;
     const tryClaim = () =>
-      updateJob(
+      updateAnnouncedJob(
         store,
+        events,
         id,
         (current) => {
           claim = decideClaim(current, { force: request.force ?? false, messageId }, clock());
           if (claim.action !== 'claim') return { keep: true };
+          previous = claim.takeover ? undefined : current;
           return { write: claimedJob(current, request, messageId, pkg, version, claim) };
         },
         clock,
@@ -180,17 +200,28 @@ export function createWorkerHandler({
     const files = await registry.list(name, version).catch((error: unknown) => {
       throw new TransientError(`Unable to ask the registry for ${name} ${version}`, error);
     });
-    if (files.some((file) => file.endsWith('.whl')) && files.some((file) => file.endsWith('.tar.gz'))) {
-      const reason = `${name} ${version} is already in the registry (${files.join(', ')}); no build ran`;
+    const has = (suffix: string): boolean => files.some((file) => file.filename.endsWith(suffix));
+    if (has('.whl') && has('.tar.gz')) {
+      const recorded = await findRecordedFiles(store, repo.repository, version, previous ? [previous] : []);
+      const judged = judgeExistingFiles(name, version, files, recorded);
+      const reason = judged.reason + describeMovedTag(claimed.job.replaces);
       const done = await whileHeld(held, (current) => {
         const { lease: _lease, ...job } = current;
-        return transitionJob(job, 'skipped', clock(), { reason }, reason);
+        return transitionJob(
+          job,
+          'skipped',
+          clock(),
+          { reason, existingFiles: judged.existingFiles },
+          reason,
+        );
       });
       if (!done) return lost(held, log);
       log.info('job skipped', { reason });
       return { outcome: 'skipped', reason };
     }
 
+    // A private repository's build phase runs as its own account, which may read only its token.
+    const builder = builderAccountOf(repo, config);
     const plan = createBuildPlan({
       projectId: config.projectId,
       repository: repo.repository,
@@ -203,11 +234,17 @@ export function createWorkerHandler({
       isolation: config.buildIsolation,
       registryAuth: config.registryAuth,
       timeoutSeconds: config.buildTimeoutSeconds,
-      serviceAccount: config.buildServiceAccount,
+      serviceAccount: builder,
+      // A version published before, or with files in the registry: a build may only come from that same commit.
+      expectCommit:
+        claimed.job.replaces?.publishedFrom ?? (files.length > 0 ? claimed.job.replaces?.commit : undefined),
+      // Unguessable: no other build can plant an archive where this attempt's publish phase will look.
+      stagingLocation: `gs://${config.stagingBucket}/staging/${newStagingId()}/`,
+      builderImage: config.builderImage,
     });
     if (claim.takeover) {
       // The worker before this one may have died between creating its build and recording it.
-      const origin = { serviceAccount: config.buildServiceAccount };
+      const origin = { serviceAccount: builder };
       const existing = await findAttemptBuild(builds, id, held.attempt, origin, log).catch(
         (error: unknown) => {
           throw new TransientError('Unable to look for a build of this attempt', error);
@@ -235,8 +272,9 @@ export function createWorkerHandler({
       throw new TransientError('Unable to start the Cloud Build', error);
     });
     let recorded = '';
-    await updateJob(
+    await updateAnnouncedJob(
       store,
+      events,
       id,
       (current) => {
         recorded = current?.build?.id ?? '';
@@ -263,8 +301,9 @@ export function createWorkerHandler({
   /** Applies `change` only while this worker still holds the claim; false when it lost it. */
   async function whileHeld({ id, attempt }: Claim, change: (job: JobStatus) => JobStatus): Promise<boolean> {
     let held = false;
-    await updateJob(
+    await updateAnnouncedJob(
       store,
+      events,
       id,
       (current) => {
         held = isHeld(current, attempt);
@@ -336,6 +375,7 @@ export function createWorkerHandler({
     if (current && claim.takeover) {
       return transitionJob(current, 'queued', now, { lease: leaseFrom(now) }, claim.note);
     }
+    const replaces = current && replacedAttempt(current);
     const base = blankJob({ repository: pkg.repository, tag: request.tag }, now, {
       version,
       attempt: claim.attempt,
@@ -351,15 +391,19 @@ export function createWorkerHandler({
         lease: leaseFrom(now),
         ...(pkg.distributionName ? { distribution: pkg.distributionName } : {}),
         ...(pkg.name ? { package: pkg.name } : {}),
+        ...(replaces ? { replaces } : {}),
       },
-      claim.note,
+      replaces?.commit
+        ? `${claim.note}, replacing attempt ${replaces.attempt} built from ${replaces.commit}`
+        : claim.note,
     );
   }
 
   async function recordFailure(request: ReleaseRequest, code: ErrorCode, message: string): Promise<void> {
     const id = { repository: request.repository, tag: request.tag };
-    await updateJob(
+    await updateAnnouncedJob(
       store,
+      events,
       id,
       (current) => {
         // A job that exists keeps its own story; a refused request only writes where nothing is.
@@ -395,6 +439,28 @@ export function createWorkerHandler({
     logger.warn('malformed release request recorded and acknowledged', { messageId, reason });
     return { outcome: 'rejected', reason };
   }
+}
+
+// What a forced run replaces: the last attempt, with the last commit any attempt was built from.
+function replacedAttempt(current: JobStatus): NonNullable<JobStatus['replaces']> {
+  const commit = current.upstream?.commit ?? current.replaces?.commit;
+  const drift = current.drift ?? current.replaces?.drift;
+  const ended = current.state === 'published' || current.state === 'skipped';
+  const publishedFrom = ended ? current.upstream?.commit : current.replaces?.publishedFrom;
+  return {
+    attempt: current.attempt,
+    state: current.state,
+    ...(commit ? { commit } : {}),
+    ...(publishedFrom ? { publishedFrom } : {}),
+    ...(drift ? { drift } : {}),
+  };
+}
+
+function describeMovedTag(replaces: JobStatus['replaces']): string {
+  const drift = replaces?.drift;
+  if (!drift) return '';
+  const now = drift.kind === 'moved' ? `now points at ${drift.upstreamCommit}` : 'was deleted upstream';
+  return `; the tag ${now} but ${drift.recordedCommit} was built: the version is not rebuilt, tag a new one`;
 }
 
 // The name the registry is asked about before a build: the configured one, else a guess (a package of several: its folder's).

@@ -20,7 +20,8 @@ export async function findAttemptBuild(
 ): Promise<BuildNotification | undefined> {
   const found: BuildNotification[] = [];
   for (const build of (await builds.listByTag(jobBuildTag(id))).map(readBuild)) {
-    if (build?.job === undefined || build.job.attempt !== attempt) continue;
+    // A publish phase is build-events' to start and record, never a worker's to adopt.
+    if (build?.job === undefined || build.job.attempt !== attempt || build.phase !== 'build') continue;
     const foreign = judgeBuildOrigin(build, id, origin);
     if (foreign)
       log.warn('build not adopted: pkgrelay did not create it', { buildId: build.buildId, reason: foreign });

@@ -60,7 +60,17 @@ export interface Build {
   finishTime?: string;
   logUrl: string;
   timing?: Record<string, TimeSpan>;
-  results?: { buildStepOutputs: string[]; buildStepImages: string[] };
+  results?: {
+    buildStepOutputs: string[];
+    buildStepImages: string[];
+    artifactManifest?: string;
+    numArtifacts?: string;
+    artifactTiming?: TimeSpan;
+  };
+  source?: { storageSource?: { bucket: string; object: string; generation?: string } };
+  sourceProvenance?: { resolvedStorageSource?: { bucket: string; object: string; generation: string } };
+  artifacts?: { objects?: { location: string; paths: string[]; timing?: TimeSpan } };
+  serviceAccount?: string;
   failureInfo?: { type: string; detail: string };
   tags?: string[];
   [other: string]: unknown;

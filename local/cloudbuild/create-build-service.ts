@@ -12,6 +12,8 @@ import type { SandboxKind } from './place-step-in-sandbox.js';
 import { runBuild, type StopReason } from './run-build.js';
 import { locationOf } from './to-operation.js';
 import { validateBuildRequest } from './validate-build-request.js';
+import type { SecretAccess } from './check-secret-access.js';
+import type { BuildStorage } from './open-build-storage.js';
 
 export type ServiceResult<T> =
   { success: true; data: T } | { success: false; code: 400 | 404; error: string };
@@ -34,6 +36,8 @@ export interface BuildServiceOptions {
   notifier: BuildNotifier;
   logger: Logger;
   secretsDir: string | undefined;
+  secretAccess?: SecretAccess | undefined;
+  storage?: BuildStorage | undefined;
   concurrency: number;
   cacheDir?: string | undefined;
   sandbox: SandboxKind;
@@ -67,6 +71,8 @@ export function createBuildService({
   notifier,
   logger,
   secretsDir,
+  secretAccess,
+  storage,
   concurrency,
   cacheDir,
   sandbox,
@@ -86,6 +92,8 @@ export function createBuildService({
         notifier,
         logger,
         secretsDir,
+        secretAccess,
+        storage,
         cacheDir,
         sandbox,
         clock,

@@ -9,6 +9,10 @@ import type { BuildStore } from './create-build-store.js';
 import { parseDuration } from './parse-duration.js';
 import { placeStep, stepPaths, type SandboxKind } from './place-step-in-sandbox.js';
 import { resolveSecrets } from './resolve-secrets.js';
+import { checkSecretAccess, type SecretAccess } from './check-secret-access.js';
+import { fetchStorageSource } from './fetch-storage-source.js';
+import type { BuildStorage } from './open-build-storage.js';
+import { uploadArtifactObjects, type ArtifactUpload } from './upload-artifact-objects.js';
 import { resolveStepDir, resolveStepProgram } from './resolve-step-program.js';
 import { runBuildStep, type StepOutcome } from './run-build-step.js';
 
@@ -20,6 +24,10 @@ export interface RunBuildDeps {
   notifier: BuildNotifier;
   logger: Logger;
   secretsDir: string | undefined;
+  /** Which secrets each service account may read; unset, every build reads every secret. */
+  secretAccess?: SecretAccess | undefined;
+  /** Where `source.storageSource` is read from and `artifacts.objects` written to. */
+  storage?: BuildStorage | undefined;
   cacheDir?: string | undefined;
   /** How each step is run: in a bubblewrap sandbox like a container, or as a host process. */
   sandbox: SandboxKind;
@@ -76,7 +84,33 @@ export async function runBuild(build: Build, stop: AbortSignal, deps: RunBuildDe
 
   const outputs: string[] = build.steps.map(() => '');
   let final: { status: BuildStatus; detail?: string; failure?: string } = { status: 'SUCCESS' };
+  let uploaded: (ArtifactUpload & { timing: { startTime: string; endTime: string } }) | undefined;
   try {
+    const denied = await checkSecretAccess(
+      deps.secretAccess,
+      build.serviceAccount ?? '',
+      build.availableSecrets?.secretManager ?? [],
+    );
+    if (denied) {
+      final = { status: 'FAILURE', detail: denied };
+      write(`ERROR: ${denied}`);
+      return;
+    }
+    const storageSource = build.source?.storageSource;
+    if (storageSource) {
+      const fetched = deps.storage
+        ? await fetchStorageSource(deps.storage, storageSource, workspace)
+        : { success: false as const, error: 'the stand-in has no storage configured' };
+      if (!fetched.success) {
+        final = { status: 'FAILURE', detail: fetched.error };
+        write(`ERROR: ${fetched.error}`);
+        return;
+      }
+      build.sourceProvenance = { resolvedStorageSource: fetched.data };
+      write(
+        `Fetching storage object: gs://${fetched.data.bucket}/${fetched.data.object}#${fetched.data.generation}`,
+      );
+    }
     const secrets = await resolveSecrets(build.availableSecrets?.secretManager ?? [], deps.secretsDir);
     if (!secrets.success) {
       final = { status: 'FAILURE', detail: secrets.error };
@@ -147,6 +181,22 @@ export async function runBuild(build: Build, stop: AbortSignal, deps: RunBuildDe
       }
     }
     write('PUSH');
+    const objects = build.artifacts?.objects;
+    if (objects) {
+      const startTime = now();
+      write(`Artifacts will be uploaded to ${objects.location} containing: ${objects.paths.join(' ')}`);
+      try {
+        if (!deps.storage) throw new Error('the stand-in has no storage configured');
+        const result = await uploadArtifactObjects(deps.storage, objects, workspace, build.id);
+        uploaded = { ...result, timing: { startTime, endTime: now() } };
+        objects.timing = uploaded.timing;
+        write(`Uploaded ${result.count} artifact(s), manifest ${result.manifest}`);
+      } catch (error) {
+        final = { status: 'FAILURE', detail: `failed to upload artifacts: ${(error as Error).message}` };
+        write(`ERROR: ${final.detail}`);
+        return;
+      }
+    }
     write('DONE');
   } catch (error) {
     logger.error('build crashed in the stand-in', { error });
@@ -161,7 +211,17 @@ export async function runBuild(build: Build, stop: AbortSignal, deps: RunBuildDe
       ...build.timing,
       BUILD: { startTime: build.startTime ?? build.finishTime, endTime: build.finishTime },
     };
-    build.results = { buildStepOutputs: outputs, buildStepImages: build.steps.map(() => '') };
+    build.results = {
+      buildStepOutputs: outputs,
+      buildStepImages: build.steps.map(() => ''),
+      ...(uploaded
+        ? {
+            artifactManifest: uploaded.manifest,
+            numArtifacts: String(uploaded.count),
+            artifactTiming: uploaded.timing,
+          }
+        : {}),
+    };
     if (final.detail !== undefined) build.statusDetail = final.detail;
     if (final.failure !== undefined) build.failureInfo = { type: 'USER_BUILD_STEP', detail: final.failure };
     await store.save(build);

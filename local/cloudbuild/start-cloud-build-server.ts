@@ -8,12 +8,21 @@ import { createBuildStore } from './create-build-store.js';
 import { createCloudBuildRoutes } from './create-cloud-build-routes.js';
 import type { SandboxKind } from './place-step-in-sandbox.js';
 import { verifySandbox } from './verify-sandbox.js';
+import type { SecretAccess } from './check-secret-access.js';
+import { openBuildStorage } from './open-build-storage.js';
 
 export interface CloudBuildServerOptions {
   /** Owned by the caller: builds, their workspaces and logs are kept under `dataDir/builds/ID/`. */
   dataDir: string;
   /** `availableSecrets` version `projects/P/secrets/NAME/versions/V` reads the file `secretsDir/NAME`. */
   secretsDir?: string;
+  /**
+   * Which secrets each service account (by email; '' for a build without one) may read, as IAM would
+   * grant `secretmanager.secretAccessor`; unset, every build may read every secret in `secretsDir`.
+   */
+  secretAccess?: SecretAccess;
+  /** The storage endpoint (the storage stand-in) for `source.storageSource` and `artifacts.objects`. */
+  storage?: { apiEndpoint: string; projectId: string };
   /** The project `PROJECT_ID` stands for when none is in the path; informational only. */
   projectId?: string;
   host?: string;
@@ -44,6 +53,8 @@ export interface CloudBuildServer {
 export async function startCloudBuildServer({
   dataDir,
   secretsDir,
+  secretAccess,
+  storage,
   projectId,
   host = '127.0.0.1',
   port = 0,
@@ -64,6 +75,8 @@ export async function startCloudBuildServer({
     notifier,
     logger: log,
     secretsDir,
+    ...(secretAccess ? { secretAccess } : {}),
+    ...(storage ? { storage: openBuildStorage(storage) } : {}),
     concurrency,
     cacheDir,
     sandbox,

@@ -29,6 +29,23 @@ const requestSchema = z.looseObject({
     .optional(),
   timeout: z.string().optional(),
   tags: z.array(z.string()).optional(),
+  source: z
+    .looseObject({
+      storageSource: z
+        .looseObject({
+          bucket: z.string().min(1),
+          object: z.string().min(1),
+          generation: z.string().optional(),
+        })
+        .optional(),
+    })
+    .optional(),
+  artifacts: z
+    .looseObject({
+      objects: z.looseObject({ location: z.string(), paths: z.array(z.string()).min(1) }).optional(),
+    })
+    .optional(),
+  serviceAccount: z.string().optional(),
 });
 
 export interface ValidBuildRequest {
@@ -117,6 +134,22 @@ export function validateBuildRequest(body: unknown): ValidationResult {
       return fail(`invalid build: invalid secret version name "${secret.versionName}"`);
     }
   }
+
+  const location = parsed.data.artifacts?.objects?.location;
+  if (location !== undefined && !/^gs:\/\/[a-z0-9][a-z0-9._-]{1,220}[a-z0-9](\/.*)?$/.test(location))
+    return fail(
+      `invalid build: invalid .artifacts.objects.location "${location}": must be of the form gs://bucket/path/`,
+    );
+  const source = parsed.data.source?.storageSource;
+  if (
+    source &&
+    !source.object.endsWith('.tar.gz') &&
+    !source.object.endsWith('.tgz') &&
+    !source.object.endsWith('.zip')
+  )
+    return fail(
+      `invalid build: invalid .source.storageSource.object "${source.object}": must be a .tar.gz or .zip archive`,
+    );
 
   for (const tag of parsed.data.tags ?? []) {
     if (!/^[\w][\w.-]{0,127}$/.test(tag))

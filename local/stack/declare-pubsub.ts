@@ -3,8 +3,8 @@ import type { PubSub } from '@google-cloud/pubsub';
 export interface PushSubscription {
   name: string;
   topic: string;
-  /** The function's URL; the push path names the topic, as Eventarc-made subscriptions do. */
-  pushEndpoint: string;
+  /** The function's URL; the push path names the topic, as Eventarc-made subscriptions do. Unset: a pull subscription that keeps messages for a person. */
+  pushEndpoint?: string;
   ackDeadlineSeconds: number;
   /** Unset: the emulator redelivers a failed push after about 1 s. */
   retry?: { minimumBackoffSeconds: number; maximumBackoffSeconds: number };
@@ -20,7 +20,8 @@ export interface DeclarationInput {
   projectId: string;
   releasesTopic: string;
   buildEventsTopic: string;
-  functionUrls: Partial<Record<'worker' | 'buildEvents' | 'deadLetter', string>>;
+  jobEventsTopic: string;
+  functionUrls: Partial<Record<'worker' | 'buildEvents' | 'deadLetter' | 'notifier', string>>;
   maxDeliveryAttempts: number;
 }
 
@@ -32,7 +33,8 @@ export function declarePubSub(input: DeclarationInput): PubSubDeclaration {
   // redelivers a failed push after about 1 s. Google's subscriptions keep theirs (see deploy/).
   const push = (url: string, topic: string): string => `${url}/projects/${input.projectId}/topics/${topic}`;
   const subscriptions: PushSubscription[] = [];
-  const { worker, buildEvents, deadLetter } = input.functionUrls;
+  const { worker, buildEvents, deadLetter, notifier } = input.functionUrls;
+  const eventsDeadLetterTopic = `${input.jobEventsTopic}-dead-letter`;
   if (worker) {
     subscriptions.push({
       name: 'pkgrelay-worker',
@@ -58,7 +60,28 @@ export function declarePubSub(input: DeclarationInput): PubSubDeclaration {
       ackDeadlineSeconds: 60,
     });
   }
-  return { topics: [input.releasesTopic, deadLetterTopic, input.buildEventsTopic], subscriptions };
+  if (notifier) {
+    subscriptions.push(
+      {
+        name: 'pkgrelay-notifier',
+        topic: input.jobEventsTopic,
+        pushEndpoint: push(notifier, input.jobEventsTopic),
+        ackDeadlineSeconds: 60,
+        deadLetter: { topic: eventsDeadLetterTopic, maxDeliveryAttempts: input.maxDeliveryAttempts },
+      },
+      { name: eventsDeadLetterTopic, topic: eventsDeadLetterTopic, ackDeadlineSeconds: 60 },
+    );
+  }
+  return {
+    topics: [
+      input.releasesTopic,
+      deadLetterTopic,
+      input.buildEventsTopic,
+      input.jobEventsTopic,
+      eventsDeadLetterTopic,
+    ],
+    subscriptions,
+  };
 }
 
 /** Creates every topic and subscription of the declaration; the emulator keeps nothing across restarts. */
@@ -68,7 +91,7 @@ export async function applyPubSubDeclaration(pubsub: PubSub, declaration: PubSub
     declaration.subscriptions.map((sub) =>
       ensure(() =>
         pubsub.topic(sub.topic).createSubscription(sub.name, {
-          pushConfig: { pushEndpoint: sub.pushEndpoint },
+          ...(sub.pushEndpoint ? { pushConfig: { pushEndpoint: sub.pushEndpoint } } : {}),
           ackDeadlineSeconds: sub.ackDeadlineSeconds,
           ...(sub.retry
             ? {

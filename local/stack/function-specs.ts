@@ -15,4 +15,5 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     signatureType: 'cloudevent',
   },
   reconcile: { target: 'reconcile', source: 'lib/functions/reconcile/index.js', signatureType: 'http' },
+  notifier: { target: 'notifier', source: 'lib/functions/notifier/index.js', signatureType: 'cloudevent' },
 };

@@ -4,7 +4,14 @@ import { join } from 'node:path';
 /** `.pkgrelay/stack.json`: how the CLI, the demo, the tests and the benchmarks find the running stack. */
 export interface StackInfo {
   projectId: string;
-  pubsub: { host: string; topic: string; deadLetterTopic: string; buildEventsTopic: string };
+  pubsub: {
+    host: string;
+    topic: string;
+    deadLetterTopic: string;
+    buildEventsTopic: string;
+    /** Every job transition (pkgrelay-job-events), which the notifier takes. */
+    jobEventsTopic: string;
+  };
   storage: { host: string; bucket: string };
   /** The status page, served from the bucket at the storage stand-in's public URL. */
   statusPage: { url: string };

@@ -11,6 +11,7 @@ import {
 } from '../storage/start-storage-server.js';
 import { startRegistryServer } from '../registry/start-registry-server.js';
 import { startCloudBuildServer } from '../cloudbuild/start-cloud-build-server.js';
+import { localServiceAccounts, readSecretAccess } from './read-secret-access.js';
 import type { SandboxKind } from '../cloudbuild/place-step-in-sandbox.js';
 import { startGitHttpServer } from '../git/start-git-http-server.js';
 import { startSecretManagerServer } from '../secretmanager/start-secret-manager-server.js';
@@ -28,6 +29,7 @@ import { startFunction, type RunningFunction } from './start-function.js';
 import { protectSecretsFolder } from './protect-secrets-folder.js';
 import { writePrivateFile } from './write-private-file.js';
 import { seedCatalog } from './seed-catalog.js';
+import { readSecretsEnvironment } from './read-secrets-environment.js';
 
 export interface StackOptions {
   /** Where the stack keeps its data, logs, secrets and stack.json (`.pkgrelay` for `npm start`). */
@@ -89,6 +91,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const ports = options.ports ?? EPHEMERAL_PORTS;
   const projectId = options.projectId ?? 'pkgrelay-local';
   const bucket = options.bucket ?? 'pkgrelay-status';
+  const stagingBucket = `${bucket}-staging`;
+  const accounts = localServiceAccounts(projectId);
   const logger = options.logger ?? silentLogger;
   const ready = (service: string): void => options.onReady?.(service, Date.now() - started);
   const dataDir = join(rootDir, 'data');
@@ -134,6 +138,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const cloudbuild = await startCloudBuildServer({
       dataDir: join(dataDir, 'cloudbuild'),
       secretsDir,
+      // IAM as the deploy sets it: each private repository's builder account reads its own token only.
+      secretAccess: (account) => readSecretAccess(configPath, projectId, accounts)(account),
+      storage: { apiEndpoint: storage.url, projectId },
       projectId,
       port: ports.cloudbuild,
       pubsub: pubsubOptions,
@@ -159,9 +166,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     const { Storage } = await import('@google-cloud/storage');
     const storageClient = new Storage({ apiEndpoint: storage.url, projectId });
-    await storageClient.createBucket(bucket).catch((error: { code?: number }) => {
-      if (error.code !== 409) throw error;
-    });
+    for (const name of [bucket, stagingBucket])
+      await storageClient.createBucket(name).catch((error: { code?: number }) => {
+        if (error.code !== 409) throw error;
+      });
     // The status page lives in the bucket beside the JSON it reads, served at the stand-in's public URL.
     const statusPage = await uploadStatusPage(
       storageClient.bucket(bucket),
@@ -179,9 +187,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       PKGRELAY_PROJECT_ID: projectId,
       GOOGLE_CLOUD_PROJECT: projectId,
       PKGRELAY_CONFIG: catalog.url,
+      // The notifier reads its endpoints once at start, from the repositories file the catalog was seeded from.
+      PKGRELAY_NOTIFICATIONS_CONFIG: configPath,
       PKGRELAY_UPSTREAM_BASE: options.upstreamBase ?? upstreams?.url ?? '',
       PKGRELAY_WEBHOOK_SECRETS: webhookSecret,
       PKGRELAY_BUCKET: bucket,
+      PKGRELAY_STAGING_BUCKET: stagingBucket,
+      PKGRELAY_BUILD_SERVICE_ACCOUNT: accounts.builder,
+      PKGRELAY_PUBLISH_SERVICE_ACCOUNT: accounts.publisher,
       PKGRELAY_REGISTRY_URL: registryUrl,
       PKGRELAY_CLOUDBUILD_ENDPOINT: cloudbuild.url,
       PKGRELAY_SECRETMANAGER_ENDPOINT: secretManager.url,
@@ -195,6 +208,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       METADATA_SERVER_DETECTION: 'none',
       ...options.functionEnv,
     };
+    // The notifier alone reads its secrets, from the secrets folder as Cloud Functions maps them from Secret Manager.
+    const notifierEnv = { ...env, ...(await readSecretsEnvironment(secretsDir)) };
     const root = findPackageRoot();
     const names = options.functions ?? Object.keys(FUNCTION_SPECS);
     const running = await Promise.all(
@@ -205,7 +220,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         const fn = await startFunction(
           { ...spec, source: join(root, spec.source) },
           {
-            env,
+            env: name === 'notifier' ? notifierEnv : env,
             logFile: join(logsDir, `${name}.log`),
             ...(ports.functions[name] ? { port: ports.functions[name] } : {}),
           },
@@ -228,6 +243,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         projectId,
         releasesTopic,
         buildEventsTopic: NotificationTopic,
+        jobEventsTopic: JOB_EVENTS_TOPIC,
         functionUrls: urls,
         // Local pushes to a dead function come back about once a second: 10 attempts outlast a restart.
         maxDeliveryAttempts: options.maxDeliveryAttempts ?? 10,
@@ -242,6 +258,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         topic: releasesTopic,
         deadLetterTopic: `${releasesTopic}-dead-letter`,
         buildEventsTopic: NotificationTopic,
+        jobEventsTopic: JOB_EVENTS_TOPIC,
       },
       storage: { host: storage.url, bucket },
       statusPage: { url: statusPage.url },
@@ -277,6 +294,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     throw error;
   }
 }
+
+const JOB_EVENTS_TOPIC = 'pkgrelay-job-events';
 
 async function readOrCreateSecret(path: string): Promise<string> {
   try {

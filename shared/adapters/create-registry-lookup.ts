@@ -1,4 +1,4 @@
-import { listPublishedFiles } from '../registry/list-published-files.js';
+import { listPublishedFileDigests } from '../registry/list-published-files.js';
 import type { PublishedFiles } from '../ports/published-files.js';
 
 export interface RegistryLookupOptions {
@@ -20,6 +20,7 @@ export function createRegistryLookup({ repositoryUrl, auth }: RegistryLookupOpti
     return { authorization: `Basic ${basic}` };
   };
   return {
-    list: async (name, version) => listPublishedFiles(repositoryUrl, name, version, fetch, await headers()),
+    list: async (name, version) =>
+      listPublishedFileDigests(repositoryUrl, name, version, fetch, await headers()),
   };
 }

@@ -19,6 +19,11 @@ const STEP_CODES: Record<string, { code: ErrorCode; message: string }> = {
     message: 'the tag could not be fetched: check that the repository and the tag exist',
   },
   build: { code: 'BUILD_FAILED', message: 'building the sdist and wheel failed: see the build log' },
+  pack: { code: 'BUILD_FAILED', message: 'the built files could not be packed: see the build log' },
+  receive: {
+    code: 'BUILD_FAILED',
+    message: "the build's archive held no sdist or wheel, or the publishing tools could not be installed",
+  },
   verify: { code: 'VERSION_MISMATCH', message: 'the built files do not carry the version of the tag' },
   check: {
     code: 'METADATA_INVALID',
@@ -26,7 +31,7 @@ const STEP_CODES: Record<string, { code: ErrorCode; message: string }> = {
   },
   upload: {
     code: 'UPLOAD_REJECTED',
-    message: 'the registry refused the upload: check its URL and the build service account',
+    message: 'the registry refused the upload: check its URL and the publisher service account',
   },
 };
 
@@ -45,12 +50,19 @@ function outcomeOf(build: BuildNotification, timeoutSeconds: number): BuildOutco
     case 'WORKING':
       return { state: 'building' };
     case 'SUCCESS': {
+      // The build phase's success only hands its files on: the job ends with the publish phase.
+      if (build.phase === 'build') return { state: 'building' };
       const artifacts = build.artifacts ?? [];
       if (artifacts.length > 0 && artifacts.every((artifact) => !artifact.uploaded)) {
+        const foreign = artifacts.filter((artifact) => artifact.builtSha256);
         return {
           state: 'skipped',
           artifacts,
-          reason: 'every file was already in the registry; the upload skipped them',
+          reason: foreign.length
+            ? `the registry already holds files of this version that this build did not make: ${foreign
+                .map((file) => `${file.filename} (sha256 ${file.sha256}, this build ${file.builtSha256})`)
+                .join(', ')}; nothing was uploaded, so the version never mixes two builds`
+            : 'every file was already in the registry; the upload skipped them',
         };
       }
       return { state: 'published', artifacts };

@@ -1,10 +1,12 @@
 import { z } from 'zod';
-import { JobSubstitution, type StepId } from './create-build-plan.js';
+import { JobSubstitution, type BuildPhase, type StepId } from './create-build-plan.js';
 import { ErrorCode } from '../errors.js';
 import { Artifact, type JobWarning } from '../status/job-status.js';
 import { stripTerminalControls } from '../text/strip-terminal-controls.js';
 import { decodeStepOutput } from './decode-step-output.js';
 import { readStepWarnings } from './read-step-warnings.js';
+import { readFetchedSource } from './read-fetched-source.js';
+import type { UpstreamSource } from '../status/upstream-source.js';
 
 export const BuildStatus = [
   'STATUS_UNKNOWN',
@@ -46,6 +48,7 @@ const Build = z.object({
   substitutions: z.record(z.string(), z.string()).nullish(),
   tags: z.array(z.string()).nullish(),
   serviceAccount: z.string().nullish(),
+  artifacts: z.object({ objects: z.object({ location: z.string().nullish() }).nullish() }).nullish(),
   steps: z.array(z.object({ id: z.string().nullish(), status: Status.nullish() })).nullish(),
   // REST JSON carries outputs as base64; the client library hands over bytes.
   results: z
@@ -65,6 +68,17 @@ const Artifacts = z.array(Artifact);
 
 export interface BuildNotification {
   buildId: string;
+  /**
+   * `build` (fetch and build: upstream code runs), `publish` (verify, check, upload), or `whole` for a
+   * build made before the two phases (no `_PKGRELAY_PHASE`), which did both and ends the job itself.
+   */
+  phase: BuildPhase | 'whole';
+  /** The build phase's staging location (`artifacts.objects.location`), where its archive went. */
+  stagingLocation: string | undefined;
+  /** The files the build phase packed into its archive, as its `pack` step reported them. */
+  packedFiles: string[];
+  /** As pkgrelay set them when it created the build: a step cannot change them. */
+  substitutions: Record<string, string>;
   status: BuildStatus;
   logUrl: string | undefined;
   job: { repository: string; tag: string; attempt: number } | undefined;
@@ -73,6 +87,8 @@ export interface BuildNotification {
   failureDetail: string | undefined;
   /** What the check step reported without failing; empty when nothing (or no check ran). */
   warnings: JobWarning[];
+  /** The commit and tree the fetch step checked out, once it has run. */
+  upstream: UpstreamSource | undefined;
   /** When the build was created, if the resource says so (orders a job's builds). */
   createTime: string | undefined;
   tags: string[];
@@ -108,10 +124,20 @@ export function readBuild(json: unknown): BuildNotification | undefined {
   const artifacts = Artifacts.safeParse(
     (outputs[uploadIndex] as { artifacts?: unknown } | undefined)?.artifacts,
   );
+  const fetchIndex = steps.findIndex((step) => step.id === ('fetch' satisfies StepId));
+  const packIndex = steps.findIndex((step) => step.id === ('pack' satisfies StepId));
+  const packed = z
+    .array(z.string().max(255))
+    .max(20)
+    .safeParse((outputs[packIndex] as { files?: unknown } | undefined)?.files);
   const checkIndex = steps.findIndex((step) => step.id === ('check' satisfies StepId));
   const stepError = StepError.safeParse((outputs[failedIndex] as { error?: unknown } | undefined)?.error);
   return {
     buildId: build.id,
+    phase: phaseOf(subs[JobSubstitution.phase]),
+    stagingLocation: build.artifacts?.objects?.location ?? undefined,
+    packedFiles: packed.success ? packed.data : [],
+    substitutions: subs,
     status: build.status,
     logUrl: build.logUrl ?? undefined,
     job: repository && tag && Number.isInteger(attempt) ? { repository, tag, attempt } : undefined,
@@ -121,10 +147,15 @@ export function readBuild(json: unknown): BuildNotification | undefined {
     artifacts: artifacts.success ? artifacts.data : undefined,
     failureDetail: build.failureInfo?.detail ?? build.statusDetail ?? undefined,
     warnings: readStepWarnings(outputs[checkIndex]),
+    upstream: readFetchedSource(outputs[fetchIndex]),
     createTime: timeOf(build.createTime),
     tags: build.tags ?? [],
     serviceAccount: build.serviceAccount ?? undefined,
   };
+}
+
+function phaseOf(value: string | undefined): BuildPhase | 'whole' {
+  return value === 'build' || value === 'publish' ? value : 'whole';
 }
 
 function timeOf(value: string | { seconds: string | number } | null | undefined): string | undefined {

@@ -5,6 +5,7 @@ import { parseWebhookSecrets } from './read-webhook-secrets.js';
 import { locateCatalog, type CatalogLocation } from './locate-catalog.js';
 import { parseRepositories } from './parse-repositories.js';
 import type { RepositoryConfig } from './repository-config.js';
+import { Notifications } from './notification-config.js';
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -17,6 +18,7 @@ const Environment = z.object({
   PKGRELAY_CONFIG: z
     .string()
     .min(1, 'set it to the path of the repositories file (JSON), or its gs://bucket/object URL'),
+  PKGRELAY_NOTIFICATIONS_CONFIG: z.string().min(1).optional(),
   PKGRELAY_CONFIG_REFRESH_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   PKGRELAY_PROJECT_ID: z.string().min(1).optional(),
   GOOGLE_CLOUD_PROJECT: z.string().min(1).optional(),
@@ -25,7 +27,9 @@ const Environment = z.object({
   PKGRELAY_WEBHOOK_SECRETS: secretsList.optional(),
   PKGRELAY_RELEASES_TOPIC: z.string().default('pkgrelay-releases'),
   PKGRELAY_BUILD_EVENTS_TOPIC: z.string().default('cloud-builds'),
+  PKGRELAY_JOB_EVENTS_TOPIC: z.string().default('pkgrelay-job-events'),
   PKGRELAY_BUCKET: z.string().min(3).optional(),
+  PKGRELAY_STAGING_BUCKET: z.string().min(3).optional(),
   PKGRELAY_REGISTRY_URL: z.url().optional(),
   PKGRELAY_CLOUDBUILD_ENDPOINT: z.url().optional(),
   PKGRELAY_SECRETMANAGER_ENDPOINT: z.url().optional(),
@@ -36,6 +40,11 @@ const Environment = z.object({
   PKGRELAY_BUILD_TIMEOUT_SECONDS: z.coerce.number().int().min(60).max(86_400).default(1200),
   PKGRELAY_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
   PKGRELAY_BUILD_SERVICE_ACCOUNT: z.string().optional(),
+  PKGRELAY_PUBLISH_SERVICE_ACCOUNT: z.string().optional(),
+  PKGRELAY_BUILDER_IMAGE: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9./:_{}-]*$/, 'must be an image name; {python} stands for the Python version')
+    .optional(),
   PKGRELAY_LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARNING', 'ERROR']).default('INFO'),
 });
 
@@ -47,11 +56,17 @@ export interface Config {
   catalog: CatalogLocation;
   /** How long a function serves the repositories it read from a gs:// catalog before it looks again. */
   configRefreshSeconds: number;
+  /** Where the notifier sends job events: the `notifications` of PKGRELAY_NOTIFICATIONS_CONFIG, else none. */
+  notifications: Notifications;
   upstreamBase: string;
   webhookSecrets: readonly string[];
   releasesTopic: string;
   buildEventsTopic: string;
+  /** Where every job transition is published (the notifier's topic). */
+  jobEventsTopic: string;
   bucket: string | undefined;
+  /** Where a build phase leaves its archive for the publish phase; never the (public) status bucket. */
+  stagingBucket: string | undefined;
   registryUrl: string | undefined;
   cloudBuildEndpoint: string | undefined;
   secretManagerEndpoint: string | undefined;
@@ -62,6 +77,9 @@ export interface Config {
   buildTimeoutSeconds: number;
   leaseSeconds: number;
   buildServiceAccount: string | undefined;
+  publishServiceAccount: string | undefined;
+  /** The image every build step runs on, with the steps' tools baked in; `{python}` is the job's Python version. */
+  builderImage: string | undefined;
   logLevel: 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR';
 }
 
@@ -87,11 +105,16 @@ export function loadConfig(
     configPath: e.PKGRELAY_CONFIG,
     catalog: locateCatalog(e.PKGRELAY_CONFIG, (path) => readRepositories(path, readFile)),
     configRefreshSeconds: e.PKGRELAY_CONFIG_REFRESH_SECONDS,
+    notifications: e.PKGRELAY_NOTIFICATIONS_CONFIG
+      ? readNotifications(e.PKGRELAY_NOTIFICATIONS_CONFIG, readFile)
+      : { endpoints: [] },
     upstreamBase: e.PKGRELAY_UPSTREAM_BASE.replace(/\/+$/, ''),
     webhookSecrets: e.PKGRELAY_WEBHOOK_SECRETS ?? [],
     releasesTopic: e.PKGRELAY_RELEASES_TOPIC,
     buildEventsTopic: e.PKGRELAY_BUILD_EVENTS_TOPIC,
+    jobEventsTopic: e.PKGRELAY_JOB_EVENTS_TOPIC,
     bucket: e.PKGRELAY_BUCKET,
+    stagingBucket: e.PKGRELAY_STAGING_BUCKET,
     registryUrl: e.PKGRELAY_REGISTRY_URL && withTrailingSlash(e.PKGRELAY_REGISTRY_URL),
     cloudBuildEndpoint: e.PKGRELAY_CLOUDBUILD_ENDPOINT,
     secretManagerEndpoint: e.PKGRELAY_SECRETMANAGER_ENDPOINT,
@@ -102,6 +125,8 @@ export function loadConfig(
     buildTimeoutSeconds: e.PKGRELAY_BUILD_TIMEOUT_SECONDS,
     leaseSeconds: e.PKGRELAY_LEASE_SECONDS,
     buildServiceAccount: e.PKGRELAY_BUILD_SERVICE_ACCOUNT,
+    publishServiceAccount: e.PKGRELAY_PUBLISH_SERVICE_ACCOUNT,
+    builderImage: e.PKGRELAY_BUILDER_IMAGE,
     logLevel: e.PKGRELAY_LOG_LEVEL,
   };
 }
@@ -130,4 +155,31 @@ export function readRepositories(
 
 function withTrailingSlash(url: string): string {
   return url.endsWith('/') ? url : `${url}/`;
+}
+
+/**
+ * The `notifications` of a repositories file (the notifier's only setting from it): the file is read
+ * once at cold start, so a change of endpoints is a redeploy, unlike the served repositories.
+ */
+export function readNotifications(
+  path: string,
+  readFile: (path: string) => string = (file) => readFileSync(file, 'utf8'),
+): Notifications {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFile(path)) as unknown;
+  } catch (error) {
+    throw new ConfigError(path, [
+      `cannot be read as JSON (${(error as Error).message}); check PKGRELAY_NOTIFICATIONS_CONFIG`,
+    ]);
+  }
+  const parsed = Notifications.optional().safeParse(
+    (json as { notifications?: unknown } | null)?.notifications,
+  );
+  if (!parsed.success)
+    throw new ConfigError(
+      path,
+      parsed.error.issues.map((issue) => `notifications.${issue.path.join('.')}: ${issue.message}`),
+    );
+  return parsed.data ?? { endpoints: [] };
 }

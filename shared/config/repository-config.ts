@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { RepositoryName } from '../contracts/repository-name.js';
 import { compileTagPattern } from './compile-tag-pattern.js';
 import { findPackageConflicts } from './find-package-conflicts.js';
+import { Notifications } from './notification-config.js';
 
 // PEP 508 distribution names.
 const DISTRIBUTION_NAME = /^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$/i;
@@ -163,5 +164,9 @@ export const RepositoriesFile = z
   .object({
     $schema: z.string().optional(),
     repositories: z.array(RepositoryConfig),
+    notifications: Notifications.optional().describe(
+      'Where the notifier sends failures, drift and publications',
+    ),
   })
   .strict();
+export type RepositoriesFile = z.infer<typeof RepositoriesFile>;

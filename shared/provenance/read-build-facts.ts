@@ -65,7 +65,8 @@ export function readBuildFacts(json: unknown): BuildFacts | undefined {
       digest: images[index] || undefined,
     })),
     commit,
-    stepData: readStepData(steps[indexOf('build')]?.args ?? []),
+    // The tool pins: the build step's in a single build, the receive step's in a publish phase.
+    stepData: readStepData(steps[indexOf(indexOf('build') >= 0 ? 'build' : 'receive')]?.args ?? []),
   };
 }
 

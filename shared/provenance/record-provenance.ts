@@ -22,11 +22,17 @@ export async function recordProvenance(
 ): Promise<RecordResult> {
   const facts = readBuildFacts(build instanceof Uint8Array ? parseJson(build) : build);
   if (!facts) return { success: false, error: 'not a Build resource' };
-  if (!job || job.state !== 'published' || job.build?.id !== facts.buildId)
+  // Two builds: the publish phase's success publishes; an older single build did both.
+  const publishedBy = job?.publishBuild?.id ?? job?.build?.id;
+  if (!job || job.state !== 'published' || publishedBy !== facts.buildId)
     return { success: false, error: 'the job is not published by this build' };
   // A build whose outputs named no valid file has nothing to attest (its digests were refused).
   if (job.artifacts.length === 0) return { success: false, error: 'the job records no files' };
-  const statement = createProvenanceStatement(job, facts);
+  // The publish phase checks nothing out: the commit is the one the build phase recorded on the job.
+  const statement = createProvenanceStatement(job, {
+    ...facts,
+    commit: facts.commit ?? job.upstream?.commit,
+  });
   const path = provenanceObjectPath(job);
   const { changed } = await updateDocument(store, path, ProvenanceStatement, (current) =>
     current?.predicate.runDetails.metadata.invocationId === facts.buildId

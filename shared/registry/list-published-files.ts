@@ -1,7 +1,7 @@
 import { normalizeName } from './normalize-name.js';
 import { normalizeVersion } from './normalize-version.js';
 import { parseDistributionFilename } from './parse-distribution-filename.js';
-import { parseSimpleProjectPage, SIMPLE_JSON_TYPE } from './parse-simple-project-page.js';
+import { parseSimpleProjectFiles, SIMPLE_JSON_TYPE, type ListedFile } from './parse-simple-project-page.js';
 
 export { normalizeName } from './normalize-name.js';
 
@@ -21,6 +21,19 @@ export async function listPublishedFiles(
   fetchImpl: typeof fetch = fetch,
   headers?: Record<string, string>,
 ): Promise<string[]> {
+  return (await listPublishedFileDigests(repositoryUrl, name, version, fetchImpl, headers)).map(
+    (file) => file.filename,
+  );
+}
+
+/** listPublishedFiles with the sha256 the index states for each file. */
+export async function listPublishedFileDigests(
+  repositoryUrl: string,
+  name: string,
+  version: string,
+  fetchImpl: typeof fetch = fetch,
+  headers?: Record<string, string>,
+): Promise<ListedFile[]> {
   const base = repositoryUrl.endsWith('/') ? repositoryUrl : `${repositoryUrl}/`;
   const wantedName = normalizeName(name);
   const wantedVersion = normalizeVersion(version);
@@ -40,13 +53,13 @@ export async function listPublishedFiles(
       `Unable to list the files of "${name}" at ${url}. Reason: HTTP ${response.status} ${body.slice(0, 200)}`,
     );
   }
-  const filenames = parseSimpleProjectPage(body, response.headers.get('content-type') ?? '');
-  if (!filenames) {
+  const files = parseSimpleProjectFiles(body, response.headers.get('content-type') ?? '');
+  if (!files) {
     throw new Error(
       `Unable to list the files of "${name}" at ${url}. Reason: the answer is not a simple-API page.`,
     );
   }
-  return filenames.filter((filename) => {
+  return files.filter(({ filename }) => {
     const parsed = parseDistributionFilename(filename);
     return (
       parsed !== undefined &&

@@ -9,22 +9,33 @@ import { transitionJob } from './transition-job.js';
  */
 export function applyBuildOutcome(
   current: JobStatus,
-  build: Pick<BuildNotification, 'buildId' | 'logUrl'> & { status?: BuildNotification['status'] | undefined },
+  build: Pick<BuildNotification, 'buildId' | 'logUrl'> & {
+    status?: BuildNotification['status'] | undefined;
+    upstream?: BuildNotification['upstream'];
+    phase?: BuildNotification['phase'];
+  },
   outcome: Exclude<BuildOutcome, { state: 'unknown' }>,
   now: Date,
   /** Who moved the job, written before the history note (e.g. "settled by reconcile"). */
   by?: string,
 ): JobStatus {
   const { lease: _lease, ...job } = current;
+  // What the fetch step checked out: drift is measured against it, and a forced rebuild names what it replaces.
+  if (build.upstream) job.upstream = build.upstream;
   const note = (text?: string): string | undefined => (by ? (text ? `${by}: ${text}` : by) : text);
-  const buildInfo = {
+  // The publish phase's build has a field of its own: `build` keeps the one where upstream code ran.
+  const field = build.phase === 'publish' ? 'publishBuild' : 'build';
+  const known = job[field]?.logUrl;
+  const record = {
     id: build.buildId,
     ...(build.status ? { status: build.status } : {}),
-    ...(build.logUrl ? { logUrl: build.logUrl } : job.build?.logUrl ? { logUrl: job.build.logUrl } : {}),
+    ...(build.logUrl ? { logUrl: build.logUrl } : known ? { logUrl: known } : {}),
   };
+  const buildInfo: Partial<JobStatus> =
+    field === 'publishBuild' ? { publishBuild: record, schemaVersion: 2 } : { build: record };
   switch (outcome.state) {
     case 'building':
-      return transitionJob(job, 'building', now, { build: buildInfo }, note());
+      return transitionJob(job, 'building', now, buildInfo, note());
     case 'published':
     case 'skipped':
       return transitionJob(
@@ -32,7 +43,7 @@ export function applyBuildOutcome(
         outcome.state,
         now,
         {
-          build: buildInfo,
+          ...buildInfo,
           artifacts: outcome.artifacts,
           ...(outcome.reason ? { reason: outcome.reason } : {}),
           ...(outcome.warnings ? { warnings: outcome.warnings } : {}),
@@ -45,7 +56,7 @@ export function applyBuildOutcome(
         'failed',
         now,
         {
-          build: buildInfo,
+          ...buildInfo,
           error: outcome.error,
           ...(outcome.warnings ? { warnings: outcome.warnings } : {}),
         },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ErrorCode } from '../errors.js';
 import { RequestSource } from '../contracts/release-request.js';
+import { UpstreamDrift, UpstreamSource } from './upstream-source.js';
 
 export const JobState = ['queued', 'building', 'published', 'skipped', 'failed'] as const;
 export type JobState = (typeof JobState)[number];
@@ -13,6 +14,13 @@ export const Artifact = z.object({
   kind: z.enum(['sdist', 'wheel']),
   /** False when the registry already held this file and the upload skipped it. */
   uploaded: z.boolean(),
+  builtSha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional()
+    .describe(
+      "This build's digest of the file, when the registry holds another one (sha256): not this build's",
+    ),
   tags: z
     .array(z.string())
     .optional()
@@ -35,8 +43,16 @@ export const JobWarning = z.object({
 });
 export type JobWarning = z.infer<typeof JobWarning>;
 
+const BuildRecord = z.object({
+  id: z.string(),
+  logUrl: z.string().optional(),
+  status: z.string().optional(),
+});
+
 export const JobStatus = z.object({
-  schemaVersion: z.literal(1),
+  schemaVersion: z
+    .union([z.literal(1), z.literal(2)])
+    .describe('2 once the job has a publishBuild; a reader of version 1 documents reads both'),
   repository: z.string(),
   tag: z.string(),
   version: z.string().describe('PEP 440 version taken from the tag'),
@@ -71,9 +87,12 @@ export const JobStatus = z.object({
     .object({ holder: z.string(), expiresAt: z.iso.datetime() })
     .optional()
     .describe('Held by the worker that claimed the job until it records a build'),
-  build: z
-    .object({ id: z.string(), logUrl: z.string().optional(), status: z.string().optional() })
-    .optional(),
+  build: BuildRecord.optional().describe(
+    'The build that fetched and built the tag, where upstream code ran, as an account that cannot publish',
+  ),
+  publishBuild: BuildRecord.optional().describe(
+    'The build that verified, checked and uploaded what `build` made, as the publisher account',
+  ),
   artifacts: z.array(Artifact),
   reason: z.string().optional().describe('Why a job was skipped'),
   warnings: z
@@ -89,6 +108,32 @@ export const JobStatus = z.object({
       logTail: z.string().optional(),
     })
     .optional(),
+  upstream: UpstreamSource.optional().describe('What the tag pointed to when this attempt fetched it'),
+  drift: UpstreamDrift.optional().describe('Reconcile saw the tag move or vanish upstream after this build'),
+  replaces: z
+    .object({
+      attempt: z.number().int().positive(),
+      state: z.enum(JobState),
+      commit: z.string().optional(),
+      publishedFrom: z
+        .string()
+        .optional()
+        .describe('The commit the version was published (or found) from by an earlier attempt'),
+      drift: UpstreamDrift.optional(),
+    })
+    .optional()
+    .describe('The attempt a forced run replaces, with the commit that attempt was built from'),
+  existingFiles: z
+    .array(
+      z.object({
+        filename: z.string(),
+        sha256: z.string(),
+        publishedBy: z.enum(['pkgrelay', 'outside']),
+        tag: z.string().optional().describe('The job that published it, when pkgrelay did'),
+      }),
+    )
+    .optional()
+    .describe('Files of this version the registry held before any build ran, told apart by their sha256'),
   history: z.array(
     z.object({
       state: z.enum(JobState),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { JobState, type JobStatus } from './job-status.js';
+import { UpstreamDrift } from './upstream-source.js';
 
 export const IndexEntry = z.object({
   tag: z.string(),
@@ -11,6 +12,10 @@ export const IndexEntry = z.object({
   distribution: z.string().optional(),
   package: z.string().optional(),
   warnings: z.number().int().positive().optional().describe('How many warnings the job records, when any'),
+  commit: z.string().optional().describe('The commit the tag pointed to when the job fetched it'),
+  drift: UpstreamDrift.optional().describe(
+    'The tag moved or vanished upstream after the build (both commits)',
+  ),
   path: z.string().describe('Object path of the job status document'),
 });
 export type IndexEntry = z.infer<typeof IndexEntry>;
@@ -44,6 +49,8 @@ export function indexEntryOf(job: JobStatus, path: string): IndexEntry {
     ...(job.distribution ? { distribution: job.distribution } : {}),
     ...(job.package ? { package: job.package } : {}),
     ...(job.warnings?.length ? { warnings: job.warnings.length } : {}),
+    ...(job.upstream ? { commit: job.upstream.commit } : {}),
+    ...(job.drift ? { drift: job.drift } : {}),
     path,
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { JobEvent } from '../events/job-event.js';
 import { JobStatus } from './job-status.js';
 import { DigestRecord, ProvenanceStatement } from '../provenance/provenance-statement.js';
 import { PollState } from './poll-state.js';
@@ -23,6 +24,11 @@ export function statusJsonSchemas(): Record<string, Record<string, unknown>> {
       'repository-index.schema.json',
       'pkgrelay repository index (repos/<repository>/index.json)',
       RepositoryIndex,
+    ),
+    'job-event.schema.json': describe(
+      'job-event.schema.json',
+      'pkgrelay job event (one message on topic pkgrelay-job-events)',
+      JobEvent,
     ),
     'badge.schema.json': describe(
       'badge.schema.json',

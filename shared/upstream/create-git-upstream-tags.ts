@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { RepositoryName } from '../contracts/repository-name.js';
 import { gitTokenEnv, redactToken } from './git-token-env.js';
 import { parseTagRefs } from './parse-tag-refs.js';
-import type { UpstreamTags } from './upstream-tags.js';
 import { upstreamUrl } from './upstream-url.js';
+import type { UpstreamTags } from './upstream-tags.js';
 
 export interface GitUpstreamTagsOptions {
   /** `https://github.com`, or `file:///…/upstreams` holding `<owner>/<name>.git` on the local stack. */

@@ -2,35 +2,22 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deployOptions, flagValue, indexOfCommand, P, R } from './plan-fixtures.js';
 import { describe, expect, it, vi } from 'vitest';
 import { createDeployCommand } from '../../cli/commands/deploy.js';
 import { createDeployPlan, REQUIRED_APIS } from '../../deploy/create-deploy-plan.js';
 import { BASIC_ROLES } from '../../deploy/declare-role-bindings.js';
-import { FunctionTarget } from '../../deploy/function-deployments.js';
-import type { DeployOptions } from '../../deploy/name-resources.js';
 import type { Command, DeployPlan } from '../../deploy/plan-types.js';
 import { commandsOf, readRoleBindings } from '../../deploy/read-role-bindings.js';
 
-const P = 'acme-relay';
-const R = 'europe-west1';
 const sa = (id: string): string => `serviceAccount:${id}@${P}.iam.gserviceaccount.com`;
 const agent = 'serviceAccount:service-{{PROJECT_NUMBER}}@gcp-sa-pubsub.iam.gserviceaccount.com';
 const bucket = `${P}-pkgrelay-status`;
+const staging = `${P}-pkgrelay-status-staging`;
+// The builder account of acme/secret-sauce: a digest of its name, so it fits IAM's 30 characters.
+const SAUCE_BUILDER = 'pkgrelay-src-281d7022f2f7';
 
-function options(overrides: Partial<DeployOptions> = {}): DeployOptions {
-  return {
-    project: P,
-    region: R,
-    bundleDir: '/srv/pkgrelay/lib/bundle',
-    configPath: '/srv/pkgrelay/repositories.json',
-    tokenSecrets: ['acme-token'],
-    publicStatus: true,
-    schedule: '*/30 * * * *',
-    maxDeliveryAttempts: 5,
-    functions: FunctionTarget,
-    ...overrides,
-  };
-}
+const options = deployOptions;
 
 // Prints `pkgrelay deploy ... --dry-run` exactly as a person would see it.
 async function dryRun(args: string[]): Promise<string> {
@@ -63,15 +50,6 @@ async function dryRun(args: string[]): Promise<string> {
 
 const deploys = (plan: DeployPlan): Command[] =>
   commandsOf(plan).filter((command) => command.args[0] === 'functions' && command.args[1] === 'deploy');
-const flagValue = (command: Command, name: string): string | undefined =>
-  command.args.find((arg) => arg.startsWith(`${name}=`))?.slice(name.length + 1);
-const indexOfCommand = (plan: DeployPlan, match: (args: string[]) => boolean): number =>
-  plan.steps.findIndex((step) =>
-    [
-      ...('command' in step ? [step.command] : []),
-      ...(step.kind === 'ensure' ? [step.describe, ...step.create, ...step.update] : []),
-    ].some((command) => match(command.args)),
-  );
 
 describe('pkgrelay deploy --dry-run', () => {
   it('prints a complete deployment, in order, as a shell script sh accepts', async () => {
@@ -82,12 +60,24 @@ describe('pkgrelay deploy --dry-run', () => {
       'gcloud pubsub topics create pkgrelay-releases-dead-letter --message-retention-duration=7d',
       'gcloud pubsub topics create cloud-builds ',
       `gcloud storage buckets create gs://${bucket} --location=${R} --uniform-bucket-level-access --no-public-access-prevention`,
+      `gcloud storage buckets create gs://${staging} --location=${R} --uniform-bucket-level-access --public-access-prevention`,
       `gcloud artifacts repositories create pkgrelay --repository-format=python --location=${R}`,
+      `gcloud artifacts repositories create pkgrelay-images --repository-format=docker --location=${R}`,
       '| gcloud secrets create pkgrelay-webhook-secret --replication-policy=automatic --data-file=-',
       'gcloud secrets create acme-token --replication-policy=automatic',
-      ...['webhook', 'worker', 'build-events', 'dead-letter', 'reconcile', 'builds', 'invoker'].map(
-        (id) => `gcloud iam service-accounts create pkgrelay-${id} `,
-      ),
+      ...[
+        'webhook',
+        'worker',
+        'build-events',
+        'dead-letter',
+        'reconcile',
+        'builds',
+        'publisher',
+        'function-builds',
+        'invoker',
+      ].map((id) => `gcloud iam service-accounts create pkgrelay-${id} `),
+      `gcloud iam service-accounts create ${SAUCE_BUILDER} '--display-name=pkgrelay builder of acme/secret-sauce'`,
+      'gcloud builds submit /b/builder-image --config=/b/builder-image/cloudbuild.yaml',
       'gcloud functions deploy pkgrelay-webhook --gen2',
       'gcloud functions deploy pkgrelay-worker --gen2',
       'gcloud functions deploy pkgrelay-build-events --gen2',
@@ -149,18 +139,57 @@ describe('the role bindings of a deployment', () => {
         sa('pkgrelay-worker'),
         'roles/iam.serviceAccountUser',
       ],
+      [
+        'serviceAccount',
+        `${SAUCE_BUILDER}@${P}.iam.gserviceaccount.com`,
+        sa('pkgrelay-worker'),
+        'roles/iam.serviceAccountUser',
+      ],
+      ['project', P, sa('pkgrelay-build-events'), 'roles/cloudbuild.builds.editor'],
+      [
+        'serviceAccount',
+        `pkgrelay-publisher@${P}.iam.gserviceaccount.com`,
+        sa('pkgrelay-build-events'),
+        'roles/iam.serviceAccountUser',
+      ],
       ['bucket', bucket, sa('pkgrelay-build-events'), 'roles/storage.objectAdmin'],
       ['bucket', bucket, sa('pkgrelay-dead-letter'), 'roles/storage.objectAdmin'],
       ['bucket', bucket, sa('pkgrelay-reconcile'), 'roles/storage.objectAdmin'],
       ['topic', 'pkgrelay-releases', sa('pkgrelay-reconcile'), 'roles/pubsub.publisher'],
       ['project', P, sa('pkgrelay-reconcile'), 'roles/cloudbuild.builds.viewer'],
       ['secret', 'acme-token', sa('pkgrelay-reconcile'), 'roles/secretmanager.secretAccessor'],
-      ['repository', 'pkgrelay', sa('pkgrelay-builds'), 'roles/artifactregistry.writer'],
+      ['topic', 'pkgrelay-job-events', sa('pkgrelay-worker'), 'roles/pubsub.publisher'],
+      ['topic', 'pkgrelay-job-events', sa('pkgrelay-build-events'), 'roles/pubsub.publisher'],
+      ['topic', 'pkgrelay-job-events', sa('pkgrelay-dead-letter'), 'roles/pubsub.publisher'],
+      ['topic', 'pkgrelay-job-events', sa('pkgrelay-reconcile'), 'roles/pubsub.publisher'],
+      ['bucket', bucket, sa('pkgrelay-notifier'), 'roles/storage.objectAdmin'],
+      ['secret', 'ops-slack-url', sa('pkgrelay-notifier'), 'roles/secretmanager.secretAccessor'],
+      ['runService', 'pkgrelay-notifier', sa('pkgrelay-invoker'), 'roles/run.invoker'],
+      ['topic', 'pkgrelay-job-events-dead-letter', agent, 'roles/pubsub.publisher'],
+      ['subscription', '{{NOTIFIER_SUBSCRIPTION}}', agent, 'roles/pubsub.subscriber'],
       ['project', P, sa('pkgrelay-builds'), 'roles/logging.logWriter'],
-      ['secret', 'acme-token', sa('pkgrelay-builds'), 'roles/secretmanager.secretAccessor'],
+      ['bucket', staging, sa('pkgrelay-builds'), 'roles/storage.objectCreator'],
+      ['project', P, sa(SAUCE_BUILDER), 'roles/logging.logWriter'],
+      ['bucket', staging, sa(SAUCE_BUILDER), 'roles/storage.objectCreator'],
+      ['secret', 'acme-token', sa(SAUCE_BUILDER), 'roles/secretmanager.secretAccessor'],
+      ['repository', 'pkgrelay', sa('pkgrelay-publisher'), 'roles/artifactregistry.writer'],
+      ['project', P, sa('pkgrelay-publisher'), 'roles/logging.logWriter'],
+      ['bucket', staging, sa('pkgrelay-publisher'), 'roles/storage.objectViewer'],
       ['runService', 'pkgrelay-worker', sa('pkgrelay-invoker'), 'roles/run.invoker'],
       ['runService', 'pkgrelay-build-events', sa('pkgrelay-invoker'), 'roles/run.invoker'],
       ['runService', 'pkgrelay-dead-letter', sa('pkgrelay-invoker'), 'roles/run.invoker'],
+      ['repository', 'pkgrelay-images', sa('pkgrelay-builds'), 'roles/artifactregistry.reader'],
+      ['repository', 'pkgrelay-images', sa(SAUCE_BUILDER), 'roles/artifactregistry.reader'],
+      ['project', P, sa('pkgrelay-function-builds'), 'roles/logging.logWriter'],
+      ['repository', 'pkgrelay-images', sa('pkgrelay-function-builds'), 'roles/artifactregistry.writer'],
+      ['project', P, sa('pkgrelay-function-builds'), 'roles/storage.objectAdmin'],
+      ['project', P, sa('pkgrelay-function-builds'), 'roles/storage.objectViewer'],
+      [
+        'serviceAccount',
+        `pkgrelay-function-builds@${P}.iam.gserviceaccount.com`,
+        '{{DEPLOYER}}',
+        'roles/iam.serviceAccountUser',
+      ],
       ['runService', 'pkgrelay-reconcile', sa('pkgrelay-invoker'), 'roles/run.invoker'],
       ['topic', 'pkgrelay-releases-dead-letter', agent, 'roles/pubsub.publisher'],
       ['subscription', '{{WORKER_SUBSCRIPTION}}', agent, 'roles/pubsub.subscriber'],
@@ -173,6 +202,7 @@ describe('the role bindings of a deployment', () => {
       ['bucket', bucket, 'allUsers', 'roles/storage.objectViewer'],
       ['bucket', `${P}-pkgrelay-config`, sa('pkgrelay-webhook'), 'roles/storage.objectViewer'],
       ['bucket', `${P}-pkgrelay-config`, sa('pkgrelay-worker'), 'roles/storage.objectViewer'],
+      ['bucket', `${P}-pkgrelay-config`, sa('pkgrelay-build-events'), 'roles/storage.objectViewer'],
       ['bucket', `${P}-pkgrelay-config`, sa('pkgrelay-reconcile'), 'roles/storage.objectViewer'],
     ].map(([kind, name, member, role]) => ({ resource: { kind, name }, member, role }));
     expect(bindings).toHaveLength(expected.length);
@@ -195,8 +225,14 @@ describe('the role bindings of a deployment', () => {
         .sort(),
     ).toEqual([
       'roles/cloudbuild.builds.editor',
+      'roles/cloudbuild.builds.editor',
       'roles/cloudbuild.builds.viewer',
       'roles/logging.logWriter',
+      'roles/logging.logWriter',
+      'roles/logging.logWriter',
+      'roles/logging.logWriter',
+      'roles/storage.objectAdmin',
+      'roles/storage.objectViewer',
     ]);
     const publicGrants = bindings.filter((binding) => binding.member === 'allUsers');
     expect(publicGrants.map((binding) => `${binding.resource.kind}:${binding.role}`).sort()).toEqual([
@@ -205,7 +241,7 @@ describe('the role bindings of a deployment', () => {
     ]);
   });
 
-  it('give the webhook only its topic, its secret and the served repositories, and the builds only their repository, logs and token secrets', () => {
+  it('give the webhook only its topic, its secret and the served repositories; no build account that runs upstream code may publish', () => {
     const bindings = readRoleBindings(createDeployPlan(options()));
     const of = (id: string): string[] =>
       bindings
@@ -218,10 +254,27 @@ describe('the role bindings of a deployment', () => {
       `roles/storage.objectViewer on bucket ${P}-pkgrelay-config`,
     ]);
     expect(of('pkgrelay-builds')).toEqual([
-      'roles/artifactregistry.writer on repository pkgrelay',
+      'roles/artifactregistry.reader on repository pkgrelay-images',
+      `roles/logging.logWriter on project ${P}`,
+      `roles/storage.objectCreator on bucket ${staging}`,
+    ]);
+    // A private repository's builder reads its own token and nothing that publishes.
+    expect(of(SAUCE_BUILDER)).toEqual([
+      'roles/artifactregistry.reader on repository pkgrelay-images',
       `roles/logging.logWriter on project ${P}`,
       'roles/secretmanager.secretAccessor on secret acme-token',
+      `roles/storage.objectCreator on bucket ${staging}`,
     ]);
+    expect(of('pkgrelay-publisher')).toEqual([
+      'roles/artifactregistry.writer on repository pkgrelay',
+      `roles/logging.logWriter on project ${P}`,
+      `roles/storage.objectViewer on bucket ${staging}`,
+    ]);
+    // The Python repository's only writer; pkgrelay-function-builds writes the Docker repository of images.
+    const writers = bindings.filter(
+      (binding) => binding.role === 'roles/artifactregistry.writer' && binding.resource.name === 'pkgrelay',
+    );
+    expect(writers.map((binding) => binding.member)).toEqual([sa('pkgrelay-publisher')]);
   });
 });
 
@@ -237,6 +290,7 @@ describe('the functions of a deployment', () => {
       '--no-allow-unauthenticated',
     ],
     'pkgrelay-reconcile': ['--trigger-http', '--no-allow-unauthenticated'],
+    'pkgrelay-notifier': ['--trigger-topic=pkgrelay-job-events', '--retry', '--no-allow-unauthenticated'],
   };
 
   it.each(Object.entries(triggers))(
@@ -268,13 +322,14 @@ describe('the functions of a deployment', () => {
     },
   );
 
-  it('deploys exactly the five functions, the webhook secret only to the webhook', () => {
+  it('deploys exactly the six functions, the webhook secret only to the webhook, notification secrets only to the notifier', () => {
     expect(deploys(plan).map((command) => command.args[2])).toEqual(Object.keys(triggers));
     const withSecrets = deploys(plan).filter((command) =>
       command.args.some((arg) => arg.startsWith('--set-secrets=')),
     );
     expect(withSecrets.map((command) => [command.args[2], flagValue(command, '--set-secrets')])).toEqual([
       ['pkgrelay-webhook', 'PKGRELAY_WEBHOOK_SECRETS=pkgrelay-webhook-secret:latest'],
+      ['pkgrelay-notifier', 'PKGRELAY_SECRET_OPS_SLACK_URL=ops-slack-url:latest'],
     ]);
   });
 
@@ -313,11 +368,15 @@ describe('the functions of a deployment', () => {
 
   it('is idempotent: every create sits behind a describe, every other command is create-or-update by nature', () => {
     const idempotentVerbs =
-      /^(services enable|.* add-iam-policy-binding|functions deploy|functions describe|.* describe|pubsub subscriptions update|projects describe|storage cp)/;
+      /^(services enable|config get-value account|.* add-iam-policy-binding|functions deploy|functions describe|.* describe|pubsub subscriptions update|run services update|projects describe|storage cp)/;
     for (const step of plan.steps) {
       if (step.kind === 'ensure') {
         expect(step.describe.args).toContain('describe');
-        for (const command of step.create) expect(command.args).toContain('create');
+        // A builder image is made by a build; its tag is a digest of its inputs, so it is built once.
+        for (const command of step.create)
+          expect(
+            command.args.includes('create') || command.args.slice(0, 2).join(' ') === 'builds submit',
+          ).toBe(true);
       } else if (step.kind === 'run' || step.kind === 'capture') {
         expect(step.command.args.join(' ')).toMatch(idempotentVerbs);
       }

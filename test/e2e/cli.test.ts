@@ -164,7 +164,7 @@ describe('pkgrelay against the local stack (compiled CLI as a child process)', (
     const run = await cli('reconcile', '--json');
     expect(run.code, run.stderr).toBe(0);
     const report = json(run.stdout) as { polls: Array<{ ok: boolean; toBuild: string[] }> };
-    expect(report).toMatchObject({ enqueued: [], settled: [], errors: [] });
+    expect(report).toMatchObject({ enqueued: [], settled: [], drifted: [], errors: [] });
     expect(report.polls.every((poll) => poll.ok && poll.toBuild.length === 0)).toBe(true);
   });
 });

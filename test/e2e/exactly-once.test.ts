@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { localServiceAccounts } from '../../local/stack/read-secret-access.js';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,6 +52,9 @@ describe('exactly one build per tag on the local stack', () => {
     PKGRELAY_UPSTREAM_BASE: stack.info.upstreamBase,
     PKGRELAY_WEBHOOK_SECRETS: stack.info.webhook.secret,
     PKGRELAY_BUCKET: stack.info.storage.bucket,
+    // As the stack's own worker has them: where build phases leave their archive, and who they run as.
+    PKGRELAY_STAGING_BUCKET: `${stack.info.storage.bucket}-staging`,
+    PKGRELAY_BUILD_SERVICE_ACCOUNT: localServiceAccounts(stack.info.projectId).builder,
     PKGRELAY_REGISTRY_URL: stack.info.registry.url,
     PKGRELAY_CLOUDBUILD_ENDPOINT: stack.info.cloudbuild.host,
     PKGRELAY_BUILD_ISOLATION: 'false',
@@ -98,12 +102,18 @@ describe('exactly one build per tag on the local stack', () => {
     await waitUntil(`${name} to die`, async () => fn.process.signalCode === 'SIGKILL');
   }
 
-  async function buildsOf(tag: string): Promise<Array<{ id: string; status: string }>> {
+  /** The job's builds of one phase: each attempt has one build phase, then one publish phase. */
+  async function buildsOf(
+    tag: string,
+    phase: 'build' | 'publish' = 'build',
+  ): Promise<Array<{ id: string; status: string }>> {
     const jobTag = `job-${createHash('sha256').update(`octo-org/widgets@${tag}`).digest('hex').slice(0, 24)}`;
     const url = new URL(`/v1/projects/${stack.info.projectId}/builds`, stack.info.cloudbuild.host);
     url.searchParams.set('filter', `tags="${jobTag}"`);
-    const body = (await (await fetch(url)).json()) as { builds?: Array<{ id: string; status: string }> };
-    return body.builds ?? [];
+    const body = (await (await fetch(url)).json()) as {
+      builds?: Array<{ id: string; status: string; substitutions?: Record<string, string> }>;
+    };
+    return (body.builds ?? []).filter((build) => build.substitutions?.['_PKGRELAY_PHASE'] === phase);
   }
 
   async function registryFiles(): Promise<string[]> {
@@ -198,6 +208,7 @@ describe('exactly one build per tag on the local stack', () => {
     const job = await scenarios.get('duplicates')!;
     expect(job.state, JSON.stringify(job.error)).toBe('published');
     expect(await buildsOf('v1.0.0')).toHaveLength(1);
+    expect(await buildsOf('v1.0.0', 'publish')).toHaveLength(1);
     expect(job.history.map((entry) => entry.state)).toEqual(['queued', 'building', 'published']);
     expect(job.artifacts.map((artifact) => artifact.uploaded)).toEqual([true, true]);
     expect((await registryFiles()).filter((file) => file.includes('1.0.0')).sort()).toEqual([

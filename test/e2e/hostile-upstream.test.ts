@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +10,7 @@ import { sampleSetupPyProject } from '../../local/demo/sample-project.js';
 import { startGitHttpServer, type GitHttpServer } from '../../local/git/start-git-http-server.js';
 import { startStack, type Stack } from '../../local/stack/start-stack.js';
 import type { JobStatus } from '../../shared/status/job-status.js';
-import { hostileSetupPrelude } from '../fixtures/hostile-setup-py.js';
+import { FORGED_SHA256, hostileSetupPrelude } from '../fixtures/hostile-setup-py.js';
 import { openStackBucket, publishReleaseRequests } from './stack-clients.js';
 
 // The hostile repository's own token, which only its fetch step may hold, and another repository's.
@@ -24,7 +24,9 @@ describe('a hostile upstream built in the sandboxed stand-in', () => {
   let stack: Stack;
   let bucket: Bucket;
   let job: JobStatus;
+  let squatted: JobStatus;
   let log: string;
+  let publishLog: string;
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'pkgrelay-hostile-'));
@@ -39,7 +41,13 @@ describe('a hostile upstream built in the sandboxed stand-in', () => {
       JSON.stringify({
         repositories: [
           { repository: REPOSITORY, private: true, tokenSecret: 'hostile-lib-token' },
-          { repository: 'secret-org/private-lib', private: true, tokenSecret: 'private-lib-token' },
+          // Its name is configured: no other repository's build may publish it.
+          {
+            repository: 'secret-org/private-lib',
+            private: true,
+            tokenSecret: 'private-lib-token',
+            distributionName: 'private-lib',
+          },
         ],
       }),
     );
@@ -61,13 +69,23 @@ describe('a hostile upstream built in the sandboxed stand-in', () => {
       stackUrl: `${stack.info.storage.host}/storage/v1/b/${stack.info.storage.bucket}/o`,
     });
     // Served from disk on each request: the repository may appear after the server started.
+    // v1.0.1 builds a distribution named as the other repository configures its own.
+    const squatter = sampleSetupPyProject('private-lib', 'hostile_lib', '1.0.1');
     await createUpstreamRepository(upstreams, REPOSITORY, [
       { files: { ...project, 'setup.py': `${prelude}\n${project['setup.py'] ?? ''}` }, tag: 'v1.0.0' },
+      { files: squatter, tag: 'v1.0.1' },
     ]);
-    await publishReleaseRequests(stack.info, [{ repository: REPOSITORY, tag: 'v1.0.0' }]);
-    job = await followJob(bucket, { repository: REPOSITORY, tag: 'v1.0.0' }, { timeoutMs: 150_000 });
+    await publishReleaseRequests(stack.info, [
+      { repository: REPOSITORY, tag: 'v1.0.0' },
+      { repository: REPOSITORY, tag: 'v1.0.1' },
+    ]);
+    job = await followJob(bucket, { repository: REPOSITORY, tag: 'v1.0.0' }, { timeoutMs: 200_000 });
+    squatted = await followJob(bucket, { repository: REPOSITORY, tag: 'v1.0.1' }, { timeoutMs: 200_000 });
     log = await (await fetch(`${stack.info.cloudbuild.host}/logs/${job.build?.id ?? ''}`)).text();
-  }, 240_000);
+    publishLog = await (
+      await fetch(`${stack.info.cloudbuild.host}/logs/${job.publishBuild?.id ?? ''}`)
+    ).text();
+  }, 420_000);
   afterAll(async () => {
     await stack?.stop();
     await git?.close();
@@ -112,6 +130,44 @@ describe('a hostile upstream built in the sandboxed stand-in', () => {
     expect(found.get('build: user site .pth write')).toMatch(/^(OK|WROTE|READ)/);
     for (const step of ['verify', 'check', 'upload'])
       expect(found.has(`${step}: user site .pth`)).toBe(false);
+  });
+
+  it('publishes through a second build in which none of its code or planted files runs', () => {
+    expect(job.state, JSON.stringify(job.error)).toBe('published');
+    expect(job.publishBuild?.id).toBeTruthy();
+    expect(job.publishBuild?.id).not.toBe(job.build?.id);
+    expect(probes().get('build: forged hashlib write')).toMatch(/^READ 'wrote/);
+    expect(publishLog).toMatch(/Step #0 - "receive": received /);
+    expect(publishLog).not.toContain('PKGRELAY-PROBE');
+  });
+
+  it('records the digests the registry serves, not the ones its planted hashlib forges', async () => {
+    expect(job.artifacts.length).toBe(2);
+    for (const artifact of job.artifacts) {
+      expect(artifact.sha256).not.toBe(FORGED_SHA256);
+      const page = (await (
+        await fetch(new URL('simple/hostile-lib/', stack.info.registry.url), {
+          headers: { accept: 'application/vnd.pypi.simple.v1+json' },
+        })
+      ).json()) as { files: Array<{ filename: string; url: string }> };
+      const file = page.files.find((candidate) => candidate.filename === artifact.filename);
+      const bytes = Buffer.from(
+        await (
+          await fetch(new URL(file?.url ?? '', new URL('simple/hostile-lib/', stack.info.registry.url)))
+        ).arrayBuffer(),
+      );
+      // The digest of the bytes the registry serves, computed here, not the registry's own claim.
+      expect(artifact.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+    }
+  });
+
+  it('cannot publish a name another repository configures: NAME_NOT_ALLOWED, no publish build', async () => {
+    expect(squatted.state).toBe('failed');
+    expect(squatted.error?.code).toBe('NAME_NOT_ALLOWED');
+    expect(squatted.error?.message).toMatch(/"private-lib", which belongs to secret-org\/private-lib/);
+    expect(squatted.publishBuild).toBeUndefined();
+    const page = await fetch(new URL('simple/private-lib/', stack.info.registry.url));
+    expect(page.status).toBe(404);
   });
 
   it('leaves no token and no webhook secret in the build log', () => {

@@ -105,11 +105,21 @@ describe('a repository of two packages on the local stack', () => {
       ]);
 
       // One index for the repository, listing the jobs of both packages.
-      const index = await readRepositoryIndex(bucket, REPOSITORY);
-      expect(index?.jobs.map(({ tag, package: pkg, state }) => ({ tag, pkg, state }))).toEqual([
-        { tag: 'api-v1.2.0', pkg: 'api', state: 'published' },
-        { tag: 'client-v0.3.0', pkg: 'client', state: 'published' },
-      ]);
+      // The index follows the job documents: it may settle a moment later.
+      await expect
+        .poll(
+          async () =>
+            (await readRepositoryIndex(bucket, REPOSITORY))?.jobs.map(({ tag, package: pkg, state }) => ({
+              tag,
+              pkg,
+              state,
+            })),
+          { timeout: 30_000 },
+        )
+        .toEqual([
+          { tag: 'api-v1.2.0', pkg: 'api', state: 'published' },
+          { tag: 'client-v0.3.0', pkg: 'client', state: 'published' },
+        ]);
 
       const installed = await Promise.all([
         installFromIndex(stack.info.index.url, 'acme-platform-api==1.2.0').then(({ python }) =>

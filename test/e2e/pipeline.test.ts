@@ -66,6 +66,22 @@ describe('the whole pipeline on the local stack', () => {
       expect(job.repository).toBe('Octo-Org/Widgets');
       expect(job.version).toBe('0.1.0');
       expect(job.build?.id).toBeTruthy();
+      // Two builds: the one that ran upstream code, and the publisher's, each recorded.
+      expect(job.publishBuild?.id).toBeTruthy();
+      expect(job.publishBuild?.id).not.toBe(job.build?.id);
+      expect(job.schemaVersion).toBe(2);
+      for (const [phase, id] of [
+        ['build', job.build?.id],
+        ['publish', job.publishBuild?.id],
+      ]) {
+        const resource = (await (
+          await fetch(`${stack.info.cloudbuild.host}/v1/projects/${stack.info.projectId}/builds/${id}`)
+        ).json()) as { startTime: string; finishTime: string; createTime: string; serviceAccount?: string };
+        // What a job costs now, phase by phase (queue wait included), for the record.
+        console.log(
+          `${phase} build ${id}: ${Date.parse(resource.finishTime) - Date.parse(resource.createTime)} ms from create to finish, ${Date.parse(resource.finishTime) - Date.parse(resource.startTime)} ms running, as ${resource.serviceAccount}`,
+        );
+      }
       expect(job.history.map((entry) => entry.state)).toEqual(['queued', 'building', 'published']);
       // What a reader polling the bucket saw: only forward moves, ending published.
       const seen = states.filter((state, index) => state !== states[index - 1]);

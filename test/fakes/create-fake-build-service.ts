@@ -12,6 +12,8 @@ export interface FakeBuild {
   steps?: Array<{ id: string; name?: string; status?: string }>;
   /** As the plan asked; Cloud Build reports it as `projects/P/serviceAccounts/EMAIL`. */
   serviceAccount?: string;
+  /** The plan it was created from, for tests to read what was asked. */
+  plan?: BuildPlan;
 }
 
 export interface FakeBuildService extends BuildService {
@@ -44,6 +46,7 @@ export function createFakeBuildService(): FakeBuildService {
         logUrl: `https://console.cloud.google.com/cloud-build/builds/${id}`,
         steps: plan.steps.map((step) => ({ id: step.id, name: step.name })),
         ...(plan.serviceAccount ? { serviceAccount: plan.serviceAccount } : {}),
+        plan: structuredClone(plan),
       };
       service.builds.push(build);
       await service.afterCreate(build);

@@ -1,7 +1,9 @@
 import type { PublishedFiles } from '../../shared/ports/published-files.js';
+import type { ListedFile } from '../../shared/registry/parse-simple-project-page.js';
 
 export interface FakeRegistry extends PublishedFiles {
-  files: Map<string, string[]>;
+  /** By `name==version`: file names (no digest stated) or files with their sha256. */
+  files: Map<string, Array<string | ListedFile>>;
   /** Makes the next `list` calls reject, as an unreachable registry would. */
   failLists(times: number): void;
 }
@@ -17,7 +19,9 @@ export function createFakeRegistry(): FakeRegistry {
         failures--;
         throw new Error('the registry answered 503 (fake)');
       }
-      return registry.files.get(`${name}==${version}`) ?? [];
+      return (registry.files.get(`${name}==${version}`) ?? []).map((file) =>
+        typeof file === 'string' ? { filename: file, sha256: undefined } : file,
+      );
     },
   };
   return registry;

@@ -125,8 +125,10 @@ export async function startFaultStack(options: FaultStackOptions): Promise<Fault
         found.push(...(page.builds ?? []));
         pageToken = page.nextPageToken ?? '';
       } while (pageToken);
+      // The job's build phases: each publish phase follows one, started by build-events.
       return found.filter(
         (build) =>
+          build.substitutions?.['_PKGRELAY_PHASE'] !== 'publish' &&
           build.substitutions?.['_PKGRELAY_REPOSITORY']?.toLowerCase() === options.repository.toLowerCase(),
       );
     },

@@ -10,6 +10,7 @@ export const StatusDocument = [
   'provenance-statement',
   'digest-record',
   'poll-state',
+  'job-event',
 ] as const;
 export type StatusDocument = (typeof StatusDocument)[number];
 

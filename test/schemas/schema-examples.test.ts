@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { ZodType } from 'zod';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DigestRecord, ProvenanceStatement } from '../../shared/provenance/provenance-statement.js';
+import { JobEvent } from '../../shared/events/job-event.js';
 import { JobStatus } from '../../shared/status/job-status.js';
 import { PollState } from '../../shared/status/poll-state.js';
 import { Badge, RepositoryIndex } from '../../shared/status/repository-index.js';
@@ -19,6 +20,7 @@ const READERS: Record<StatusDocument, ZodType> = {
   'provenance-statement': ProvenanceStatement,
   'digest-record': DigestRecord,
   'poll-state': PollState,
+  'job-event': JobEvent,
 };
 
 interface Example {

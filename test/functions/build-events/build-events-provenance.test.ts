@@ -4,6 +4,8 @@ import { jobObjectPath } from '../../../shared/contracts/job-id.js';
 import { silentLogger } from '../../../shared/log/create-logger.js';
 import { digestObjectPath, provenanceObjectPath } from '../../../shared/provenance/provenance-paths.js';
 import type { JobStatus } from '../../../shared/status/job-status.js';
+import { fixedRepositories } from '../../../shared/config/repository-provider.js';
+import { createFakeBuildService } from '../../fakes/create-fake-build-service.js';
 import { createFakeClock } from '../../fakes/create-fake-clock.js';
 import { createMemoryDocumentStore } from '../../fakes/create-memory-document-store.js';
 import { pubsubEvent } from '../../fakes/pubsub-event.js';
@@ -70,6 +72,10 @@ describe('build-events writes the provenance of the job a build publishes', () =
       store,
       logger: silentLogger,
       buildTimeoutSeconds: 600,
+      // A build of one phase (made before the two-build split) publishes by itself: nothing is started.
+      builds: createFakeBuildService(),
+      projectId: 'p',
+      repositories: fixedRepositories([]),
       clock: clock.now,
     });
 

@@ -1,3 +1,4 @@
+import { fixedRepositories } from '../../../shared/config/repository-provider.js';
 import { describe, expect, it } from 'vitest';
 import { createBuildEventsHandler } from '../../../functions/build-events/create-build-events-handler.js';
 import { jobBuildTag } from '../../../shared/build/job-build-tag.js';
@@ -8,6 +9,8 @@ import { RepositoryIndex } from '../../../shared/status/repository-index.js';
 import { createFakeClock } from '../../fakes/create-fake-clock.js';
 import { createMemoryDocumentStore } from '../../fakes/create-memory-document-store.js';
 import { pubsubEvent } from '../../fakes/pubsub-event.js';
+import { createFakeBuildService } from '../../fakes/create-fake-build-service.js';
+import { RepositoryConfig } from '../../../shared/config/repository-config.js';
 
 const JOB = { repository: 'Octo-Org/Widgets', tag: 'v1.0.0' };
 const STEPS = ['fetch', 'build', 'verify', 'check', 'upload'];
@@ -60,9 +63,13 @@ function failedAt(step: string, output?: unknown) {
 
 async function setup(
   job: Partial<JobStatus> = {},
-  { buildServiceAccount }: { buildServiceAccount?: string } = {},
+  {
+    buildServiceAccount,
+    publishServiceAccount,
+  }: { buildServiceAccount?: string; publishServiceAccount?: string } = {},
 ) {
   const store = createMemoryDocumentStore();
+  const builds = createFakeBuildService();
   const clock = createFakeClock();
   const now = clock.now().toISOString();
   const initial: JobStatus = {
@@ -86,7 +93,11 @@ async function setup(
     store,
     logger: createLogger({ write: (line) => logs.push(JSON.parse(line) as Record<string, unknown>) }),
     buildTimeoutSeconds: 600,
+    builds,
+    projectId: 'p',
+    repositories: fixedRepositories([RepositoryConfig.parse({ repository: JOB.repository })]),
     buildServiceAccount,
+    publishServiceAccount,
     clock: clock.now,
   });
   const deliver = (data: unknown) => {
@@ -94,7 +105,7 @@ async function setup(
     return handler(pubsubEvent(data, { messageId: `n-${++n}` }));
   };
   const read = async () => JobStatus.parse((await store.read(jobObjectPath(JOB)))?.data);
-  return { store, deliver, read, logs };
+  return { store, deliver, read, logs, builds };
 }
 
 describe('every Cloud Build status is named', () => {
@@ -294,7 +305,7 @@ describe('only builds pkgrelay created for the job count', () => {
       'an unrecorded build of another service account',
       unrecorded,
       { serviceAccount: 'projects/p/serviceAccounts/mallory@p.iam.gserviceaccount.com' },
-      /runs as projects\/p\/serviceAccounts\/mallory@.*not as pkgrelay's build service account/,
+      /runs as projects\/p\/serviceAccounts\/mallory@.*not as pkgrelay's builder account/,
     ],
     [
       'an unrecorded build of the default service account',
@@ -364,5 +375,133 @@ describe('a status document that fails its schema', () => {
     });
     await deliver(build('SUCCESS', { results: { buildStepOutputs: outputs } }));
     expect((await read()).artifacts).toEqual([]);
+  });
+});
+
+describe('two builds: the build phase hands its archive to a publish phase as the publisher', () => {
+  const BUILD_STEPS = ['fetch', 'build', 'pack'];
+  const PUBLISH_STEPS = ['receive', 'verify', 'check', 'upload'];
+  const PUBLISHER = 'pkgrelay-publisher@p.iam.gserviceaccount.com';
+  const STAGING = 'gs://p-staging/staging/0b7e/';
+
+  function phase(
+    which: 'build' | 'publish',
+    status: string,
+    {
+      id = which === 'build' ? 'b-1' : 'p-1',
+      files = ['widgets-1.0.0.tar.gz', 'widgets-1.0.0-py3-none-any.whl'],
+    } = {},
+  ) {
+    const steps = which === 'build' ? BUILD_STEPS : PUBLISH_STEPS;
+    const outputs = steps.map(() => '');
+    if (which === 'build') outputs[2] = base64({ files });
+    else outputs[3] = uploaded([true, true]).results.buildStepOutputs[4] ?? '';
+    return build(status, {
+      id,
+      logUrl: `https://logs/${id}`,
+      substitutions: {
+        ...build(status).substitutions,
+        _PKGRELAY_PHASE: which,
+        _PKGRELAY_VERSION: '1.0.0',
+        _PKGRELAY_UPSTREAM_URL: 'https://github.com/Octo-Org/Widgets.git',
+      },
+      steps: steps.map((step) => ({ id: step, status: status === 'SUCCESS' ? 'SUCCESS' : undefined })),
+      results: { buildStepOutputs: outputs },
+      serviceAccount: `projects/p/serviceAccounts/${which === 'build' ? 'pkgrelay-builds@p.iam.gserviceaccount.com' : PUBLISHER}`,
+      ...(which === 'build'
+        ? { artifacts: { objects: { location: STAGING, paths: ['pkgrelay-dist.tar.gz'] } } }
+        : {}),
+    });
+  }
+
+  it('starts the publish phase on the build phase’s success, and publishes on its own', async () => {
+    const { deliver, read, builds } = await setup({ state: 'building' });
+    expect(await deliver(phase('build', 'SUCCESS'))).toEqual({ outcome: 'applied', state: 'building' });
+    const started = builds.builds[0];
+    expect(started?.plan).toMatchObject({
+      source: { storageSource: { bucket: 'p-staging', object: 'staging/0b7e/pkgrelay-dist.tar.gz' } },
+      substitutions: { _PKGRELAY_PHASE: 'publish', _PKGRELAY_ALLOWED_NAMES: 'widgets' },
+    });
+    // The upstream URL (and so a token's use) stays with the build phase.
+    expect(started?.plan?.substitutions['_PKGRELAY_UPSTREAM_URL']).toBeUndefined();
+    expect(started?.plan?.steps.map((step) => step.id)).toEqual(PUBLISH_STEPS);
+    let job = await read();
+    expect(job).toMatchObject({
+      schemaVersion: 2,
+      state: 'building',
+      build: { id: 'b-1', status: 'SUCCESS' },
+      publishBuild: { id: 'build-1' },
+    });
+    // A redelivery of the build phase's success starts nothing more.
+    await deliver(phase('build', 'SUCCESS'));
+    expect(builds.builds).toHaveLength(1);
+    expect(await deliver(phase('publish', 'SUCCESS', { id: 'build-1' }))).toEqual({
+      outcome: 'applied',
+      state: 'published',
+    });
+    job = await read();
+    expect(job.state).toBe('published');
+    expect(job.build?.id).toBe('b-1');
+    expect(job.publishBuild).toMatchObject({ id: 'build-1', status: 'SUCCESS' });
+    expect(job.artifacts.map((artifact) => artifact.filename)).toContain('widgets-1.0.0.tar.gz');
+  });
+
+  it('ignores an unrecorded publish build that does not run as the publisher', async () => {
+    const { deliver, read } = await setup(
+      { state: 'building' },
+      { publishServiceAccount: 'someone-else@p.iam.gserviceaccount.com' },
+    );
+    const answer = await deliver(phase('publish', 'SUCCESS', { id: 'p-forged' }));
+    expect(answer).toMatchObject({
+      outcome: 'ignored',
+      reason: expect.stringMatching(/not as pkgrelay's publisher/),
+    });
+    expect((await read()).state).toBe('building');
+  });
+
+  it('never takes a build phase’s success as published', async () => {
+    const { deliver, read } = await setup({ state: 'building' });
+    // Even one whose upload-shaped output claims artifacts (its steps could write anything).
+    const forged: Record<string, unknown> = phase('build', 'SUCCESS');
+    forged['results'] = {
+      buildStepOutputs: [
+        '',
+        '',
+        base64({ files: ['widgets-1.0.0.tar.gz'] }),
+        '',
+        uploaded([true, true]).results.buildStepOutputs[4] ?? '',
+      ],
+    };
+    await deliver(forged);
+    const job = await read();
+    expect(job.state).toBe('building');
+    expect(job.artifacts).toEqual([]);
+  });
+
+  it('refuses a name another repository published first: NAME_NOT_ALLOWED, no publish phase', async () => {
+    const { deliver, read, builds, store } = await setup({ state: 'building' });
+    await store.write(
+      'names/requests.json',
+      {
+        schemaVersion: 1,
+        name: 'requests',
+        repository: 'psf/requests',
+        claimedAt: '2024-01-01T00:00:00.000Z',
+      },
+      { ifGenerationMatch: '0' },
+    );
+    const answer = await deliver(phase('build', 'SUCCESS', { files: ['requests-9.9.9.tar.gz'] }));
+    expect(answer).toEqual({ outcome: 'applied', state: 'failed' });
+    expect(builds.builds).toHaveLength(0);
+    const job = await read();
+    expect(job.state).toBe('failed');
+    expect(job.error).toMatchObject({ code: 'NAME_NOT_ALLOWED' });
+    expect(job.error?.message).toMatch(/"requests", which belongs to psf\/requests/);
+  });
+
+  it('claims the names a repository publishes first, create-only', async () => {
+    const { deliver, store } = await setup({ state: 'building' });
+    await deliver(phase('build', 'SUCCESS'));
+    expect((await store.read('names/widgets.json'))?.data).toMatchObject({ repository: JOB.repository });
   });
 });

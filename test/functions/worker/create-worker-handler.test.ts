@@ -5,6 +5,7 @@ import { fixedRepositories } from '../../../shared/config/repository-provider.js
 import { jobObjectPath } from '../../../shared/contracts/job-id.js';
 import { TransientError } from '../../../shared/errors.js';
 import { createLogger, silentLogger } from '../../../shared/log/create-logger.js';
+import { blankJob } from '../../../shared/status/blank-job.js';
 import { JobStatus } from '../../../shared/status/job-status.js';
 import { createFakeBuildService, type FakeBuildService } from '../../fakes/create-fake-build-service.js';
 import { createFakeClock } from '../../fakes/create-fake-clock.js';
@@ -37,6 +38,7 @@ const config: WorkerConfig = {
   leaseSeconds: 60,
   buildServiceAccount: undefined,
   registryUrl: 'https://registry.example/p/r/',
+  stagingBucket: 'p-staging',
 };
 
 function setup(overrides: Partial<WorkerConfig> = {}) {
@@ -78,6 +80,16 @@ describe('worker claims', () => {
     expect(job).toMatchObject({ state: 'queued', attempt: 1, claimedBy: 'm-1', build: { id: 'build-1' } });
     expect(job.lease).toBeUndefined();
     expect(builds.builds[0]?.substitutions['_PKGRELAY_ATTEMPT']).toBe('1');
+  });
+
+  it('starts the build on the configured builder image', async () => {
+    const { builds, worker } = setup({
+      builderImage: 'r-docker.pkg.dev/p/pkgrelay-images/builder:py{python}-d1',
+    });
+    await worker('a')(request());
+    expect(new Set((builds.builds[0]?.steps ?? []).map((step) => step.name))).toEqual(
+      new Set(['r-docker.pkg.dev/p/pkgrelay-images/builder:py3.12-d1']),
+    );
   });
 
   it('starts exactly one build for 30 concurrent deliveries through 3 instances', async () => {
@@ -265,7 +277,7 @@ describe('worker claims', () => {
 
   it('never starts a build once its lease was taken over, even if it wakes up later', async () => {
     const { store, builds, clock, worker } = setup();
-    let wake: (files: string[]) => void = () => {};
+    let wake: (files: []) => void = () => {};
     const slow = createFakeRegistry();
     slow.list = () => new Promise((resolve) => (wake = resolve));
     const first = worker('slow', { registry: slow })(request());
@@ -396,9 +408,66 @@ describe('worker before building', () => {
     expect(await worker('a')(request())).toMatchObject({ outcome: 'skipped' });
     const job = await readJob(store);
     expect(job.state).toBe('skipped');
-    expect(job.reason).toMatch(/already in the registry \(widgets-1\.0\.0\.tar\.gz/);
+    expect(job.reason).toMatch(
+      /already in the registry; published outside pkgrelay: widgets-1\.0\.0\.tar\.gz/,
+    );
     expect(job.lease).toBeUndefined();
     expect(builds.builds).toHaveLength(0);
+  });
+
+  it('tells files pkgrelay published before from files published outside it, by their sha256', async () => {
+    const { store, builds, registry, worker } = setup();
+    const [ours, theirs] = ['a'.repeat(64), 'b'.repeat(64)];
+    // Attempt 1 published the sdist (and recorded it); someone else uploaded the wheel.
+    await store.write(
+      jobObjectPath(JOB),
+      {
+        ...blankJob(JOB, new Date('2026-01-01T00:00:00Z'), { version: '1.0.0', state: 'published' }),
+        artifacts: [
+          { filename: 'widgets-1.0.0.tar.gz', sha256: ours, size: 1, kind: 'sdist', uploaded: true },
+        ],
+        upstream: { commit: 'c'.repeat(40) },
+      },
+      { ifGenerationMatch: '0' },
+    );
+    registry.files.set('Widgets==1.0.0', [
+      { filename: 'widgets-1.0.0.tar.gz', sha256: ours },
+      { filename: 'widgets-1.0.0-py3-none-any.whl', sha256: theirs },
+    ]);
+    expect(await worker('a')(request({ force: true }))).toMatchObject({ outcome: 'skipped' });
+    const job = await readJob(store);
+    expect(job).toMatchObject({
+      state: 'skipped',
+      attempt: 2,
+      replaces: { attempt: 1, state: 'published', commit: 'c'.repeat(40) },
+      existingFiles: [
+        { filename: 'widgets-1.0.0.tar.gz', sha256: ours, publishedBy: 'pkgrelay', tag: 'v1.0.0' },
+        { filename: 'widgets-1.0.0-py3-none-any.whl', sha256: theirs, publishedBy: 'outside' },
+      ],
+    });
+    expect(job.reason).toBe(
+      `Widgets 1.0.0 is already in the registry; published by pkgrelay before (tag v1.0.0): widgets-1.0.0.tar.gz; ` +
+        `published outside pkgrelay: widgets-1.0.0-py3-none-any.whl (sha256 ${theirs}); no build ran`,
+    );
+    expect(builds.builds).toHaveLength(0);
+  });
+
+  it('lets a forced build add to a partly published version only from the commit it was published from', async () => {
+    const { store, builds, registry, worker } = setup();
+    await store.write(
+      jobObjectPath(JOB),
+      {
+        ...blankJob(JOB, new Date('2026-01-01T00:00:00Z'), { version: '1.0.0', state: 'failed' }),
+        upstream: { commit: 'c'.repeat(40) },
+      },
+      { ifGenerationMatch: '0' },
+    );
+    registry.files.set('Widgets==1.0.0', [{ filename: 'widgets-1.0.0.tar.gz', sha256: 'a'.repeat(64) }]);
+    expect(await worker('a')(request({ force: true }))).toMatchObject({ outcome: 'started' });
+    expect(builds.builds[0]?.substitutions['_PKGRELAY_EXPECT_COMMIT']).toBe('c'.repeat(40));
+    expect((await readJob(store)).history.at(-1)?.note).toBe(
+      `forced after failed, replacing attempt 1 built from ${'c'.repeat(40)}`,
+    );
   });
 
   it('records a request for a repository that is not configured as failed NOT_CONFIGURED', async () => {

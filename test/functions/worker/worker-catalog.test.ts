@@ -28,6 +28,7 @@ describe('the worker over a catalog read at run time', () => {
         buildTimeoutSeconds: 600,
         leaseSeconds: 60,
         buildServiceAccount: undefined,
+        stagingBucket: 'pkgrelay-staging',
         registryUrl: 'https://registry.example/p/r/',
       },
       repositories,

@@ -51,7 +51,12 @@ export function queuedBuildOf(operation: { metadata: unknown }): protos.google.d
 /** Pub/Sub emulator with `cloud-builds` and a pull subscription, the stand-in, and a real client on it. */
 export async function startCloudBuildStack(
   secrets: Record<string, string> = {},
-  options: { sandbox?: SandboxKind; cacheDir?: string } = {},
+  options: {
+    sandbox?: SandboxKind;
+    cacheDir?: string;
+    storage?: { apiEndpoint: string; projectId: string };
+    secretAccess?: (serviceAccount: string) => Promise<readonly string[]>;
+  } = {},
 ): Promise<CloudBuildStack> {
   process.env['METADATA_SERVER_DETECTION'] = 'none';
   const root = await mkdtemp(join(tmpdir(), 'pkgrelay-cloudbuild-'));

@@ -27,9 +27,9 @@ async function buildTag(
   repository: string,
   files: ProjectFiles,
   tag: string,
-  options: Partial<RepositoryConfig> & { annotated?: boolean } = {},
+  options: Partial<RepositoryConfig> & { annotated?: boolean; allowedNames?: string[] } = {},
 ) {
-  const { annotated = false, ...repoOptions } = options;
+  const { annotated = false, allowedNames, ...repoOptions } = options;
   await createUpstreamRepository(join(upstreams, 'git'), repository, [{ files, tag, annotated }]);
   const repo = RepositoryConfig.parse({ repository, ...repoOptions });
   const plan = createBuildPlan({
@@ -44,10 +44,14 @@ async function buildTag(
     isolation: false,
     registryAuth: 'none',
     timeoutSeconds: 600,
+    stagingLocation: 'gs://staging/test/',
   });
   const workspace = join(upstreams, 'work', repository);
   await mkdir(workspace, { recursive: true });
-  const runs = await runPlanSteps(plan, workspace, { until: 'check' });
+  const runs = await runPlanSteps(plan, workspace, {
+    until: 'check',
+    ...(allowedNames ? { allowedNames } : {}),
+  });
   const dist = await readdir(join(workspace, 'dist')).catch(() => [] as string[]);
   return { runs, last: runs.at(-1), dist: dist.sort(), workspace };
 }
@@ -61,6 +65,22 @@ describe('the build steps, run as the stand-in runs them', () => {
     );
     expect(last?.id).toBe('build');
     expect(last?.output).toMatchObject({ error: { code: 'BACKEND_TOO_OLD' } });
+  });
+
+  it('refuses in verify a distribution whose name the repository may not publish', async () => {
+    const { last, runs } = await buildTag(
+      'steps/squat',
+      sampleFlitProject('fl-squat', 'fl_squat', '1.0.0'),
+      'v1.0.0',
+      { allowedNames: ['fl-own'] },
+    );
+    expect(runs.map((step) => step.id)).toEqual(['fetch', 'build', 'pack', 'receive', 'verify']);
+    expect(last?.output).toMatchObject({
+      error: {
+        code: 'NAME_NOT_ALLOWED',
+        message: expect.stringContaining('may publish only fl-own, not fl-squat, fl_squat'),
+      },
+    });
   });
 
   it('fails VERSION_MISMATCH naming both versions', async () => {

@@ -14,6 +14,7 @@ const input = (repo: Record<string, unknown>): BuildPlanInput => ({
   isolation: true,
   registryAuth: 'google',
   timeoutSeconds: 900,
+  stagingLocation: 'gs://proj-staging/staging/abc/',
 });
 
 describe('createBuildPlan', () => {
@@ -54,6 +55,18 @@ describe('createBuildPlan', () => {
     // The token's value is never part of the plan: only its secret's name is.
     const { availableSecrets: _secrets, ...rest } = plan;
     expect(JSON.stringify(rest)).not.toContain('octo-lib-token');
+  });
+
+  it('runs every step on the builder image of the package’s Python version when one is configured', () => {
+    const builderImage = 'europe-west1-docker.pkg.dev/proj/pkgrelay-images/builder:py{python}-abc123def456';
+    const plan = createBuildPlan({ ...input({ pythonVersion: '3.11' }), builderImage });
+    expect(new Set(plan.steps.map((step) => step.name))).toEqual(
+      new Set(['europe-west1-docker.pkg.dev/proj/pkgrelay-images/builder:py3.11-abc123def456']),
+    );
+    // Without one, Docker's official image of that Python, as the local stand-in runs them.
+    expect(new Set(createBuildPlan(input({ pythonVersion: '3.11' })).steps.map((step) => step.name))).toEqual(
+      new Set(['python:3.11']),
+    );
   });
 
   it('escapes every $ of the step scripts for Cloud Build', () => {

@@ -39,6 +39,7 @@ describe('a renamed (and re-versioned) sdist builds again into the renamed wheel
         isolation: true,
         registryAuth: 'none',
         timeoutSeconds: 600,
+        stagingLocation: 'gs://staging/test/',
       });
       const workspace = join(root, 'work', module);
       await mkdir(workspace, { recursive: true });

@@ -29,6 +29,7 @@ async function buildTag(repository: string, files: ProjectFiles, isolation: bool
     isolation,
     registryAuth: 'none',
     timeoutSeconds: 600,
+    stagingLocation: 'gs://staging/test/',
   });
   const workspace = join(upstreams, 'work', repository);
   await mkdir(workspace, { recursive: true });

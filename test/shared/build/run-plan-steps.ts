@@ -3,6 +3,9 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { substitute } from '../../../local/cloudbuild/apply-substitutions.js';
 import type { BuildPlan, StepId } from '../../../shared/build/create-build-plan.js';
+import { createPublishPlan } from '../../../shared/build/create-publish-plan.js';
+import { normalizeName } from '../../../shared/registry/normalize-name.js';
+import { parseDistributionFilename } from '../../../shared/registry/parse-distribution-filename.js';
 import { SYSTEM_PYTHON } from '../../../local/python/install-from-index.js';
 
 export interface StepRun {
@@ -12,11 +15,38 @@ export interface StepRun {
   output: unknown;
 }
 
-/** Runs the plan's steps in order in `workspace` the way the Cloud Build stand-in does, stopping at `until` or a failure. */
+/**
+ * Runs the plan's steps in order in `workspace` the way the Cloud Build stand-in does, stopping at `until`
+ * or a failure. A build phase that succeeds goes on into its publish phase in the same workspace (what
+ * its archive would unpack to, and more: `receive` must clear the rest), allowed the names it built
+ * unless `allowedNames` says otherwise.
+ */
 export async function runPlanSteps(
   plan: BuildPlan,
   workspace: string,
-  options: { until?: StepId; secrets?: Record<string, string> } = {},
+  options: { until?: StepId; secrets?: Record<string, string>; allowedNames?: readonly string[] } = {},
+): Promise<StepRun[]> {
+  const runs = await runSteps(plan, workspace, options);
+  const last = runs.at(-1);
+  if (!plan.artifacts || !last || last.code !== 0 || last.id !== 'pack' || options.until === 'pack')
+    return runs;
+  const files = (last.output as { files?: string[] } | undefined)?.files ?? [];
+  const configured = plan.substitutions['_PKGRELAY_DISTRIBUTION_NAME'];
+  const built = files.flatMap((file) => parseDistributionFilename(file)?.name ?? []).map(normalizeName);
+  const publish = createPublishPlan({
+    built: plan.substitutions,
+    pythonVersion: '3',
+    allowedNames: options.allowedNames ?? (configured ? [normalizeName(configured)] : [...new Set(built)]),
+    stagingLocation: plan.artifacts.objects.location,
+    timeoutSeconds: 600,
+  });
+  return [...runs, ...(await runSteps(publish, workspace, options))];
+}
+
+async function runSteps(
+  plan: BuildPlan,
+  workspace: string,
+  options: { until?: StepId; secrets?: Record<string, string> },
 ): Promise<StepRun[]> {
   const runs: StepRun[] = [];
   for (const step of plan.steps) {
@@ -26,6 +56,9 @@ export async function runPlanSteps(
       PATH: '/usr/local/bin:/usr/bin:/bin',
       HOME: workspace,
       BUILDER_OUTPUT: outputDir,
+      // Outside the workspace, as the stand-in's shared caches are: `receive` clears the workspace (and this HOME).
+      PIP_CACHE_DIR: join(workspace, '..', 'cache', 'pip'),
+      UV_CACHE_DIR: join(workspace, '..', 'cache', 'uv'),
     };
     for (const entry of step.env.map((e) => substitute(e, plan.substitutions))) {
       const at = entry.indexOf('=');

@@ -40,6 +40,7 @@ describe('tools an isolated build installs into the workspace', () => {
       PKGRELAY_ISOLATION: 'true',
       PKGRELAY_REGISTRY_URL: registry.repositoryUrl('p', 'r'),
       PKGRELAY_REGISTRY_AUTH: 'none',
+      PKGRELAY_ALLOWED_NAMES: 'demo',
     };
     const outputDir = join(workspace, 'upload-output');
     const upload = await run(SYSTEM_PYTHON, ['-c', composeStepProgram(StepModule.upload)], {

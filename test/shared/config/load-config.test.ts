@@ -51,6 +51,15 @@ describe('loadConfig', () => {
     expect(findRepository(served, 'acme/other')).toBeUndefined();
   });
 
+  it('reads the builder image, with {python} left for each job to fill, and refuses what is no image name', () => {
+    const image = 'europe-west1-docker.pkg.dev/p/pkgrelay-images/builder:py{python}-abc123def456';
+    const read = (value: string | undefined) =>
+      loadConfig({ ...env, PKGRELAY_BUILDER_IMAGE: value }, files('{"repositories":[]}')).builderImage;
+    expect(read(image)).toBe(image);
+    expect(read(undefined)).toBeUndefined();
+    expect(() => read('python:3.12; rm -rf /')).toThrow(/PKGRELAY_BUILDER_IMAGE/);
+  });
+
   it('names PKGRELAY_CONFIG when it is missing', () => {
     const error = configError(() => loadConfig({ PKGRELAY_PROJECT_ID: 'p' }, files('{}')));
     expect(error.source).toBe('the environment');

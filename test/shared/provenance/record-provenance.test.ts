@@ -46,6 +46,7 @@ function finishedBuild(id = 'b-7') {
     repo: RepositoryConfig.parse({ repository: ID.repository, subdirectory: 'py' }),
     upstreamBase: 'https://github.com',
     registryUrl: 'https://europe-west1-python.pkg.dev/proj/pkgrelay/',
+    stagingLocation: 'gs://proj-pkgrelay-status-staging/staging/abc/',
     isolation: true,
     registryAuth: 'google',
     timeoutSeconds: 900,
@@ -97,7 +98,7 @@ describe('recordProvenance', () => {
       name: 'python:3.12',
       uri: 'docker://python:3.12',
       digest: { sha256: 'c'.repeat(64) },
-      annotations: { steps: ['fetch', 'build', 'verify', 'check', 'upload'] },
+      annotations: { steps: ['fetch', 'build', 'pack'] },
     });
     // Every pin of tool-requirements.txt, as the build step's program carried it.
     const pins = readFileSync(

@@ -11,7 +11,7 @@ import sys
 import tarfile
 import zipfile
 
-from pkgrelay_steps.prelude import emit, fail, strip_controls
+from pkgrelay_steps.prelude import emit, fail, strip_controls, use_tools
 
 
 def raw_metadata(path):
@@ -135,6 +135,7 @@ def render_rst(text):
 
 
 def main():
+    use_tools()
     warnings, problems = [], []
     for name in sorted(os.listdir("dist")):
         path = os.path.join("dist", name)

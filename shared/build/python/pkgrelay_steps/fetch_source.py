@@ -61,8 +61,26 @@ def main():
         )
     run(["git", "-C", "src", "-c", "advice.detachedHead=false", "checkout", "-q", ref], check=True)
     commit = read_head_commit("src")
-    emit({"commit": commit})
-    print("fetched " + ref + " at " + commit)
+    tree = run(["git", "-C", "src", "rev-parse", "HEAD^{tree}"], capture_output=True, text=True, check=True)
+    source = {"commit": commit, "tree": tree.stdout.strip()}
+    expected = env.get("PKGRELAY_EXPECT_COMMIT", "")
+    if expected and expected != commit:
+        # Checked before any upstream code runs: a moved tag must never put another build under a published version.
+        fail(
+            "SOURCE_MOVED",
+            "tag "
+            + json.dumps(tag)
+            + " now points at "
+            + commit
+            + ", but version "
+            + env["PKGRELAY_VERSION"]
+            + " was published from "
+            + expected
+            + "; pkgrelay never publishes a different build under a published version: tag a new version",
+            source=source,
+        )
+    emit(source)
+    print("fetched " + ref + " at " + commit + " (tree " + source["tree"] + ")")
 
 
 if __name__ == "__main__":

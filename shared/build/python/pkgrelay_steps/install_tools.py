@@ -26,9 +26,25 @@ def uv_bin(target=TOOLS):
     return os.path.join(target, "bin", "uv")
 
 
+# The builder image (deploy/builder-image) installs the pins into its own Python and leaves the files here.
+BAKED = "/opt/pkgrelay"
+
+
+def baked(requirements, text, folder=None):
+    """The image this step runs on has exactly these pins installed already."""
+    try:
+        with open(os.path.join(folder or BAKED, requirements), encoding="utf-8") as fh:
+            return fh.read() == text
+    except OSError:
+        return False
+
+
 def install_tools(requirements="tool-requirements.txt", target=TOOLS):
     """Installs one of the pinned requirements files, exactly, resolving nothing else."""
     text = read_data(requirements)
+    if baked(requirements, text):
+        # Baked into the image, which no earlier step can change: nothing to install, nothing in the workspace.
+        return
     # A project's own uv.toml or [tool.uv] must not change how the steps' tools are installed.
     env["UV_NO_CONFIG"] = "1"
     # Copies, never hard links into uv's cache: code a build runs must not reach a cache other builds read.

@@ -8,8 +8,8 @@ import sys
 
 env = os.environ
 
-# Cloud Build keeps only /workspace between steps, each of which runs in a fresh container: the tools an
-# isolated build installs (build, twine, packaging) go there, for every later step to import.
+# Cloud Build keeps only /workspace between steps, each of which runs in a fresh container: the tools a
+# build installs (build, twine, packaging) go there, for its later steps to import through use_tools().
 TOOLS = os.path.abspath(".pkgrelay-tools")
 
 # Cloud Build returns at most 4 KB of $BUILDER_OUTPUT/output per step.
@@ -130,12 +130,9 @@ def last_lines(text, count=4):
 
 
 def use_tools():
+    """Puts the tools this build installed (install_tools) first on sys.path, if it installed any."""
     import importlib
 
-    if TOOLS not in sys.path:
+    if os.path.isdir(TOOLS) and TOOLS not in sys.path:
         sys.path.insert(0, TOOLS)
     importlib.invalidate_caches()
-
-
-if os.path.isdir(TOOLS):
-    use_tools()

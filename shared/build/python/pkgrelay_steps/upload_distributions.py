@@ -10,8 +10,9 @@ import os
 import subprocess
 import sys
 
+from pkgrelay_steps.allowed_names import refuse_foreign
 from pkgrelay_steps.install_tools import install_tools
-from pkgrelay_steps.prelude import TOOLS, emit, env, fail, last_lines, run, run_module, strip_controls
+from pkgrelay_steps.prelude import TOOLS, emit, env, fail, last_lines, run, run_module, strip_controls, use_tools
 from pkgrelay_steps.registry_files import registry_files
 from pkgrelay_steps.wheel_tags import wheel_tags
 
@@ -59,7 +60,10 @@ def credentials():
 
 
 def main():
+    use_tools()
     files = [os.path.join("dist", name) for name in sorted(os.listdir("dist"))]
+    # The last word before the registry: nothing of another repository's names leaves this build.
+    refuse_foreign([project_name(os.path.basename(path)) for path in files])
     google = env.get("PKGRELAY_REGISTRY_AUTH") == "google"
     if google:
         install_tools("upload-auth-requirements.txt")
@@ -71,7 +75,13 @@ def main():
         )
     registry, name = env["PKGRELAY_REGISTRY_URL"], project_name(os.path.basename(files[0]))
     held = registry_files(registry, name, authorization)
-    missing = [path for path in files if os.path.basename(path) not in held]
+    digests = {path: sha256_of(path) for path in files}
+    # A file of this version that the index holds with another digest is not this build's: adding this build's
+    # other files beside it would mix two builds under one version, so nothing is uploaded.
+    foreign = [path for path in files if held.get(os.path.basename(path), digests[path]) != digests[path]]
+    missing = [] if foreign else [path for path in files if os.path.basename(path) not in held]
+    for path in foreign:
+        print("Not uploading: the registry holds " + os.path.basename(path) + " with another sha256 than this build's")
     for path in files:
         if path not in missing:
             print("Skipping " + os.path.basename(path) + ": the registry already holds it")
@@ -91,7 +101,7 @@ def main():
             )
     artifacts = []
     for path in files:
-        filename, digest = os.path.basename(path), sha256_of(path)
+        filename, digest = os.path.basename(path), digests[path]
         reported = held.get(filename) or digest
         if path in missing and reported != digest:
             fail(
@@ -105,6 +115,7 @@ def main():
                 "size": os.path.getsize(path),
                 "kind": "wheel" if filename.endswith(".whl") else "sdist",
                 "uploaded": path in missing,
+                **({"builtSha256": digest} if reported != digest else {}),
                 **({"tags": wheel_tags(filename)} if filename.endswith(".whl") else {}),
             }
         )

@@ -10,7 +10,8 @@ import re
 import tarfile
 import zipfile
 
-from pkgrelay_steps.prelude import emit, env, fail
+from pkgrelay_steps.allowed_names import refuse_foreign
+from pkgrelay_steps.prelude import emit, env, fail, use_tools
 from pkgrelay_steps.rewrite import rewrite_sdist, rewrite_wheel
 
 
@@ -29,6 +30,12 @@ def sdist_metadata(path):
     with tarfile.open(path) as tar:
         member = next(m for m in tar.getmembers() if m.name.count("/") == 1 and m.name.endswith("/PKG-INFO"))
         return email.parser.Parser().parsestr(tar.extractfile(member).read().decode("utf-8"))
+
+
+def filename_name(path):
+    # The project part of `name-version-….whl` or `name-version.tar.gz`, as an index files it.
+    name = os.path.basename(path)
+    return name.split("-")[0] if name.endswith(".whl") else name[: -len(".tar.gz")].rpartition("-")[0]
 
 
 def same_version(text, expected):
@@ -62,6 +69,7 @@ def read_all(dist="dist"):
 
 
 def main():
+    use_tools()
     from packaging.version import Version
 
     tag, policy = env["PKGRELAY_TAG"], env.get("PKGRELAY_VERSION_POLICY") or "must-match"
@@ -113,6 +121,8 @@ def main():
                 "METADATA_INVALID",
                 "rewriting left " + ", ".join(wrong) + " without Name " + name + " and Version " + str(expected),
             )
+    # What will be published, by its metadata and by its filenames: both must be this repository's.
+    refuse_foreign([str(meta["Name"]) for meta in found.values()] + [filename_name(path) for path in found])
     built_as = {"builtAs": {"name": built_name, "version": ", ".join(mismatched) or str(expected)}}
     emit(
         {

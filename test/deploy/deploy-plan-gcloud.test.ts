@@ -1,0 +1,140 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDeployPlan } from '../../deploy/create-deploy-plan.js';
+import { FUNCTION_DEPLOYMENTS } from '../../deploy/function-deployments.js';
+import type { DeployOptions } from '../../deploy/name-resources.js';
+import type { Command } from '../../deploy/plan-types.js';
+import { fillPlaceholders } from '../../deploy/quote-shell-arg.js';
+import { commandsOf } from '../../deploy/read-role-bindings.js';
+import { writeBuilderImageContext } from '../../deploy/write-builder-image-context.js';
+import { deployOptions, P, R } from './plan-fixtures.js';
+
+const rootDir = join(import.meta.dirname, '..', '..');
+
+// What a real deploy captures on its way, in the shapes Google's APIs give them.
+const captured = new Map([
+  ['PROJECT_NUMBER', '123456789012'],
+  ['DEPLOYER', 'user:ada@example.com'],
+  ['WEBHOOK_URL', 'https://pkgrelay-webhook-abc123-ew.a.run.app'],
+  ['RECONCILE_URL', 'https://pkgrelay-reconcile-abc123-ew.a.run.app'],
+  ...['WORKER', 'BUILD_EVENTS', 'DEAD_LETTER', 'NOTIFIER'].flatMap((prefix): [string, string][] => [
+    [`${prefix}_TRIGGER`, `projects/${P}/locations/${R}/triggers/pkgrelay-${prefix.toLowerCase()}-420938`],
+    [
+      `${prefix}_SUBSCRIPTION`,
+      `projects/${P}/subscriptions/eventarc-${R}-pkgrelay-${prefix.toLowerCase()}-420938-sub-1`,
+    ],
+  ]),
+]);
+
+// Commands that only read gcloud's own configuration: they succeed without an account.
+const LOCAL = new Set(['config get-value account']);
+
+interface Outcome {
+  argv: string;
+  code: number | null;
+  stderr: string;
+}
+
+// gcloud with an empty configuration (no account, no credentials), no prompts, and, where it can be had, no network.
+function runGcloud(args: string[], config: string, isolate: boolean, stdin: string): Promise<Outcome> {
+  const [program, argv] = isolate ? ['unshare', ['--net', 'gcloud', ...args]] : ['gcloud', args];
+  return new Promise((resolve, reject) => {
+    const child = spawn(program, argv, {
+      env: {
+        ...process.env,
+        CLOUDSDK_CONFIG: config,
+        CLOUDSDK_CORE_DISABLE_PROMPTS: '1',
+        CLOUDSDK_CORE_CHECK_GCE_METADATA: 'false',
+        CLOUDSDK_CORE_DISABLE_USAGE_REPORTING: 'true',
+        CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK: 'true',
+      },
+      stdio: ['pipe', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ argv: args.join(' '), code, stderr }));
+    child.stdin.end(stdin);
+  });
+}
+
+// Each distinct command once, two at a time: the machine has two cores and others test beside us.
+async function runAll(commands: Command[], config: string, isolate: boolean): Promise<Map<string, Outcome>> {
+  const distinct = new Map<string, Command>();
+  for (const command of commands) {
+    const args = command.args.map((arg) => fillPlaceholders(arg, captured));
+    distinct.set(args.join(' '), { ...command, args });
+  }
+  const queue = [...distinct.values()];
+  const outcomes = new Map<string, Outcome>();
+  const lane = async (): Promise<void> => {
+    for (let command = queue.shift(); command; command = queue.shift()) {
+      const outcome = await runGcloud(
+        command.args,
+        config,
+        isolate,
+        command.stdin ? 'not-a-real-secret' : '',
+      );
+      outcomes.set(outcome.argv, outcome);
+    }
+  };
+  await Promise.all([lane(), lane()]);
+  return outcomes;
+}
+
+describe('every command of the deploy plan, through the installed gcloud', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'pkgrelay-gcloud-'));
+  const bundleDir = join(folder, 'bundle');
+  const isolate = spawnSync('unshare', ['--net', 'true']).status === 0;
+  const configurations: Record<string, Partial<DeployOptions>> = {
+    'a private repository, public status': {
+      privateRepositories: [{ repository: 'acme/secret-sauce', tokenSecret: 'acme-token' }],
+      publicStatus: true,
+    },
+    '--no-public-status, --no-invoker-iam-check, --min-instances 1, two Pythons': {
+      privateRepositories: [],
+      publicStatus: false,
+      invokerIamCheck: false,
+      minInstances: 1,
+      pythonVersions: ['3.11', '3.12'],
+    },
+  };
+
+  beforeAll(async () => {
+    // The sources gcloud would upload exist, so nothing stops at a missing folder before authentication.
+    for (const fn of FUNCTION_DEPLOYMENTS) mkdirSync(join(bundleDir, fn.folder), { recursive: true });
+    await writeBuilderImageContext(rootDir, bundleDir);
+  });
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+  it('parse, and stop only at authentication, in both configurations', async () => {
+    const plans = Object.entries(configurations).map(([name, overrides]) => ({
+      name,
+      commands: commandsOf(createDeployPlan(deployOptions({ ...overrides, bundleDir }))),
+    }));
+    const outcomes = await runAll(
+      plans.flatMap((plan) => plan.commands),
+      mkdtempSync(join(folder, 'gcloud-config-')),
+      isolate,
+    );
+    for (const plan of plans) {
+      expect(plan.commands.length, plan.name).toBeGreaterThan(80);
+      const unexpected = plan.commands.flatMap((command) => {
+        const argv = command.args.map((arg) => fillPlaceholders(arg, captured)).join(' ');
+        const outcome = outcomes.get(argv);
+        if (!outcome) return [`gcloud ${argv}\n  → never ran`];
+        const ok = LOCAL.has(argv.replace(/ --project=.*$/, ''))
+          ? outcome.code === 0
+          : // Exit 2 is gcloud's argument-parsing failure; an authentication stop is exit 1 with this sentence.
+            outcome.code === 1 && /You do not currently have an active account selected/.test(outcome.stderr);
+        return ok
+          ? []
+          : [`gcloud ${argv}\n  → exit ${outcome.code}: ${outcome.stderr.trim().split('\n')[0]}`];
+      });
+      expect(unexpected, plan.name).toEqual([]);
+    }
+  }, 1_200_000);
+});
