@@ -11,12 +11,20 @@ export interface MutationLimiter {
   admit(bucket: string, name: string): boolean;
   /** Replaces the rate; `'off'` admits everything. */
   configure(options: MutationRateOptions | 'off'): void;
-  /** The rate in force (undefined when off) and how many mutations it admitted and refused so far. */
-  settings(): { rate: Required<MutationRateOptions> | undefined; admitted: number; refused: number };
+  /** The rate in force (undefined when off), how many mutations it admitted and refused so far, and the refusals by object. */
+  settings(): {
+    rate: Required<MutationRateOptions> | undefined;
+    admitted: number;
+    refused: number;
+    refusedByObject: Record<string, number>;
+  };
 }
 
 /** Cloud Storage's default, as its quotas page states it: one write per second to the same object name. */
 export const CloudStorageMutationRate: Required<MutationRateOptions> = { perSecond: 1, burst: 1 };
+
+// Enough to name every hot object of a run; past it refusals are only counted.
+const MAX_NAMED_REFUSALS = 2000;
 
 /**
  * A token bucket per object name. `'off'` admits everything (the stand-in as it was before the limit).
@@ -30,6 +38,7 @@ export function createMutationLimiter(
   let admitted = 0;
   let refused = 0;
   const tokens = new Map<string, { level: number; at: number }>();
+  const refusedByObject = new Map<string, number>();
   let lastSweep = nowMs();
   const refill = (
     entry: { level: number; at: number },
@@ -59,11 +68,16 @@ export function createMutationLimiter(
       const key = `${bucket}/${name}`;
       const entry = tokens.get(key);
       const level = entry ? refill(entry, now, rate) : rate.burst;
-      if (level < 1) return (refused++, false);
+      if (level < 1) {
+        refused++;
+        if (refusedByObject.has(key) || refusedByObject.size < MAX_NAMED_REFUSALS)
+          refusedByObject.set(key, (refusedByObject.get(key) ?? 0) + 1);
+        return false;
+      }
       tokens.set(key, { level: level - 1, at: now });
       return (admitted++, true);
     },
     configure,
-    settings: () => ({ rate, admitted, refused }),
+    settings: () => ({ rate, admitted, refused, refusedByObject: Object.fromEntries(refusedByObject) }),
   };
 }
