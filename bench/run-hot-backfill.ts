@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,7 +36,8 @@ export interface HotBackfillResult {
   /** Jobs whose document, index entry or build count is not exactly one published attempt. */
   wrong: string[];
   badge: string | undefined;
-  storage: { admitted: number; refused: number };
+  /** Writes the stand-in admitted and refused with 429 (each refusal a client retry), refusals by kind of object. */
+  storage: { admitted: number; refused: number; refusedBy: { index: number; badge: number; jobs: number } };
   /** Objects written, by kind: the index and badge are the hot ones. */
   writes: { index: number; badge: number; jobs: number };
   redeliveries: number;
@@ -58,10 +60,7 @@ export async function runHotBackfill(options: HotBackfillOptions): Promise<HotBa
     minSeverity: 'INFO',
     write: (line) => {
       const entry = JSON.parse(line) as { message?: string; name?: string };
-      if (entry.message !== 'object written' || !entry.name) return;
-      if (entry.name === indexObjectPath(REPOSITORY)) writes.index++;
-      else if (entry.name === badgeObjectPath(REPOSITORY)) writes.badge++;
-      else writes.jobs++;
+      if (entry.message === 'object written' && entry.name) writes[kindOf(entry.name)]++;
     },
   });
   const server = await startStorageServer({ dataDir, objectMutationRate: mutationRate, logger });
@@ -107,14 +106,20 @@ export async function runHotBackfill(options: HotBackfillOptions): Promise<HotBa
     const storage = (await (await fetch(`${server.url}${MutationRateControlPath}`)).json()) as {
       admitted: number;
       refused: number;
+      refusedByObject: Record<string, number>;
     };
+    const refusedBy = { index: 0, badge: 0, jobs: 0 };
+    for (const [key, count] of Object.entries(storage.refusedByObject)) {
+      const name = key.slice(key.indexOf('/') + 1);
+      refusedBy[kindOf(name)] += count;
+    }
     return {
       tags,
       elapsedMs: Math.round(elapsedMs),
       jobsPerMinute: Math.round((tags / elapsedMs) * 60_000 * 10) / 10,
       wrong,
       badge: badge.success ? badge.data.message : undefined,
-      storage: { admitted: storage.admitted, refused: storage.refused },
+      storage: { admitted: storage.admitted, refused: storage.refused, refusedBy },
       writes,
       redeliveries: workers.redeliveries() + events.redeliveries(),
     };
@@ -122,6 +127,11 @@ export async function runHotBackfill(options: HotBackfillOptions): Promise<HotBa
     await server.close();
     await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+function kindOf(name: string): 'index' | 'badge' | 'jobs' {
+  if (name === indexObjectPath(REPOSITORY)) return 'index';
+  return name === badgeObjectPath(REPOSITORY) ? 'badge' : 'jobs';
 }
 
 async function checkOutcome(
@@ -240,7 +250,8 @@ function succeeded(build: FakeBuild): Record<string, unknown> {
     if (id !== 'upload') return '';
     const artifacts = files.map((filename) => ({
       filename,
-      sha256: 'a'.repeat(64),
+      // A digest of its own: provenance keeps one record per digest, which would be a hot object.
+      sha256: createHash('sha256').update(filename).digest('hex'),
       size: 10,
       kind: filename.endsWith('.whl') ? 'wheel' : 'sdist',
       uploaded: true,

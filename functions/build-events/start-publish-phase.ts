@@ -13,6 +13,7 @@ import { claimDistributionNames } from '../../shared/status/claim-distribution-n
 import { judgeBuildOrigin } from '../../shared/status/judge-build-origin.js';
 import { isFinal, type JobStatus } from '../../shared/status/job-status.js';
 import { transitionJob } from '../../shared/status/transition-job.js';
+import { updateJobDocument } from '../../shared/status/update-job-document.js';
 import { updateJob } from '../../shared/status/update-job.js';
 
 export interface PublishPhaseDeps {
@@ -40,7 +41,8 @@ export async function startPublishPhase(
   const id = build.job;
   const repo = findRepository(deps.repositories, id.repository);
   let current: JobStatus | undefined;
-  await updateJob(store, id, (job) => ((current = job), { keep: true }), clock, logger);
+  // A read (validated like every job read): the writes below bring the index along.
+  await updateJobDocument(store, id, (job) => ((current = job), { keep: true }));
   const job = current as JobStatus | undefined;
   const why = whyNot(job, build, repo && deps.builderAccountOf(repo));
   if (why || !job || !repo) return { ignored: why || 'the repository is no longer configured' };

@@ -323,7 +323,11 @@ export function createWorkerHandler({
     let held = false;
     await updateJobDocument(store, id, (current) => {
       held = isHeld(current, attempt);
-      return held && current ? { write: { ...current, lease: leaseFrom(clock()) } } : { keep: true };
+      const now = clock();
+      // updatedAt moves too: the job's next writer paces itself by it (one write a second per object).
+      return held && current
+        ? { write: { ...current, lease: leaseFrom(now), updatedAt: now.toISOString() } }
+        : { keep: true };
     });
     return held;
   }

@@ -1,6 +1,12 @@
 import type { Bucket } from '@google-cloud/storage';
 import { downloadWithGeneration } from './download-with-generation.js';
-import type { DocumentStore, ListedDocument, StoredDocument, WriteResult } from '../ports/document-store.js';
+import type {
+  DocumentStat,
+  DocumentStore,
+  ListedDocument,
+  StoredDocument,
+  WriteResult,
+} from '../ports/document-store.js';
 
 export interface GcsStoreOptions {
   bucket: string;
@@ -15,12 +21,19 @@ export interface GcsStoreOptions {
 export function createGcsDocumentStore(options: GcsStoreOptions): DocumentStore {
   let bucket: Promise<Bucket> | undefined;
   const connect = (): Promise<Bucket> =>
-    (bucket ??= import('@google-cloud/storage').then(({ Storage }) =>
+    (bucket ??= import('@google-cloud/storage').then(({ Storage, RETRYABLE_ERR_FN_DEFAULT }) =>
       new Storage({
         projectId: options.projectId,
         ...(options.apiEndpoint ? { apiEndpoint: options.apiEndpoint } : {}),
         // Status writes are small and precondition-guarded: the client's retries handle 5xx safely with them.
-        retryOptions: { autoRetry: true, maxRetries: 5, retryDelayMultiplier: 2, totalTimeout: 30 },
+        // A 429 is not resent: the body is stale by then, and its writer reads again after the interval.
+        retryOptions: {
+          autoRetry: true,
+          maxRetries: 5,
+          retryDelayMultiplier: 2,
+          totalTimeout: 30,
+          retryableErrorFn: (error) => statusOf(error) !== 429 && RETRYABLE_ERR_FN_DEFAULT(error),
+        },
       }).bucket(options.bucket),
     ));
   return {
@@ -33,6 +46,16 @@ export function createGcsDocumentStore(options: GcsStoreOptions): DocumentStore 
         return { data: JSON.parse(contents.toString('utf8')), generation };
       } catch (error) {
         return { data: undefined, generation, problem: `not JSON: ${(error as Error).message}` };
+      }
+    },
+    async stat(path: string): Promise<DocumentStat | undefined> {
+      try {
+        const [metadata] = await (await connect()).file(path).getMetadata();
+        const custom = stringsOf(metadata.metadata);
+        return { generation: String(metadata.generation ?? ''), ...(custom ? { metadata: custom } : {}) };
+      } catch (error) {
+        if (statusOf(error) === 404) return undefined;
+        throw error;
       }
     },
     async write(
@@ -54,6 +77,7 @@ export function createGcsDocumentStore(options: GcsStoreOptions): DocumentStore 
         return { written: true, generation: String(file.metadata.generation ?? '') };
       } catch (error) {
         if (statusOf(error) === 412) return { written: false, reason: 'conflict' };
+        if (statusOf(error) === 429) return { written: false, reason: 'rate-limited' };
         throw error;
       }
     },
@@ -69,18 +93,23 @@ export function createGcsDocumentStore(options: GcsStoreOptions): DocumentStore 
         autoPaginate: true,
       });
       return files.map((file) => {
-        const custom = file.metadata.metadata;
-        const metadata: Record<string, string> = {};
-        for (const [key, value] of Object.entries(custom ?? {}))
-          if (typeof value === 'string') metadata[key] = value;
+        const metadata = stringsOf(file.metadata.metadata);
         return {
           name: file.name,
           generation: String(file.metadata.generation ?? ''),
-          ...(custom ? { metadata } : {}),
+          ...(metadata ? { metadata } : {}),
         };
       });
     },
   };
+}
+
+// Custom metadata as the client returns it: values may be null (a deleted key) or not strings.
+function stringsOf(custom: Record<string, unknown> | undefined): Record<string, string> | undefined {
+  if (!custom) return undefined;
+  const metadata: Record<string, string> = {};
+  for (const [key, value] of Object.entries(custom)) if (typeof value === 'string') metadata[key] = value;
+  return metadata;
 }
 
 function statusOf(error: unknown): number | undefined {

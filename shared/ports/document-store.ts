@@ -6,11 +6,22 @@ export interface StoredDocument {
   problem?: string;
 }
 
-export type WriteResult = { written: true; generation: string } | { written: false; reason: 'conflict' };
+/**
+ * `conflict`: the precondition failed (another writer came first). `rate-limited`: Cloud Storage's 429,
+ * the object changed within its per-object interval; read again after the interval, never resend.
+ */
+export type WriteResult =
+  { written: true; generation: string } | { written: false; reason: 'conflict' | 'rate-limited' };
 
 /** One object of a listing, with the custom metadata it was written with. */
 export interface ListedDocument {
   name: string;
+  generation: string;
+  metadata?: Record<string, string>;
+}
+
+/** What a metadata-only read of an object returns: no content is downloaded. */
+export interface DocumentStat {
   generation: string;
   metadata?: Record<string, string>;
 }
@@ -23,6 +34,8 @@ export interface DocumentStore {
    */
   readonly sameObjectWriteIntervalMs?: number;
   read(path: string): Promise<StoredDocument | undefined>;
+  /** The object's generation and custom metadata, without its content; undefined when absent. */
+  stat(path: string): Promise<DocumentStat | undefined>;
   /** `ifGenerationMatch: '0'` creates only if absent; another generation is a compare-and-swap. */
   write(
     path: string,

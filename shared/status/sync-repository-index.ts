@@ -1,84 +1,96 @@
 import { indexObjectPath } from '../contracts/job-id.js';
 import { TransientError, UnreadableDocumentError } from '../errors.js';
 import type { Logger } from '../log/create-logger.js';
-import type { DocumentStore } from '../ports/document-store.js';
+import type { DocumentStat, DocumentStore } from '../ports/document-store.js';
 import { deriveRepositoryIndex } from './derive-repository-index.js';
 import { describeIssues } from './describe-issues.js';
-import { isFinal } from './job-status.js';
-import { RepositoryIndex, type IndexEntry } from './repository-index.js';
+import { ABSENT_GENERATION, indexWriteMetadata, readIndexWrite } from './index-write-metadata.js';
+import { RepositoryIndex, type Badge } from './repository-index.js';
+import { badgeOf } from './write-badge.js';
 
 export interface IndexSyncOptions {
-  /** Give up (a transient error, so the delivery is retried) after this many reads of the index. */
+  /** Give up (a transient error, so the delivery is retried) after this many looks at the index. */
   attempts?: number;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
 }
 
 /**
- * Waits until the repository index shows `entry` (or a newer view of its job), writing it only when
- * nobody else has: the writer derives the whole index from one listing of the job documents, so
- * each write takes in every job that changed since the last one, and writers pace themselves by the
- * store's per-object write interval. However many jobs run, the index is written at most about once
- * an interval, and each job waits about one interval for it, not behind every other job.
- * Returns the index that shows the entry, and whether this call wrote it.
+ * Called after a job document was written (or read): waits until the repository index has taken
+ * it in, writing the index only when nobody else has. The writer derives the whole index from one
+ * listing of the job documents, so each write takes in every job that changed before it, and
+ * writers pace themselves by the store's per-object write interval. Waiting costs a metadata-only
+ * read a look, whatever the number of jobs: each write names the generation it replaced, and one
+ * that replaced a generation newer than the one seen after the job's write was listed after it.
+ * Returns whether this call wrote the index, and the badge the index implies.
  */
 export async function syncRepositoryIndex(
   store: DocumentStore,
   repository: string,
-  entry: IndexEntry,
   now: () => Date,
   logger: Logger,
   { attempts = 60, sleep = delay, random = Math.random }: IndexSyncOptions = {},
-): Promise<{ index: RepositoryIndex; wrote: boolean }> {
+): Promise<{ wrote: boolean; badge: Badge | undefined }> {
   const path = indexObjectPath(repository);
   const interval = store.sameObjectWriteIntervalMs ?? 0;
+  // Seen after the job's write: a write that replaced a later generation read it, then listed.
+  let current = await store.stat(path);
+  const since = current?.generation ?? ABSENT_GENERATION;
   let waitedFor: string | undefined;
   for (let attempt = 0; attempt < attempts; attempt++) {
-    const stored = await store.read(path);
-    let index: RepositoryIndex | undefined;
-    if (stored) {
-      const parsed = RepositoryIndex.safeParse(stored.data);
-      if (!parsed.success)
-        throw new UnreadableDocumentError(path, stored.problem ?? describeIssues(parsed.error));
-      index = parsed.data;
-      if (shows(index, entry)) return { index, wrote: false };
-      // Once per generation: a writer whose clock runs ahead must not hold everyone back for longer.
-      const wait = Math.min(interval, Date.parse(index.updatedAt) + interval - now().getTime());
-      if (wait > 0 && waitedFor !== stored.generation) {
-        waitedFor = stored.generation;
-        // The jitter spreads the waiters, so the first one's write usually answers the others before they list.
-        await sleep(wait + random() * Math.min(250, interval / 4));
-        continue;
-      }
+    if (attempt > 0) current = await store.stat(path);
+    const written = current && readIndexWrite(current);
+    if (current && written && current.generation !== since && written.follows !== since)
+      return { wrote: false, badge: written.badge };
+    // Once per generation: a writer whose clock runs ahead must not hold everyone back for longer.
+    const wait = written ? Math.min(interval, written.writtenAt + interval * 1.1 - now().getTime()) : 0;
+    if (current && wait > 0 && waitedFor !== current.generation) {
+      waitedFor = current.generation;
+      // The jitter spreads the waiters, so the first one's write usually answers the others before they list.
+      await sleep(wait + random() * Math.min(250, interval / 4));
+      continue;
     }
-    const next = await deriveRepositoryIndex(store, repository, index, now(), logger);
-    const checked = RepositoryIndex.safeParse(next);
-    if (!checked.success) throw new Error(`Refused to write ${path}: it ${describeIssues(checked.error)}`);
-    const result = await store.write(path, checked.data, { ifGenerationMatch: stored?.generation ?? '0' });
-    if (result.written) return { index: checked.data, wrote: true };
-    // Another writer won: its index may already show this entry, so read again before listing again.
-    await sleep(random() * 20);
+    const wrote = await writeIndex(store, repository, current, now, logger);
+    if ('badge' in wrote) return { wrote: true, badge: wrote.badge };
+    // Refused for the rate: the index changed within the interval, by a write this one has not seen.
+    if (wrote.lost === 'rate-limited') await sleep((interval || 1000) * (1 + random() / 4));
+    // Another writer came first: its write may be the one that answers, so look again before listing.
+    else await sleep(random() * 20);
   }
-  throw new TransientError(
-    `Gave up updating ${path}: it did not take in ${entry.path} after ${attempts} reads`,
-  );
+  throw new TransientError(`Gave up updating ${path}: no write took in the job after ${attempts} looks`);
 }
 
-/** True when the index holds this entry, or a view of its job at least as new. */
-export function shows(index: RepositoryIndex, entry: IndexEntry): boolean {
-  const existing = index.jobs.find((candidate) => candidate.path === entry.path);
-  return existing !== undefined && (sameEntry(existing, entry) || isNewer(existing, entry));
-}
-
-function sameEntry(a: IndexEntry, b: IndexEntry): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
-function isNewer(a: IndexEntry, b: IndexEntry): boolean {
-  if (a.attempt !== b.attempt) return a.attempt > b.attempt;
-  // Final states come last in a job's life; between equals, the later update wins.
-  if (isFinal(a.state) !== isFinal(b.state)) return isFinal(a.state);
-  return a.updatedAt > b.updatedAt;
+/** One compare-and-swap of the index over `current`, derived from a listing made after it was seen. */
+async function writeIndex(
+  store: DocumentStore,
+  repository: string,
+  current: DocumentStat | undefined,
+  now: () => Date,
+  logger: Logger,
+): Promise<{ badge: Badge | undefined } | { lost: 'conflict' | 'rate-limited' }> {
+  const path = indexObjectPath(repository);
+  const follows = current?.generation ?? ABSENT_GENERATION;
+  let previous: RepositoryIndex | undefined;
+  if (current) {
+    // The index is evidence like every status document: one that does not parse is never overwritten.
+    const stored = await store.read(path);
+    if (stored?.generation !== follows) return { lost: 'conflict' };
+    const parsed = RepositoryIndex.safeParse(stored.data);
+    if (!parsed.success)
+      throw new UnreadableDocumentError(path, stored.problem ?? describeIssues(parsed.error));
+    previous = parsed.data;
+  }
+  const at = now();
+  const next = await deriveRepositoryIndex(store, repository, previous, at, logger);
+  const checked = RepositoryIndex.safeParse(next);
+  if (!checked.success) throw new Error(`Refused to write ${path}: it ${describeIssues(checked.error)}`);
+  const badge = badgeOf(checked.data);
+  const result = await store.write(path, checked.data, {
+    ifGenerationMatch: follows,
+    // Stamped after the listing, which takes a while: waiters pace themselves from when it lands.
+    metadata: indexWriteMetadata({ follows, writtenAt: now().getTime(), badge }),
+  });
+  return result.written ? { badge } : { lost: result.reason };
 }
 
 function delay(ms: number): Promise<void> {

@@ -7,7 +7,8 @@ import { updateDocument, type Change } from './update-document.js';
 /**
  * Compare-and-swap of one job's status document, always written with its index entry as custom
  * metadata: the repository index is derived from a listing of these, so a job write that left the
- * metadata out would cost the index writer a read of the whole document.
+ * metadata out would cost the index writer a read of the whole document. A write waits out the
+ * store's per-object interval since the stored one (its updatedAt), rather than earn a 429.
  */
 export function updateJobDocument(
   store: DocumentStore,
@@ -17,5 +18,7 @@ export function updateJobDocument(
   const path = jobObjectPath(id);
   return updateDocument(store, path, JobStatus, decide, {
     metadataOf: (job) => indexEntryMetadata(job, path),
+    // Every job write moves updatedAt: a job's writers (worker, build-events) pace each other by it.
+    writtenAt: (job) => Date.parse(job.updatedAt),
   });
 }

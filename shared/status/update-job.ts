@@ -3,6 +3,7 @@ import { UnreadableDocumentError } from '../errors.js';
 import { silentLogger, type Logger } from '../log/create-logger.js';
 import type { DocumentStore } from '../ports/document-store.js';
 import type { JobStatus } from './job-status.js';
+import { findIndexHolding } from './find-index-holding.js';
 import { Badge, indexEntryOf } from './repository-index.js';
 import { syncRepositoryIndex } from './sync-repository-index.js';
 import type { Change } from './update-document.js';
@@ -28,7 +29,7 @@ export async function updateJob(
 ): Promise<{ job: JobStatus | undefined; changed: boolean }> {
   const { value: job, changed } = await updateJobDocument(store, id, decide);
   if (job) {
-    await syncIndexAndBadge(store, job, now, logger).catch((error: unknown) => {
+    await syncIndexAndBadge(store, job, changed, now, logger).catch((error: unknown) => {
       if (!(error instanceof UnreadableDocumentError)) throw error;
       logger.error('status document left alone: it is unreadable', {
         path: error.path,
@@ -42,23 +43,28 @@ export async function updateJob(
 async function syncIndexAndBadge(
   store: DocumentStore,
   job: JobStatus,
+  changed: boolean,
   now: () => Date,
   logger: Logger,
 ): Promise<void> {
-  const entry = indexEntryOf(job, jobObjectPath(job));
-  const { index, wrote } = await syncRepositoryIndex(store, job.repository, entry, now, logger);
+  // A kept job (a redelivery) is usually in the index already: then nothing is written.
+  const held = changed
+    ? undefined
+    : await findIndexHolding(store, job.repository, indexEntryOf(job, jobObjectPath(job)));
+  const { wrote, badge } = held
+    ? { wrote: false, badge: badgeOf(held) }
+    : await syncRepositoryIndex(store, job.repository, now, logger);
+  if (!badge) return;
   // The index's writer brings the badge along; the index may show jobs published by others too.
   if (wrote) {
-    await writeBadge(store, index);
+    await writeBadge(store, job.repository, badge);
     return;
   }
-  if (job.state !== 'published') return;
-  const expected = badgeOf(index);
-  if (!expected || (await readsAs(store, index.repository, expected))) return;
+  if (job.state !== 'published' || (await readsAs(store, job.repository, badge))) return;
   // The index's writer is usually writing the badge right now: give it the interval before repairing it.
   const interval = store.sameObjectWriteIntervalMs ?? 0;
   if (interval > 0) await new Promise((resolve) => setTimeout(resolve, interval));
-  await writeBadge(store, index);
+  await writeBadge(store, job.repository, badge);
 }
 
 async function readsAs(store: DocumentStore, repository: string, expected: Badge): Promise<boolean> {

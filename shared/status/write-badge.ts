@@ -31,15 +31,13 @@ export function badgeShows(current: Badge | undefined, badge: Badge): boolean {
   return compareVersions(current.message.replace(/^v/, ''), badge.message.replace(/^v/, '')) >= 0;
 }
 
-/** Writes the badge an index implies, unless the stored one shows it already; returns whether it wrote. */
-export async function writeBadge(store: DocumentStore, index: RepositoryIndex): Promise<boolean> {
-  const badge = badgeOf(index);
-  if (!badge) return false;
+/** Writes a repository's badge, unless the stored one shows it already; returns whether it wrote. */
+export async function writeBadge(store: DocumentStore, repository: string, badge: Badge): Promise<boolean> {
   // A published version stays published, so the badge only moves forward: a writer holding an older
   // view of the index must not put back a version that a concurrent job has already passed.
   const { changed } = await updateDocument(
     store,
-    badgeObjectPath(index.repository),
+    badgeObjectPath(repository),
     Badge,
     (current): Change<Badge> => (badgeShows(current, badge) ? { keep: true } : { write: badge }),
   );

@@ -34,6 +34,15 @@ export function createMemoryDocumentStore(): MemoryDocumentStore {
       const object = objects.get(path);
       return object ? { data: JSON.parse(object.text), generation: object.generation } : undefined;
     },
+    async stat(path: string) {
+      await store.pause();
+      const object = objects.get(path);
+      if (!object) return undefined;
+      return {
+        generation: object.generation,
+        ...(object.metadata ? { metadata: { ...object.metadata } } : {}),
+      };
+    },
     async write(path, data, { ifGenerationMatch, metadata }): Promise<WriteResult> {
       await store.pause();
       const current = objects.get(path)?.generation ?? '0';
