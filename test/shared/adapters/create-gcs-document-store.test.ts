@@ -50,4 +50,35 @@ describe('the status store on Cloud Storage, through @google-cloud/storage', () 
     await store.write('repos/o/n/index.json', {}, { ifGenerationMatch: '0' });
     expect(await store.list('repos/')).toEqual(['repos/o/n/index.json']);
   });
+
+  it('reports a 429 as rate-limited at once, and stats an object without its content', async () => {
+    const limited = await startStorageServer({
+      dataDir: await mkdtemp(join(tmpdir(), 'pkgrelay-gcs-store-')),
+      objectMutationRate: { perSecond: 0.01 },
+    });
+    try {
+      await new Storage({ apiEndpoint: limited.url, projectId: 'p' }).createBucket('status');
+      const hot = createGcsDocumentStore({ bucket: 'status', projectId: 'p', apiEndpoint: limited.url });
+      const first = await hot.write(
+        'repos/o/n/index.json',
+        { n: 1 },
+        { ifGenerationMatch: '0', metadata: { k: 'v' } },
+      );
+      if (!first.written) throw new Error('the first write was refused');
+      // Not resent by the client: its body was decided before the object changed.
+      const second = await hot.write(
+        'repos/o/n/index.json',
+        { n: 2 },
+        { ifGenerationMatch: first.generation },
+      );
+      expect(second).toEqual({ written: false, reason: 'rate-limited' });
+      expect(await hot.stat('repos/o/n/index.json')).toEqual({
+        generation: first.generation,
+        metadata: { k: 'v' },
+      });
+      expect(await hot.stat('repos/o/n/none.json')).toBeUndefined();
+    } finally {
+      await limited.close();
+    }
+  });
 });
