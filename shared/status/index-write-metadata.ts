@@ -4,6 +4,7 @@ import { Badge } from './repository-index.js';
 const FOLLOWS_KEY = 'pkgrelay-follows';
 const WRITTEN_AT_KEY = 'pkgrelay-written-at';
 const BADGE_KEY = 'pkgrelay-badge';
+const TOOK_KEY = 'pkgrelay-took-ms';
 
 /** The generation of an object that was absent, as `ifGenerationMatch` names it. */
 export const ABSENT_GENERATION = '0';
@@ -17,15 +18,23 @@ export interface IndexWrite {
   follows: string;
   /** When it was written (writer's clock, ms since the epoch): writers pace themselves by it. */
   writtenAt: number;
+  /** How long its writer took from looking at the index to writing it (the listing, mostly). */
+  tookMs: number;
   /** The badge the index implies; undefined before any publish. */
   badge: Badge | undefined;
 }
 
 /** The custom metadata an index write carries. */
-export function indexWriteMetadata({ follows, writtenAt, badge }: IndexWrite): Record<string, string> {
+export function indexWriteMetadata({
+  follows,
+  writtenAt,
+  tookMs,
+  badge,
+}: IndexWrite): Record<string, string> {
   return {
     [FOLLOWS_KEY]: follows,
     [WRITTEN_AT_KEY]: String(writtenAt),
+    [TOOK_KEY]: String(tookMs),
     ...(badge ? { [BADGE_KEY]: JSON.stringify(badge) } : {}),
   };
 }
@@ -35,7 +44,13 @@ export function readIndexWrite(stat: DocumentStat): IndexWrite | undefined {
   const follows = stat.metadata?.[FOLLOWS_KEY];
   const writtenAt = Number(stat.metadata?.[WRITTEN_AT_KEY]);
   if (!follows || !Number.isFinite(writtenAt)) return undefined;
-  return { follows, writtenAt, badge: parseBadge(stat.metadata?.[BADGE_KEY]) };
+  const took = Number(stat.metadata?.[TOOK_KEY] ?? 0);
+  return {
+    follows,
+    writtenAt,
+    tookMs: Number.isFinite(took) && took > 0 ? took : 0,
+    badge: parseBadge(stat.metadata?.[BADGE_KEY]),
+  };
 }
 
 function parseBadge(text: string | undefined): Badge | undefined {

@@ -43,11 +43,15 @@ export async function syncRepositoryIndex(
     if (current && written && current.generation !== since && written.follows !== since)
       return { wrote: false, badge: written.badge };
     // Once per generation: a writer whose clock runs ahead must not hold everyone back for longer.
-    const wait = written ? Math.min(interval, written.writtenAt + interval * 1.1 - now().getTime()) : 0;
+    // The next writer needs the interval and about as long as the last one took: a waiter that
+    // stepped in sooner would list beside it, and many listings of a large repository at once are
+    // what made waits grow with the number of jobs.
+    const pace = written ? (interval + Math.min(written.tookMs, 10 * interval)) * 1.1 : 0;
+    const wait = written ? Math.min(pace, written.writtenAt + pace - now().getTime()) : 0;
     if (current && wait > 0 && waitedFor !== current.generation) {
       waitedFor = current.generation;
       // The jitter spreads the waiters, so the first one's write usually answers the others before they list.
-      await sleep(wait + random() * Math.min(250, interval / 4));
+      await sleep(wait + random() * (Math.min(250, interval / 4) + (written?.tookMs ?? 0) / 2));
       continue;
     }
     const wrote = await writeIndex(store, repository, current, now, logger);
@@ -70,6 +74,7 @@ async function writeIndex(
 ): Promise<{ badge: Badge | undefined } | { lost: 'conflict' | 'rate-limited' }> {
   const path = indexObjectPath(repository);
   const follows = current?.generation ?? ABSENT_GENERATION;
+  const started = now().getTime();
   let previous: RepositoryIndex | undefined;
   if (current) {
     // The index is evidence like every status document: one that does not parse is never overwritten.
@@ -88,7 +93,12 @@ async function writeIndex(
   const result = await store.write(path, checked.data, {
     ifGenerationMatch: follows,
     // Stamped after the listing, which takes a while: waiters pace themselves from when it lands.
-    metadata: indexWriteMetadata({ follows, writtenAt: now().getTime(), badge }),
+    metadata: indexWriteMetadata({
+      follows,
+      writtenAt: now().getTime(),
+      tookMs: now().getTime() - started,
+      badge,
+    }),
   });
   return result.written ? { badge } : { lost: result.reason };
 }

@@ -106,6 +106,7 @@ describe('the derived repository index', () => {
             metadata: indexWriteMetadata({
               follows: seen?.generation ?? '0',
               writtenAt: 0,
+              tookMs: 0,
               badge: undefined,
             }),
           });
