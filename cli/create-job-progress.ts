@@ -11,12 +11,14 @@ export interface JobProgress {
 
 /**
  * Shows a job's state changes on stderr with the elapsed time: on a terminal one spinner line that
- * updates in place, elsewhere (logs, CI) one line per change.
+ * updates in place, elsewhere (logs, CI) one line per change and a "still" line every `heartbeatMs`,
+ * so a build waiting behind a backlog never looks hung.
  */
 export function createJobProgress(
   start: number,
   stream: NodeJS.WriteStream = process.stderr,
   interactive = Boolean(stream.isTTY),
+  heartbeatMs = 30_000,
 ): JobProgress {
   let current = 'waiting for the worker';
   let frame = 0;
@@ -24,21 +26,28 @@ export function createJobProgress(
     frame = (frame + 1) % FRAMES.length;
     stream.write(`\r\x1b[2K${FRAMES[frame]} ${current} (${elapsed(start)})`);
   };
-  const timer = interactive ? setInterval(render, 100) : undefined;
-  timer?.unref();
+  const timer = interactive
+    ? setInterval(render, 100)
+    : setInterval(() => stream.write(`[${elapsed(start)}] still ${current}\n`), heartbeatMs);
+  timer.unref();
   return {
     change(job) {
-      const build = job.build ? ` build ${job.build.id}` : '';
-      // The build id comes from the bucket: only this function's own sequences may reach the terminal.
+      // The ids come from the bucket: only this function's own sequences may reach the terminal.
       current = stripTerminalControls(
-        `${job.state}${job.attempt > 1 ? ` (attempt ${job.attempt})` : ''}${build}`,
+        `${job.state}${job.attempt > 1 ? ` (attempt ${job.attempt})` : ''}${describePhase(job)}`,
       );
       if (interactive) stream.write(`\r\x1b[2K✓ ${current} at ${elapsed(start)}\n`);
       else stream.write(`[${elapsed(start)}] ${current}\n`);
     },
     stop() {
-      if (timer) clearInterval(timer);
+      clearInterval(timer);
       if (interactive) stream.write('\r\x1b[2K');
     },
   };
+}
+
+/** Which of the job's two builds is running: the one that builds upstream code, then the one that publishes. */
+function describePhase(job: JobStatus): string {
+  if (job.state === 'building' && job.publishBuild) return `: publishing, build ${job.publishBuild.id}`;
+  return job.build ? ` build ${job.build.id}` : '';
 }

@@ -5,7 +5,7 @@ import { isFinal, type JobStatus } from '../shared/status/job-status.js';
 import { readJobStatus } from './read-status.js';
 
 export interface FollowOptions {
-  /** Called on every change of state (and once with the first status seen). */
+  /** Called on every change of state or build phase (and once with the first status seen). */
   onChange?: (job: JobStatus) => void;
   /** Only a run newer than this counts (a forced re-run of a final job). */
   afterAttempt?: number;
@@ -23,7 +23,7 @@ export async function followJob(bucket: Bucket, id: JobId, options: FollowOption
     const job = await readJobStatus(bucket, id);
     if (job && job.attempt > afterAttempt) {
       last = job;
-      const key = `${job.attempt}:${job.state}`;
+      const key = `${job.attempt}:${job.state}:${job.publishBuild?.id ?? ''}`;
       if (key !== seen) {
         seen = key;
         onChange?.(job);

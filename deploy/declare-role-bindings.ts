@@ -156,8 +156,14 @@ export function declareRoleBindings(
     grant(
       { kind: 'project', name: names.project },
       sa('reconcile'),
-      'roles/cloudbuild.builds.viewer',
-      'looks at builds of stuck jobs',
+      'roles/cloudbuild.builds.editor',
+      'looks at builds of stuck jobs, starts a publish phase whose start was lost',
+    );
+    grant(
+      { kind: 'serviceAccount', name: names.account('publisher') },
+      sa('reconcile'),
+      'roles/iam.serviceAccountUser',
+      'runs publish phases as the publisher',
     );
   }
 
@@ -217,7 +223,7 @@ export function declareRoleBindings(
     grant(configBucket, sa(target), 'roles/storage.objectViewer', 'reads the served repositories');
 
   bindings.push(...functionBuildBindings(names, deployer));
-  // Build phases run every step on the builder image, pulled from the Docker repository as the build's account.
+  // Both phases run every step on the builder image, pulled from the Docker repository as the build's account.
   for (const builder of builders)
     grant(
       { kind: 'repository', name: names.dockerRepository },
@@ -225,6 +231,12 @@ export function declareRoleBindings(
       'roles/artifactregistry.reader',
       'pulls the builder image',
     );
+  grant(
+    { kind: 'repository', name: names.dockerRepository },
+    sa('publisher'),
+    'roles/artifactregistry.reader',
+    'pulls the builder image',
+  );
 
   const invoked = (['worker', 'buildEvents', 'deadLetter', 'reconcile', 'notifier'] as const).filter(has);
   for (const target of invoked)

@@ -1,7 +1,4 @@
-// The deploy entry: every function registers itself with functions-framework when imported.
-import './webhook/index.js';
-import './worker/index.js';
-import './build-events/index.js';
-import './dead-letter/index.js';
-import './reconcile/index.js';
-import './notifier/index.js';
+// The deploy entry: every function of the list registers itself with functions-framework when imported.
+import { FUNCTIONS } from './function-list.js';
+
+await Promise.all(FUNCTIONS.map((fn) => import(`./${fn.folder}/index.js`)));

@@ -38,6 +38,8 @@ interface AddOptions extends EditOptions {
   private?: boolean;
   tokenSecret?: string;
   packages?: string;
+  existingTags?: string;
+  pollInterval?: string;
 }
 
 /** `pkgrelay repositories add|remove|list|show`: the served repositories, edited where the functions read them. */
@@ -63,6 +65,11 @@ export function createRepositoriesCommand(): Command {
         .option('--private', 'the upstream needs a token (with --token-secret)')
         .option('--token-secret <id>', 'Secret Manager secret holding the upstream token')
         .option('--packages <json>', 'the packages of a monorepo, as a JSON list')
+        .option(
+          '--existing-tags <which>',
+          'tags upstream has already, built at the first poll: all, none or latest:N',
+        )
+        .option('--poll-interval <duration>', 'how often reconcile lists its tags, e.g. 5m')
         .option('--replace', 'replace the entry of a repository that is served already')
         .action(
           runAction(async (repository: string, options: AddOptions) => {
@@ -169,6 +176,13 @@ function report(result: EditResult, options: CommonOptions): number {
     progress(
       `${change.op === 'remove' ? 'Removed' : change.op === 'add' ? 'Added' : 'Replaced'} ${change.repository} (generation ${change.generation}, by ${change.by}); served within ${process.env['PKGRELAY_CONFIG_REFRESH_SECONDS'] ?? '30'} s. Recorded in ${result.record}.`,
     );
+  if (change.op === 'add') {
+    // Adding a repository with a long history builds all of it unless told otherwise: say so before it starts.
+    const existing = JSON.stringify(change.after?.['existingTags'] ?? 'all');
+    progress(
+      `Its first poll builds the tags it already has as existingTags ${existing} says; see which with: pkgrelay poll ${change.repository} --dry-run (--replace --existing-tags none|latest:N to change it first).`,
+    );
+  }
   const secret = change.after?.['tokenSecret'];
   if (typeof secret === 'string')
     progress(
@@ -211,8 +225,18 @@ function entryFlags(options: AddOptions): RawEntry {
     tokenSecret: options.tokenSecret,
     packages:
       options.packages === undefined ? undefined : readJsonOption(options.packages, '--packages', 'array'),
+    existingTags: options.existingTags === undefined ? undefined : parseExistingTags(options.existingTags),
+    pollInterval: options.pollInterval,
   };
   return Object.fromEntries(Object.entries(flags).filter(([, value]) => value !== undefined));
+}
+
+/** `all`, `none` or `latest:N`, as the entry's `existingTags` spells them. */
+function parseExistingTags(value: string): unknown {
+  if (value === 'all' || value === 'none') return value;
+  const latest = /^latest:([1-9][0-9]*)$/.exec(value);
+  if (latest) return { latest: Number(latest[1]) };
+  throw new CliError(`--existing-tags must be all, none or latest:N, not "${value}"`, ExitCode.usage);
 }
 
 function readJsonOption(value: string | undefined, option: string, shape: 'object' | 'array'): RawEntry {

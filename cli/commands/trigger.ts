@@ -94,7 +94,12 @@ function reportEnd(job: JobStatus, start: number): number {
   const warnings = (job.warnings ?? [])
     .map((warning) => `\n  warning ${describeWarning(warning, '    ')}`)
     .join('');
-  const log = `${warnings}${job.build?.logUrl ? `\n  log: ${job.build.logUrl}` : ''}`;
+  // Two builds: the one that built upstream code, and the one that published what it made.
+  const logs = [
+    job.build?.logUrl && `\n  build log: ${job.build.logUrl}`,
+    job.publishBuild?.logUrl && `\n  publish log: ${job.publishBuild.logUrl}`,
+  ];
+  const log = `${warnings}${logs.filter(Boolean).join('')}`;
   if (job.state === 'failed') {
     progress(
       `✗ ${job.repository} ${job.tag} failed after ${elapsed(start)}: ${job.error?.code ?? 'UNKNOWN'}: ${job.error?.message ?? 'no message'}${log}`,

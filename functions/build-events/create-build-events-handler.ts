@@ -10,7 +10,7 @@ import { applyBuildOutcome } from '../../shared/status/apply-build-outcome.js';
 import type { JobStatus } from '../../shared/status/job-status.js';
 import { updateAnnouncedJob } from '../../shared/status/update-announced-job.js';
 import { judgeNotification, type Judgement } from './judge-notification.js';
-import { startPublishPhase } from './start-publish-phase.js';
+import { handToPublishPhase } from './hand-to-publish-phase.js';
 import type { BuildService } from '../../shared/ports/build-service.js';
 import type { RepositoryProvider } from '../../shared/config/repository-provider.js';
 import type { RepositoryConfig } from '../../shared/config/repository-config.js';
@@ -23,8 +23,9 @@ export interface BuildEventsDeps {
   events?: JobEvents | undefined;
   logger: Logger;
   buildTimeoutSeconds: number;
-  /** Starts each job's publish phase once its build phase succeeded. */
-  builds: Pick<BuildService, 'start'>;
+  /** Starts each job's publish phase once its build phase succeeded (and finds one a dead instance started);
+   * reads that build phase for the provenance. */
+  builds: Pick<BuildService, 'start' | 'get' | 'listByTag'>;
   projectId: string;
   /** The served repositories: which account builds each, and the names each may publish. */
   repositories: RepositoryProvider;
@@ -32,7 +33,13 @@ export interface BuildEventsDeps {
   buildServiceAccount?: string | undefined;
   /** PKGRELAY_PUBLISH_SERVICE_ACCOUNT: the account publish phases run as. */
   publishServiceAccount?: string | undefined;
+  /** PKGRELAY_BUILDER_IMAGE: the publish phase's steps run on it, as the build phase's do. */
+  builderImage?: string | undefined;
   clock?: () => Date;
+  /** Names this instance in the lease it holds while it starts a publish phase. */
+  holder?: string;
+  /** PKGRELAY_LEASE_SECONDS: how long that lease keeps others off. */
+  leaseSeconds?: number;
 }
 
 export type BuildEventOutcome =
@@ -52,7 +59,10 @@ export function createBuildEventsHandler({
   repositories,
   buildServiceAccount,
   publishServiceAccount,
+  builderImage,
   clock = () => new Date(),
+  holder = `build-events-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+  leaseSeconds = 120,
 }: BuildEventsDeps): (event: { id?: string; data?: unknown }) => Promise<BuildEventOutcome> {
   return async (event) => {
     const message = readPubSubEvent(event);
@@ -69,29 +79,13 @@ export function createBuildEventsHandler({
       builderAccountOf(repo, { projectId, buildServiceAccount });
     const served = await repositories();
     if (build.phase === 'build' && build.status === 'SUCCESS') {
-      const job = build.job;
-      const started = await startPublishPhase(
-        {
-          store,
-          builds,
-          repositories: served,
-          builderAccountOf: builderOf,
-          publishServiceAccount,
-          buildTimeoutSeconds,
-          clock,
-          logger,
-        },
-        { ...build, job },
-      ).catch((error: unknown) => {
-        if (error instanceof UnreadableDocumentError) return { ignored: error.message };
-        throw error instanceof TransientError
-          ? error
-          : new TransientError(`Unable to start the publish phase of build ${build.buildId}`, error);
-      });
-      if ('started' in started) log.info('publish phase started', { publishBuildId: started.started });
-      else if ('refused' in started) log.warn('publish phase refused', { reason: started.refused });
-      else return ignore(started.ignored, { buildId: build.buildId, ...build.job });
-      return { outcome: 'applied', state: 'refused' in started ? 'failed' : 'building' };
+      const publishing = {
+        ...{ store, events, builds, publishServiceAccount, builderImage, buildTimeoutSeconds },
+        ...{ repositories: served, builderAccountOf: builderOf, holder, leaseSeconds, clock, logger },
+      };
+      const handed = await handToPublishPhase(publishing, { ...build, job: build.job }, log);
+      if ('ignored' in handed) return ignore(handed.ignored, { buildId: build.buildId, ...build.job });
+      return { outcome: 'applied', state: handed.state };
     }
     const outcome = describeBuildOutcome(build, buildTimeoutSeconds);
     if (outcome.state === 'unknown') return ignore('the build status is unknown', { buildId: build.buildId });
@@ -106,7 +100,7 @@ export function createBuildEventsHandler({
     try {
       const { changed, job } = await updateAnnouncedJob(store, events, build.job, decide, clock, logger);
       // Also when nothing changed: the redelivery of a notification repairs a statement that was not written.
-      const provenance = await recordProvenance(store, job, message.data);
+      const provenance = await recordProvenance(store, job, message.data, (id) => builds.get(id));
       if (provenance.success && provenance.data.written)
         log.info('provenance recorded', { path: provenance.data.path });
       const seen = judgement as Judgement;

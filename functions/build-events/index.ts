@@ -22,6 +22,8 @@ const handle = createBuildEventsHandler({
   repositories: openRepositoryProvider(config, logger),
   buildServiceAccount: config.buildServiceAccount,
   publishServiceAccount: config.publishServiceAccount,
+  builderImage: config.builderImage,
+  leaseSeconds: config.leaseSeconds,
 });
 
 cloudEvent('buildEvents', async (event: CloudEvent<unknown>) => {

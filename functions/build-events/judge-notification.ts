@@ -1,7 +1,7 @@
-import type { BuildOutcome } from '../../shared/build/describe-build-outcome.js';
 import type { BuildNotification } from '../../shared/build/read-build-notification.js';
 import { judgeBuildOrigin, type BuildOrigin } from '../../shared/status/judge-build-origin.js';
-import { isFinal, type JobStatus } from '../../shared/status/job-status.js';
+import type { JobState, JobStatus } from '../../shared/status/job-status.js';
+import { judgeForwardMove } from '../../shared/status/judge-forward-move.js';
 
 /** Why a notification changes nothing; `foreign` when the build is not the job's own (worth a WARNING). */
 export type Judgement = { apply: true } | { apply: false; reason: string; foreign: boolean };
@@ -15,7 +15,7 @@ export type Judgement = { apply: true } | { apply: false; reason: string; foreig
 export function judgeNotification(
   current: JobStatus | undefined,
   build: BuildNotification,
-  target: BuildOutcome['state'],
+  target: JobState,
   origin: BuildOrigin,
 ): Judgement {
   const skip = (reason: string, foreign = false): Judgement => ({ apply: false, reason, foreign });
@@ -33,7 +33,6 @@ export function judgeNotification(
     const foreign = judgeBuildOrigin(build, current, origin);
     if (foreign) return skip(foreign, true);
   }
-  if (isFinal(current.state)) return skip(`the job is already ${current.state}`);
-  if (target === 'building' && current.state === 'building') return skip('the job is already building');
-  return { apply: true };
+  const backwards = judgeForwardMove(current, target);
+  return backwards ? skip(backwards) : { apply: true };
 }

@@ -4,10 +4,8 @@ import type { Logger } from '../../shared/log/create-logger.js';
 import type { DocumentStore } from '../../shared/ports/document-store.js';
 import type { JobEvents } from '../../shared/ports/job-events.js';
 import { readPubSubEvent } from '../../shared/pubsub/read-pubsub-event.js';
+import { failJob } from '../../shared/status/fail-job.js';
 import { isFinal, type JobStatus } from '../../shared/status/job-status.js';
-import { blankJob } from '../../shared/status/blank-job.js';
-import { transitionJob } from '../../shared/status/transition-job.js';
-import { updateAnnouncedJob } from '../../shared/status/update-announced-job.js';
 
 export interface DeadLetterDeps {
   store: DocumentStore;
@@ -67,22 +65,15 @@ export function createDeadLetterHandler({
         logger.error('dead letter of an unknown job recorded', { messageId, path });
         return { outcome: 'recorded', path };
       }
-      let left = '';
-      await updateAnnouncedJob(
-        store,
-        events,
-        job,
-        (current) => {
-          left = whyLeave(current);
-          return left ? { keep: true } : { write: failedJob(current, job, messageId, cause) };
-        },
-        clock,
-        logger,
-      );
+      const failure = {
+        code: 'DEAD_LETTERED' as const,
+        message: `${cause}; fix the cause, then publish the request again with "force": true (message ${messageId})`,
+      };
+      const result = await failJob({ store, events, clock, logger }, job, failure, { leave: whyLeave });
       const log = logger.child({ ...job, messageId });
-      if (left) {
-        log.warn('dead letter recorded; the job is left as it is', { reason: left, path });
-        return { outcome: 'left', reason: left };
+      if (!result.failed) {
+        log.warn('dead letter recorded; the job is left as it is', { reason: result.reason, path });
+        return { outcome: 'left', reason: result.reason };
       }
       log.error('job failed: its release request was dead-lettered', { cause, path });
       return { outcome: 'failed', path };
@@ -101,19 +92,6 @@ export function createDeadLetterHandler({
         : new TransientError(`Unable to record dead letter ${messageId}`, error);
     }
   };
-
-  function failedJob(
-    current: JobStatus | undefined,
-    job: { repository: string; tag: string },
-    messageId: string,
-    cause: string,
-  ): JobStatus {
-    const now = clock();
-    const base = current ?? blankJob(job, now, { state: 'failed' });
-    const { lease: _lease, ...rest } = base;
-    const message = `${cause}; fix the cause, then publish the request again with "force": true (message ${messageId})`;
-    return transitionJob(rest, 'failed', now, { error: { code: 'DEAD_LETTERED', message } }, message);
-  }
 }
 
 // A final job told its own story already; a recorded build will still report how it ends.

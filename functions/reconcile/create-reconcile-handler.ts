@@ -1,3 +1,5 @@
+import { builderAccountOf } from '../../shared/build/name-builder-account.js';
+import type { RepositoryConfig } from '../../shared/config/repository-config.js';
 import type { RepositoryProvider } from '../../shared/config/repository-provider.js';
 import type { Logger } from '../../shared/log/create-logger.js';
 import type { BuildService } from '../../shared/ports/build-service.js';
@@ -22,7 +24,8 @@ export interface ReconcileDeps {
   tokens?: UpstreamTokens;
   /** Where the commits of upstream tags are read, to notice a tag that moved; unset, drift is not looked for. */
   tagCommits?: UpstreamTagCommits | undefined;
-  builds: Pick<BuildService, 'get'>;
+  /** Reads the builds of stuck jobs, and starts the publish phase of one whose build phase succeeded unheard. */
+  builds: Pick<BuildService, 'get' | 'start' | 'listByTag'>;
   logger: Logger;
   buildTimeoutSeconds: number;
   /** A job in flight this long without news is looked up in Cloud Build; default: the build timeout and 5 minutes. */
@@ -31,6 +34,17 @@ export interface ReconcileDeps {
   /** Repositories handled at once, so one slow upstream does not hold up the others. */
   concurrency?: number;
   clock?: () => Date;
+  projectId: string;
+  /** PKGRELAY_BUILD_SERVICE_ACCOUNT: the builder account an unrecorded build phase must run as. */
+  buildServiceAccount?: string | undefined;
+  /** PKGRELAY_PUBLISH_SERVICE_ACCOUNT: the account publish phases run as. */
+  publishServiceAccount?: string | undefined;
+  /** PKGRELAY_BUILDER_IMAGE: the publish phases it starts run on it, as build-events' do. */
+  builderImage?: string | undefined;
+  /** Names this instance in the lease it holds while it starts a publish phase. */
+  holder?: string;
+  /** PKGRELAY_LEASE_SECONDS: how long that lease keeps others off. */
+  leaseSeconds?: number;
 }
 
 export interface ReconcileOptions {
@@ -64,15 +78,30 @@ export function createReconcileHandler({
   concurrency = 8,
   clock = () => new Date(),
   logger,
+  projectId,
+  buildServiceAccount,
+  publishServiceAccount,
+  builderImage,
+  holder = `reconcile-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+  leaseSeconds = 120,
   ...ports
 }: ReconcileDeps): (options?: ReconcileOptions) => Promise<ReconcileReport> {
-  const deps = { ...ports, tokens, logger, buildTimeoutSeconds, maxEnqueuePerRepository, clock };
   return async (options = {}) => {
     const wanted = options.repositories?.map((name) => name.toLowerCase());
     // A run is rare and walks every repository: it reads the list as stored now.
-    const chosen = (await repositories({ maxAgeMs: 0 })).filter(
-      (repo) => !wanted || wanted.includes(repo.repository.toLowerCase()),
-    );
+    const served = await repositories({ maxAgeMs: 0 });
+    const chosen = served.filter((repo) => !wanted || wanted.includes(repo.repository.toLowerCase()));
+    const publish = {
+      // Every served repository, since a name is refused if another one configures it.
+      repositories: served,
+      builderAccountOf: (repo: RepositoryConfig) =>
+        builderAccountOf(repo, { projectId, buildServiceAccount }),
+      publishServiceAccount,
+      builderImage,
+      holder,
+      leaseSeconds,
+    };
+    const deps = { ...ports, tokens, logger, buildTimeoutSeconds, maxEnqueuePerRepository, clock, publish };
     const run = {
       stuckAfterMs: (options.stuckAfterSeconds ?? stuckAfterSeconds) * 1000,
       force: wanted !== undefined,

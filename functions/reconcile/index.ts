@@ -43,6 +43,11 @@ function createHandler(): Handler {
     builds: createCloudBuildService({ projectId: config.projectId, endpoint: config.cloudBuildEndpoint }),
     logger,
     buildTimeoutSeconds: config.buildTimeoutSeconds,
+    projectId: config.projectId,
+    buildServiceAccount: config.buildServiceAccount,
+    publishServiceAccount: config.publishServiceAccount,
+    builderImage: config.builderImage,
+    leaseSeconds: config.leaseSeconds,
   });
 }
 

@@ -14,8 +14,13 @@ export interface SettledJob {
   repository: string;
   tag: string;
   attempt: number;
+  /** The build settled from, and its status in Cloud Build. */
   buildId: string;
   buildStatus: string;
+  /** `publish` when that build is the job's publish phase. */
+  phase?: 'publish';
+  /** The publish phase this run started (or adopted) because the build phase succeeded unheard. */
+  publishBuildId?: string;
   from: JobState;
   to: JobState;
 }

@@ -1,13 +1,12 @@
 import type { RepositoryConfig } from '../../shared/config/repository-config.js';
 import { indexObjectPath } from '../../shared/contracts/job-id.js';
-import { UnreadableDocumentError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/log/create-logger.js';
 import type { BuildService } from '../../shared/ports/build-service.js';
 import type { DocumentStore } from '../../shared/ports/document-store.js';
 import type { JobEvents } from '../../shared/ports/job-events.js';
 import type { ReleaseQueue } from '../../shared/ports/release-queue.js';
 import type { UpstreamTokens } from '../../shared/ports/upstream-tokens.js';
-import { describeIssues } from '../../shared/status/describe-issues.js';
+import { readDocument } from '../../shared/status/read-document.js';
 import { RepositoryIndex, type IndexEntry } from '../../shared/status/repository-index.js';
 import type { UpstreamTagCommits } from '../../shared/upstream/upstream-tag-commits.js';
 import type { UpstreamTags } from '../../shared/upstream/upstream-tags.js';
@@ -15,7 +14,7 @@ import { enqueueMissingTags } from './enqueue-missing-tags.js';
 import { pollRepository } from './poll-repository.js';
 import type { ReconcileError, ReconcileReport } from './reconcile-report.js';
 import { reportUpstreamDrift } from './report-upstream-drift.js';
-import { settleStuckJob } from './settle-stuck-job.js';
+import { settleStuckJob, type SettleDeps } from './settle-stuck-job.js';
 
 export interface RepositoryRunDeps {
   store: DocumentStore;
@@ -24,11 +23,13 @@ export interface RepositoryRunDeps {
   tokens: UpstreamTokens;
   events?: JobEvents | undefined;
   tagCommits?: UpstreamTagCommits | undefined;
-  builds: Pick<BuildService, 'get'>;
+  builds: Pick<BuildService, 'get' | 'start' | 'listByTag'>;
   logger: Logger;
   buildTimeoutSeconds: number;
   maxEnqueuePerRepository: number;
   clock: () => Date;
+  /** What starting the publish phase of a stuck job needs (the run's served repositories included). */
+  publish: SettleDeps['publish'];
 }
 
 export interface RepositoryRunOptions {
@@ -62,7 +63,15 @@ export async function reconcileRepository(
   for (const entry of stuck) {
     try {
       const settled = await settleStuckJob(
-        { store, events: deps.events, builds, buildTimeoutSeconds, clock, logger: log },
+        {
+          store,
+          events: deps.events,
+          builds,
+          buildTimeoutSeconds,
+          clock,
+          logger: log,
+          publish: deps.publish,
+        },
         { repository: repo.repository, tag: entry.tag },
         { attempt: entry.attempt, state: entry.state, buildId: entry.buildId ?? '' },
       );
@@ -117,15 +126,7 @@ function isStuck(entry: IndexEntry, beforeMs: number): boolean {
 }
 
 async function readIndex(store: DocumentStore, repository: string): Promise<RepositoryIndex | undefined> {
-  const stored = await store.read(indexObjectPath(repository));
-  if (!stored) return undefined;
-  const parsed = RepositoryIndex.safeParse(stored.data);
-  if (!parsed.success)
-    throw new UnreadableDocumentError(
-      indexObjectPath(repository),
-      stored.problem ?? describeIssues(parsed.error),
-    );
-  return parsed.data;
+  return readDocument(store, indexObjectPath(repository), RepositoryIndex);
 }
 
 function problem(

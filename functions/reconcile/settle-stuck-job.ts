@@ -9,9 +9,12 @@ import type { Logger } from '../../shared/log/create-logger.js';
 import type { BuildService } from '../../shared/ports/build-service.js';
 import type { DocumentStore } from '../../shared/ports/document-store.js';
 import type { JobEvents } from '../../shared/ports/job-events.js';
-import { isFinal, type JobStatus } from '../../shared/status/job-status.js';
+import type { JobStatus } from '../../shared/status/job-status.js';
+import { judgeForwardMove } from '../../shared/status/judge-forward-move.js';
 import { applyBuildOutcome } from '../../shared/status/apply-build-outcome.js';
 import { recordProvenance } from '../../shared/provenance/record-provenance.js';
+import { readJob } from '../../shared/status/read-job.js';
+import { startPublishPhase, type PublishPhaseDeps } from '../../shared/status/start-publish-phase.js';
 import { updateAnnouncedJob } from '../../shared/status/update-announced-job.js';
 import type { SettledJob } from './reconcile-report.js';
 import { toBuildJson } from './to-build-json.js';
@@ -20,61 +23,104 @@ export interface SettleDeps {
   store: DocumentStore;
   /** Where each transition is announced; unset, none is. */
   events?: JobEvents | undefined;
-  builds: Pick<BuildService, 'get'>;
+  builds: Pick<BuildService, 'get' | 'start' | 'listByTag'>;
   buildTimeoutSeconds: number;
   clock: () => Date;
   logger: Logger;
+  /** What starting a publish phase needs beyond these: accounts, the served repositories, the lease. */
+  publish: Omit<PublishPhaseDeps, 'store' | 'events' | 'builds' | 'buildTimeoutSeconds' | 'clock' | 'logger'>;
 }
+
+type Phase = 'build' | 'publish';
 
 /**
  * Asks Cloud Build for the real state of a job's recorded build and moves the job on exactly as a
- * `cloud-builds` notification would have; a job that moved meanwhile is left alone, and so is one
- * whose recorded build does not name this job and attempt.
+ * `cloud-builds` notification would have: from its publish phase once one is recorded, else from its
+ * build phase, whose unheard success starts the publish phase. A job that moved meanwhile is left
+ * alone, and so is one whose recorded build does not name this job and attempt.
  */
 export async function settleStuckJob(
-  { store, events, builds, buildTimeoutSeconds, clock, logger }: SettleDeps,
+  deps: SettleDeps,
   id: JobId,
   seen: Pick<JobStatus, 'attempt' | 'state'> & { buildId: string },
 ): Promise<SettledJob | undefined> {
-  const outcome = await outcomeOf(builds, seen.buildId, buildTimeoutSeconds);
+  const job = await readJob(deps.store, id);
+  if (!job || job.attempt !== seen.attempt || job.build?.id !== seen.buildId) return undefined;
+  const phase: Phase = job.publishBuild ? 'publish' : 'build';
+  const buildId = job.publishBuild?.id ?? seen.buildId;
+  const outcome = await outcomeOf(deps.builds, buildId, deps.buildTimeoutSeconds);
   if (outcome.result.state === 'unknown') return undefined;
-  const job = outcome.job;
-  if (outcome.found && (!job || jobKey(job) !== jobKey(id) || job.attempt !== seen.attempt)) {
-    logger.warn('stuck job left alone: its recorded build is not one pkgrelay started for it', {
+  const found = outcome.notification;
+  if (outcome.found && !namesJob(found, id, seen.attempt, phase)) {
+    deps.logger.warn('stuck job left alone: its recorded build is not one pkgrelay started for it', {
       ...id,
-      buildId: seen.buildId,
-      names: job ?? 'no job',
+      buildId,
+      names: found?.job ?? 'no job',
     });
     return undefined;
   }
+  const report = { repository: job.repository, tag: job.tag, attempt: job.attempt, from: seen.state };
+  if (found?.phase === 'build' && found.status === 'SUCCESS' && found.job)
+    return startPublishing(deps, { ...found, job: found.job }, { ...report, buildId });
   const target = outcome.result;
   const { changed, job: settled } = await updateAnnouncedJob(
-    store,
-    events,
+    deps.store,
+    deps.events,
     id,
     (current) => {
-      if (!current || current.attempt !== seen.attempt || current.build?.id !== seen.buildId)
-        return { keep: true };
-      // Never backwards: a final job stays final, a building one is not "re-started".
-      if (isFinal(current.state)) return { keep: true };
-      if (target.state === 'building' && current.state === 'building') return { keep: true };
-      const build = { buildId: seen.buildId, status: outcome.status, logUrl: outcome.logUrl };
-      return { write: applyBuildOutcome(current, build, target, clock(), 'settled by reconcile') };
+      const recorded = phase === 'publish' ? current?.publishBuild : current?.build;
+      if (!current || current.attempt !== seen.attempt || recorded?.id !== buildId) return { keep: true };
+      if (phase === 'build' && current.publishBuild) return { keep: true };
+      if (judgeForwardMove(current, target.state)) return { keep: true };
+      const build = {
+        buildId,
+        status: outcome.status,
+        logUrl: outcome.logUrl,
+        phase: found?.phase ?? phase,
+        upstream: found?.upstream,
+      };
+      return { write: applyBuildOutcome(current, build, target, deps.clock(), 'settled by reconcile') };
     },
-    clock,
-    logger,
+    deps.clock,
+    deps.logger,
   );
   if (!changed || !settled) return undefined;
-  if (outcome.build) await recordProvenance(store, settled, outcome.build);
+  if (outcome.build)
+    await recordProvenance(deps.store, settled, outcome.build, (buildId) => deps.builds.get(buildId));
   return {
-    repository: settled.repository,
-    tag: settled.tag,
-    attempt: settled.attempt,
-    buildId: seen.buildId,
+    ...report,
+    buildId,
     buildStatus: outcome.status ?? 'NOT_FOUND',
-    from: seen.state,
+    ...(phase === 'publish' ? { phase } : {}),
     to: settled.state,
   };
+}
+
+/** The build phase succeeded unheard: the publish phase starts (once, however many callers race). */
+async function startPublishing(
+  deps: SettleDeps,
+  build: BuildNotification & { job: NonNullable<BuildNotification['job']> },
+  report: Omit<SettledJob, 'buildStatus' | 'to'>,
+): Promise<SettledJob | undefined> {
+  const { store, events, builds, buildTimeoutSeconds, clock, logger } = deps;
+  const started = await startPublishPhase(
+    { ...deps.publish, store, events, builds, buildTimeoutSeconds, clock, logger },
+    build,
+  );
+  if ('started' in started || 'adopted' in started) {
+    const publishBuildId = 'started' in started ? started.started : started.adopted;
+    return { ...report, buildStatus: 'SUCCESS', to: 'building', publishBuildId };
+  }
+  if ('refused' in started) return { ...report, buildStatus: 'SUCCESS', to: 'failed' };
+  const reason = 'waiting' in started ? started.waiting : started.ignored;
+  logger.info('stuck job left: its publish phase was not started here', { ...build.job, reason });
+  return undefined;
+}
+
+// A recorded build counts only if it names this job, this attempt and the phase it was recorded as.
+function namesJob(build: BuildNotification | undefined, id: JobId, attempt: number, phase: Phase): boolean {
+  if (!build?.job || jobKey(build.job) !== jobKey(id) || build.job.attempt !== attempt) return false;
+  return phase === 'publish' ? build.phase === 'publish' : build.phase !== 'publish';
 }
 
 async function outcomeOf(
@@ -84,7 +130,7 @@ async function outcomeOf(
 ): Promise<{
   result: BuildOutcome;
   found: boolean;
-  job?: BuildNotification['job'];
+  notification?: BuildNotification;
   status?: BuildStatus;
   logUrl?: string;
   /** The Build resource as REST JSON, for the provenance of a job it published. */
@@ -109,7 +155,7 @@ async function outcomeOf(
   return {
     found: true,
     build: json,
-    job: notification.job,
+    notification,
     result: describeBuildOutcome(notification, buildTimeoutSeconds),
     status: notification.status,
     ...(notification.logUrl ? { logUrl: notification.logUrl } : {}),

@@ -1,6 +1,7 @@
 import { createPubSubReleaseQueue } from '../../shared/adapters/create-pubsub-release-queue.js';
 import { openRepositoryProvider } from '../../shared/adapters/open-repository-provider.js';
 import { loadConfig } from '../../shared/config/load-config.js';
+import { githubEventSource } from '../../shared/github/github-event-source.js';
 import { createLogger } from '../../shared/log/create-logger.js';
 import { createWebhookHandler, type WebhookHandler } from './create-webhook-handler.js';
 
@@ -10,5 +11,5 @@ export function buildWebhookHandler(): WebhookHandler {
   const logger = createLogger({ fields: { component: 'webhook' }, minSeverity: config.logLevel });
   const queue = createPubSubReleaseQueue({ projectId: config.projectId, topic: config.releasesTopic });
   const repositories = openRepositoryProvider(config, logger);
-  return createWebhookHandler({ config, repositories, queue, logger });
+  return createWebhookHandler({ config, source: githubEventSource, repositories, queue, logger });
 }

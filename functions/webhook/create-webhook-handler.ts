@@ -1,16 +1,14 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { decideRelease } from '../../shared/config/decide-release.js';
 import { listRepositoriesServing } from '../../shared/config/list-repositories-serving.js';
 import type { Config } from '../../shared/config/load-config.js';
 import type { RepositoryProvider } from '../../shared/config/repository-provider.js';
 import type { ReleaseRequest } from '../../shared/contracts/release-request.js';
 import { ConfigError } from '../../shared/errors.js';
-import { decideRelease } from '../../shared/github/decide-release.js';
-import { decodePayload } from '../../shared/github/decode-payload.js';
-import { readReleaseEvent } from '../../shared/github/read-release-event.js';
-import { SIGNATURE_HEADER, verifySignature } from '../../shared/github/verify-signature.js';
+import { githubEventSource } from '../../shared/github/github-event-source.js';
 import type { Logger } from '../../shared/log/create-logger.js';
+import type { EventSource } from '../../shared/ports/event-source.js';
 import type { ReleaseQueue } from '../../shared/ports/release-queue.js';
-import { MAX_BODY_BYTES } from './max-body-bytes.js';
 import { publishWithRetry, type SleepCancel } from './publish-with-retry.js';
 import { answer, type WebhookAnswer } from './webhook-answer.js';
 
@@ -32,6 +30,8 @@ export interface WebhookResponse {
 
 export interface WebhookHandlerDeps {
   config: Pick<Config, 'webhookSecrets'>;
+  /** Who sends the deliveries, how they are signed and what they say; GitHub unless told. */
+  source?: EventSource;
   repositories: RepositoryProvider;
   /** A repository missing from the cached list is looked up again if the list is older than this. */
   recheckMs?: number;
@@ -48,12 +48,10 @@ export interface WebhookHandlerDeps {
 
 export type WebhookHandler = (req: WebhookRequest, res: WebhookResponse) => Promise<void>;
 
-const REDELIVER_HINT =
-  'redeliver it from the hook settings on GitHub (Settings → Webhooks → Recent Deliveries)';
-
-/** The HTTP handler of the `webhook` function: verifies, maps and publishes one GitHub delivery, and answers once. */
+/** The HTTP handler of the `webhook` function: verifies, maps and publishes one delivery of its source, and answers once. */
 export function createWebhookHandler({
   config,
+  source = githubEventSource,
   repositories,
   recheckMs = 5_000,
   queue,
@@ -64,13 +62,14 @@ export function createWebhookHandler({
   maxRetryDelayMs = 2_000,
   now = () => Date.now(),
   sleep = sleepFor,
-  maxBodyBytes = MAX_BODY_BYTES,
+  maxBodyBytes = source.maxBodyBytes,
 }: WebhookHandlerDeps): WebhookHandler {
   if (config.webhookSecrets.length === 0) {
     throw new ConfigError('the environment', [
-      'PKGRELAY_WEBHOOK_SECRETS: set it to the secret of the GitHub hook',
+      `PKGRELAY_WEBHOOK_SECRETS: set it to the secret of the ${source.name} hook`,
     ]);
   }
+  const redeliverHint = source.redeliverHint;
   const retry = {
     budgetMs: publishBudgetMs,
     firstDelayMs: firstRetryDelayMs,
@@ -83,37 +82,30 @@ export function createWebhookHandler({
     const declared = Number(header(req.headers, 'content-length') ?? 0);
     const raw = req.rawBody ?? Buffer.alloc(0);
     if (declared > maxBodyBytes || raw.length > maxBodyBytes) {
-      return answer(413, 'rejected', `the body is larger than GitHub's ${maxBodyBytes} byte limit`);
+      return answer(413, 'rejected', `the body is larger than ${source.name}'s ${maxBodyBytes} byte limit`);
     }
     if (req.method !== 'POST') {
       return {
-        ...answer(405, 'rejected', `method ${req.method} is not allowed; GitHub POSTs deliveries`),
+        ...answer(405, 'rejected', `method ${req.method} is not allowed; ${source.name} POSTs deliveries`),
         headers: { allow: 'POST' },
       };
     }
-    const signature = verifySignature(raw, header(req.headers, SIGNATURE_HEADER), config.webhookSecrets);
-    if (!signature.valid) return answer(401, 'rejected', signature.reason);
-    const event = header(req.headers, 'x-github-event');
-    if (!event) return answer(400, 'rejected', 'the X-GitHub-Event header is missing');
-    const deliveryId = header(req.headers, 'x-github-delivery');
-    if (!deliveryId) return answer(400, 'rejected', 'the X-GitHub-Delivery header is missing');
-    if (event.length > 100 || deliveryId.length > 200) {
-      return answer(400, 'rejected', 'the X-GitHub-Event or X-GitHub-Delivery header is too long');
-    }
-    const payload = decodePayload(raw, header(req.headers, 'content-type'), req.body);
-    if (!payload.success) return answer(payload.unsupportedType ? 415 : 400, 'rejected', payload.error);
-
-    const read = readReleaseEvent(event, payload.data);
-    if (read.kind === 'invalid') return answer(400, 'rejected', read.reason);
-    if (read.kind === 'ignored') return answer(200, 'ignored', read.reason);
-    if (read.kind === 'ping') {
-      const hook = read.hookId === undefined ? 'the hook' : `hook ${read.hookId}`;
+    const delivery = { headers: req.headers, rawBody: raw, body: req.body };
+    const signature = source.verify(delivery, config.webhookSecrets);
+    if (!signature.success) return answer(401, 'rejected', signature.error);
+    const read = source.read(delivery);
+    if (!read.success) return answer(read.error.httpStatus, 'rejected', read.error.reason);
+    const { deliveryId, event, said } = read.data;
+    if (said.kind === 'ignored') return answer(200, 'ignored', said.reason);
+    if (said.kind === 'ping') {
+      const hook = said.hookId === undefined ? 'the hook' : `hook ${said.hookId}`;
       const pong = answer(200, 'pong', `pkgrelay received the ping of ${hook}`);
-      return read.hookId === undefined ? pong : { ...pong, body: { ...pong.body, hookId: read.hookId } };
+      return said.hookId === undefined ? pong : { ...pong, body: { ...pong.body, hookId: said.hookId } };
     }
-    const served = await listRepositoriesServing(repositories, read.repository, recheckMs);
-    const decision = decideRelease(served, read);
-    if (!decision.publish) return answer(200, 'ignored', decision.reason);
+    const served = await listRepositoriesServing(repositories, said.repository, recheckMs);
+    const decided = decideRelease(served, said);
+    if (!decided.success) return answer(200, 'ignored', decided.error);
+    const decision = decided.data;
 
     // Valid by construction: the repository is the configured one, decideRelease checked the tag as
     // TagName does, and the header lengths are checked above; no second validation on every delivery.
@@ -134,30 +126,28 @@ export function createWebhookHandler({
       { deliveryId, event, repository: job.repository },
       { ...retry, logger: log },
     );
-    if (!outcome.published) {
+    if (!outcome.success) {
+      const { attempts, cause } = outcome.error;
       return {
         httpStatus: 503,
         body: {
           status: 'unavailable',
-          reason: `the release request could not be queued after ${outcome.attempts} attempt${outcome.attempts === 1 ? '' : 's'} (${errorMessage(outcome.error)}); nothing was published: ${REDELIVER_HINT}`,
+          reason: `the release request could not be queued after ${attempts} attempt${attempts === 1 ? '' : 's'} (${errorMessage(cause)}); nothing was published: ${redeliverHint}`,
           job,
         },
       };
     }
-    return { httpStatus: 202, body: { status: 'accepted', messageId: outcome.messageId, job } };
+    return { httpStatus: 202, body: { status: 'accepted', messageId: outcome.data.messageId, job } };
   };
 
   return async (req, res) => {
-    const log = logger.child({
-      deliveryId: header(req.headers, 'x-github-delivery'),
-      event: header(req.headers, 'x-github-event'),
-    });
+    const log = logger.child(source.identify(req.headers));
     let result: WebhookAnswer;
     try {
       result = await decide(req, log);
     } catch (error) {
       log.error('webhook failed', { error });
-      result = answer(500, 'error', `pkgrelay failed on this delivery; ${REDELIVER_HINT}`);
+      result = answer(500, 'error', `pkgrelay failed on this delivery; ${redeliverHint}`);
     }
     const fields = {
       status: result.httpStatus,

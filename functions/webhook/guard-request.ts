@@ -1,9 +1,12 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { githubDeliveryVerifier } from '../../shared/github/github-delivery-verifier.js';
 import type { Logger } from '../../shared/log/create-logger.js';
-import { MAX_BODY_BYTES } from './max-body-bytes.js';
+import type { DeliveryVerifier } from '../../shared/ports/event-source.js';
 
 export interface GuardOptions {
   logger: Logger;
+  /** Who sends the deliveries: names them in logs and answers, and caps their size; GitHub unless told. */
+  source?: Pick<DeliveryVerifier, 'name' | 'maxBodyBytes' | 'identify'>;
   maxBodyBytes?: number;
 }
 
@@ -19,12 +22,11 @@ type RequestWithRawBody = IncomingMessage & { rawBody?: Buffer };
  */
 export function guardRequest(
   next: RequestListener,
-  { logger, maxBodyBytes = MAX_BODY_BYTES }: GuardOptions,
+  { logger, source = githubDeliveryVerifier, maxBodyBytes = source.maxBodyBytes }: GuardOptions,
 ): RequestListener {
   const refuse = (req: IncomingMessage, res: ServerResponse, httpStatus: number, reason: string): void => {
     logger.warn('webhook answered', {
-      deliveryId: req.headers['x-github-delivery'],
-      event: req.headers['x-github-event'],
+      ...source.identify(req.headers),
       status: httpStatus,
       outcome: 'rejected',
       reason,
@@ -33,7 +35,7 @@ export function guardRequest(
     res.end(JSON.stringify({ status: 'rejected', reason }));
     discardRest(req, maxBodyBytes);
   };
-  const tooLarge = `the body is larger than GitHub's ${maxBodyBytes} byte limit`;
+  const tooLarge = `the body is larger than ${source.name}'s ${maxBodyBytes} byte limit`;
 
   return (req, res) => {
     const encoding = req.headers['content-encoding'];
@@ -42,7 +44,7 @@ export function guardRequest(
         req,
         res,
         415,
-        `Content-Encoding "${encoding.slice(0, 100)}" is not accepted: GitHub sends deliveries uncompressed`,
+        `Content-Encoding "${encoding.slice(0, 100)}" is not accepted: ${source.name} sends deliveries uncompressed`,
       );
       return;
     }

@@ -1,4 +1,5 @@
 import { http } from '@google-cloud/functions-framework';
+import { githubDeliveryVerifier } from '../../shared/github/github-delivery-verifier.js';
 import { createLogger } from '../../shared/log/create-logger.js';
 import type { WebhookHandler } from './create-webhook-handler.js';
 import { guardRequest } from './guard-request.js';
@@ -9,13 +10,14 @@ import { refuseForgedDelivery } from './refuse-forged-delivery.js';
 let handler: Promise<WebhookHandler> | undefined;
 const logger = createLogger({ fields: { component: 'webhook' } });
 
+// GitHub-only: the one source this webhook serves; build-webhook-handler.ts names the same one for the full handler.
+const source = githubDeliveryVerifier;
+
 // Before the framework's body parsers, which inflate gzip and buffer up to 1 GB before any handler runs.
-installFrontDoor((listener) => guardRequest(listener, { logger }));
+installFrontDoor((listener) => guardRequest(listener, { logger, source }));
 
 http('webhook', async (req, res) => {
-  const delivery = req.headers['x-github-delivery'];
-  const event = req.headers['x-github-event'];
-  if (!handler && refuseForgedDelivery(req, res, logger.child({ deliveryId: delivery, event }))) return;
+  if (!handler && refuseForgedDelivery(req, res, logger.child(source.identify(req.headers)), source)) return;
   let ready: WebhookHandler;
   try {
     handler ??= import('./build-webhook-handler.js').then((module) => module.buildWebhookHandler());

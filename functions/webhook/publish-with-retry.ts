@@ -1,4 +1,5 @@
 import type { ReleaseRequest } from '../../shared/contracts/release-request.js';
+import type { Result } from '../../shared/contracts/result.js';
 import type { Logger } from '../../shared/log/create-logger.js';
 import type { ReleaseQueue } from '../../shared/ports/release-queue.js';
 
@@ -22,9 +23,11 @@ export interface RetryOptions {
   logger: Logger;
 }
 
-export type PublishOutcome =
-  | { published: true; messageId: string; attempts: number }
-  | { published: false; error: unknown; attempts: number };
+/** The message id once Pub/Sub accepted the request; else the last failure. Both count the attempts. */
+export type PublishOutcome = Result<
+  { messageId: string; attempts: number },
+  { cause: unknown; attempts: number }
+>;
 
 const TIMED_OUT = Symbol('timed out');
 
@@ -48,7 +51,7 @@ export async function publishWithRetry(
         (): typeof TIMED_OUT => TIMED_OUT,
       );
       const result = await Promise.race([queue.publish(request, attributes), timeout]);
-      if (result !== TIMED_OUT) return { published: true, messageId: result, attempts: attempt };
+      if (result !== TIMED_OUT) return { success: true, data: { messageId: result, attempts: attempt } };
       lastError = new Error(`the publish did not finish within ${budgetMs} ms`);
     } catch (error) {
       lastError = error;
@@ -58,9 +61,9 @@ export async function publishWithRetry(
     }
     const pause = Math.min(delay, deadline - now());
     logger.warn('publish failed', { attempt, error: lastError, retryInMs: pause > 0 ? pause : undefined });
-    if (pause <= 0) return { published: false, error: lastError, attempts: attempt };
+    if (pause <= 0) return { success: false, error: { cause: lastError, attempts: attempt } };
     await sleep(pause);
-    if (deadline - now() <= 0) return { published: false, error: lastError, attempts: attempt };
+    if (deadline - now() <= 0) return { success: false, error: { cause: lastError, attempts: attempt } };
     delay = Math.min(delay * 2, maxDelayMs);
   }
 }

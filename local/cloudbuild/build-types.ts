@@ -3,19 +3,6 @@ import type { BuildStatus } from '../../shared/build/read-build-notification.js'
 // The stand-in speaks the same statuses pkgrelay reads from real builds.
 export type { BuildStatus };
 
-export const FinalStatus = [
-  'SUCCESS',
-  'FAILURE',
-  'INTERNAL_ERROR',
-  'TIMEOUT',
-  'CANCELLED',
-  'EXPIRED',
-] as const;
-
-export function isFinal(status: BuildStatus): boolean {
-  return (FinalStatus as readonly string[]).includes(status);
-}
-
 export interface TimeSpan {
   startTime?: string;
   endTime?: string;

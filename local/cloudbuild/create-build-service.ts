@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../../shared/log/create-logger.js';
-import { isFinal, type Build } from './build-types.js';
+import { isFinalBuildStatus } from '../../shared/build/read-build-notification.js';
+import type { Build } from './build-types.js';
 import type { BuildNotifier } from './create-build-notifier.js';
 import { createBuildQueue } from './create-build-queue.js';
 import type { BuildStore } from './create-build-store.js';
@@ -18,7 +19,8 @@ import type { BuildStorage } from './open-build-storage.js';
 export type ServiceResult<T> =
   { success: true; data: T } | { success: false; code: 400 | 404; error: string };
 
-export interface BuildService {
+/** The Cloud Build stand-in behind its REST routes (not the `BuildService` port pkgrelay calls Cloud Build through). */
+export interface StandInBuildService {
   create(projectId: string, location: string, body: unknown): Promise<ServiceResult<Build>>;
   get(projectId: string, id: string): ServiceResult<Build>;
   list(
@@ -41,6 +43,7 @@ export interface BuildServiceOptions {
   concurrency: number;
   cacheDir?: string | undefined;
   sandbox: SandboxKind;
+  keepWorkspaces?: boolean | undefined;
   /** Where a build's `logUrl` points. */
   logUrlOf(id: string): string;
   clock?: () => Date;
@@ -76,9 +79,10 @@ export function createBuildService({
   concurrency,
   cacheDir,
   sandbox,
+  keepWorkspaces,
   logUrlOf,
   clock = () => new Date(),
-}: BuildServiceOptions): BuildService {
+}: BuildServiceOptions): StandInBuildService {
   const queue = createBuildQueue(concurrency);
   const running = new Map<string, { stop: AbortController; done: Promise<void> }>();
   let closing = false;
@@ -96,6 +100,7 @@ export function createBuildService({
         storage,
         cacheDir,
         sandbox,
+        keepWorkspace: keepWorkspaces,
         clock,
         builtIns: {
           PROJECT_ID: build.projectId,
@@ -145,7 +150,7 @@ export function createBuildService({
   const revive = async (): Promise<void> => {
     for (const build of store.list()) {
       if (build.status === 'QUEUED') schedule(build);
-      else if (!isFinal(build.status)) {
+      else if (!isFinalBuildStatus(build.status)) {
         build.status = 'INTERNAL_ERROR';
         build.statusDetail = 'The Cloud Build stand-in stopped while this build ran';
         build.finishTime = clock().toISOString();
@@ -215,7 +220,7 @@ export function createBuildService({
       await Promise.all(
         store
           .list()
-          .filter((build) => !isFinal(build.status))
+          .filter((build) => !isFinalBuildStatus(build.status))
           .map((build) => stopBuild(build, 'shutdown')),
       );
       await queue.idle();

@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import type { BuildService, ServiceResult } from './create-build-service.js';
+import type { StandInBuildService, ServiceResult } from './create-build-service.js';
 import { sendGoogleError } from './send-google-error.js';
 import { buildIdOfOperation, toOperation } from './to-operation.js';
 
@@ -7,7 +7,7 @@ import { buildIdOfOperation, toOperation } from './to-operation.js';
  * The REST routes `@google-cloud/cloudbuild` calls (fallback mode), in the `projects/P/builds` and the
  * `projects/P/locations/L/builds` forms, the operations it polls, and the text logs behind `logUrl`.
  */
-export function createCloudBuildRoutes(service: BuildService): Hono {
+export function createCloudBuildRoutes(service: StandInBuildService): Hono {
   const app = new Hono();
   const reply = <T>(
     c: Context,

@@ -16,40 +16,34 @@ export function openBuildStorage({
 }): BuildStorage {
   let client: Promise<Storage> | undefined;
   const connect = (): Promise<Storage> =>
+    // No client retries: retried() below is Cloud Build's retry, and a client retry inside it
+    // would try each write up to 25 times. Each artifact goes to its own attempt's path: a repeat writes the same bytes.
     (client ??= import('@google-cloud/storage').then(
-      ({ Storage, IdempotencyStrategy }) =>
-        // Cloud Build retries its own source downloads and artifact uploads: a 503 from storage does
-        // not fail a build. Each artifact goes to a path of its own attempt, so a repeat writes the same bytes.
-        new Storage({
-          apiEndpoint,
-          projectId,
-          retryOptions: {
-            autoRetry: true,
-            maxRetries: 5,
-            idempotencyStrategy: IdempotencyStrategy.RetryAlways,
-          },
-        }),
+      ({ Storage }) => new Storage({ apiEndpoint, projectId, retryOptions: { autoRetry: false } }),
     ));
   return {
     async download(bucket, object) {
       const file = (await connect()).bucket(bucket).file(object);
-      const [[data], [metadata]] = await Promise.all([file.download(), file.getMetadata()]);
+      const [[data], [metadata]] = await retried(() => Promise.all([file.download(), file.getMetadata()]));
       return { data, generation: String(metadata.generation ?? '') };
     },
     async upload(bucket, object, data) {
       const file = (await connect()).bucket(bucket).file(object);
-      // As Cloud Build's uploader does, a failed write is tried again (a few times, backing off).
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await file.save(data, { resumable: false, contentType: 'application/octet-stream' });
-          break;
-        } catch (error) {
-          if (attempt >= 5) throw error;
-          await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
-        }
-      }
-      const [metadata] = await file.getMetadata();
+      await retried(() => file.save(data, { resumable: false, contentType: 'application/octet-stream' }));
+      const [metadata] = await retried(() => file.getMetadata());
       return { generation: String(metadata.generation ?? ''), md5Hash: String(metadata.md5Hash ?? '') };
     },
   };
+}
+
+/** As Cloud Build's fetcher and uploader do, a failed storage call is tried again, five times at most, backing off. */
+async function retried<T>(call: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
+    }
+  }
 }

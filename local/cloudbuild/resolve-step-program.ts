@@ -1,7 +1,8 @@
 import { isAbsolute, join, relative, resolve } from 'node:path';
 
-export type StepCommand =
-  { success: true; program: string; args: string[] } | { success: false; error: string };
+import type { Result } from '../../shared/contracts/result.js';
+
+export type StepCommand = Result<{ program: string; args: string[] }>;
 
 /**
  * Picks the host program for a step: its `entrypoint`; else the builder a `gcr.io/cloud-builders/X`
@@ -12,12 +13,12 @@ export function resolveStepProgram(
   entrypoint: string | undefined,
   args: readonly string[],
 ): StepCommand {
-  if (entrypoint) return { success: true, program: entrypoint, args: [...args] };
+  if (entrypoint) return { success: true, data: { program: entrypoint, args: [...args] } };
   const builder = /^(?:[a-z0-9-]+\.)?gcr\.io\/cloud-builders\/([^:@/]+)/.exec(name)?.[1];
-  if (builder) return { success: true, program: builder, args: [...args] };
+  if (builder) return { success: true, data: { program: builder, args: [...args] } };
   const [first, ...rest] = args;
   if (!first) return { success: false, error: `step image "${name}" has no entrypoint and no args to run` };
-  return { success: true, program: first, args: rest };
+  return { success: true, data: { program: first, args: rest } };
 }
 
 /** Maps a step's `dir` into the build's workspace (`/workspace/x` and `x` alike); undefined when it escapes. */

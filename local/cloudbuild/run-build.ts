@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, open } from 'node:fs/promises';
+import { mkdir, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../../shared/log/create-logger.js';
 import { substitute } from './apply-substitutions.js';
@@ -31,6 +31,8 @@ export interface RunBuildDeps {
   cacheDir?: string | undefined;
   /** How each step is run: in a bubblewrap sandbox like a container, or as a host process. */
   sandbox: SandboxKind;
+  /** Keep a finished build's workspace and home (Cloud Build discards them; a test may look inside). */
+  keepWorkspace?: boolean | undefined;
   /** Built-in substitutions of this build (PROJECT_ID, BUILD_ID, PROJECT_NUMBER, LOCATION). */
   builtIns: Record<string, string>;
   clock: () => Date;
@@ -154,9 +156,9 @@ export async function runBuild(build: Build, stop: AbortSignal, deps: RunBuildDe
       else if (!cwd) outcome = { kind: 'not-started', message: `dir "${step.dir}" is outside /workspace` };
       else {
         await mkdir(cwd, { recursive: true });
-        const launch = placeStep(deps.sandbox, { ...command, cwd, path: env['PATH'] ?? '' }, mounts);
+        const launch = placeStep(deps.sandbox, { ...command.data, cwd, path: env['PATH'] ?? '' }, mounts);
         const stepTimeout = parseDuration(step.timeout);
-        logger.debug('step started', { step: index, program: command.program, sandbox: deps.sandbox });
+        logger.debug('step started', { step: index, program: command.data.program, sandbox: deps.sandbox });
         outcome = !launch.success
           ? { kind: 'not-started', message: launch.error }
           : await runBuildStep({
@@ -227,6 +229,11 @@ export async function runBuild(build: Build, stop: AbortSignal, deps: RunBuildDe
     await store.save(build);
     notifier.notify(build);
     logger.info('build finished', { status: build.status });
+    // As Cloud Build discards its workers' disks: a long-running stack would otherwise keep ~100 MB a build.
+    if (!deps.keepWorkspace)
+      await Promise.all(
+        [workspace, home, join(root, 'outputs')].map((dir) => rm(dir, { recursive: true, force: true })),
+      );
   }
 }
 

@@ -39,6 +39,8 @@ export interface CloudBuildServerOptions {
    * caches and the system read-only, as in a container; 'none' runs steps as plain host processes.
    */
   sandbox?: SandboxKind;
+  /** Keep each finished build's workspace and home under `dataDir` (Cloud Build discards them; default false). */
+  keepWorkspaces?: boolean;
   logger?: Logger;
 }
 
@@ -62,6 +64,7 @@ export async function startCloudBuildServer({
   concurrency = 2,
   cacheDir,
   sandbox = 'bwrap',
+  keepWorkspaces = false,
   logger = silentLogger,
 }: CloudBuildServerOptions): Promise<CloudBuildServer> {
   const log = logger.child({ component: 'cloudbuild-stand-in' });
@@ -80,6 +83,7 @@ export async function startCloudBuildServer({
     concurrency,
     cacheDir,
     sandbox,
+    keepWorkspaces,
     // The port is known only once listening, before any build can be created.
     logUrlOf: (id) => `${logBase}/${id}`,
   });

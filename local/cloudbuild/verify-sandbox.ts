@@ -4,14 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BwrapPath, placeStep, type SandboxKind } from './place-step-in-sandbox.js';
 import { runBuildStep } from './run-build-step.js';
+import type { Result } from '../../shared/contracts/result.js';
 
-export type SandboxCheck = { success: true } | { success: false; error: string };
+export type SandboxCheck = Result<undefined>;
 
 const Advice = "; or set its sandbox option to 'none' to run steps as plain host processes";
 
 /** Runs `true` the way every step will run, so a missing or refused sandbox fails at start, not at a build. */
 export async function verifySandbox(kind: SandboxKind): Promise<SandboxCheck> {
-  if (kind === 'none') return { success: true };
+  if (kind === 'none') return { success: true, data: undefined };
   const prefix = 'The Cloud Build stand-in runs each step in a bubblewrap sandbox, but';
   if (!existsSync(BwrapPath)) {
     return {
@@ -34,7 +35,7 @@ export async function verifySandbox(kind: SandboxKind): Promise<SandboxCheck> {
       signal: AbortSignal.timeout(20_000),
       onLine: (line) => void lines.push(line),
     });
-    if (outcome.kind === 'exited' && outcome.code === 0) return { success: true };
+    if (outcome.kind === 'exited' && outcome.code === 0) return { success: true, data: undefined };
     const said = lines.join(' ').trim() || JSON.stringify(outcome);
     return { success: false, error: `${prefix} ${BwrapPath} could not start a sandbox: ${said}${Advice}` };
   } finally {

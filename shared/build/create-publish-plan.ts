@@ -12,6 +12,8 @@ export interface PublishPlanInput {
   /** The publisher account: registry writer, and no step of its builds ever runs upstream code. */
   serviceAccount?: string | undefined;
   timeoutSeconds: number;
+  /** PKGRELAY_BUILDER_IMAGE, as the build phase: `receive` then installs nothing, the tools are baked in. */
+  builderImage?: string | undefined;
 }
 
 // The build phase's settings the publish steps read; the upstream URL stays with the build phase.
@@ -37,7 +39,7 @@ export function createPublishPlan(input: PublishPlanInput): BuildPlan {
     [JobSubstitution.phase]: 'publish',
     _PKGRELAY_ALLOWED_NAMES: input.allowedNames.join(','),
   };
-  const step = createStep(substitutions, input.pythonVersion);
+  const step = createStep(substitutions, input.pythonVersion, input.builderImage);
   const { bucket, prefix } = parseGsLocation(input.stagingLocation);
   const job = {
     repository: substitutions[JobSubstitution.repository] ?? '',

@@ -9,6 +9,8 @@ export type BuildOutcome =
       state: 'failed';
       error: { code: ErrorCode; message: string; step?: string; logTail?: string };
       warnings?: JobWarning[];
+      /** What a refused upload left in the registry: the files, each marked uploaded or not. */
+      artifacts?: Artifact[];
     }
   | { state: 'unknown' };
 
@@ -79,6 +81,8 @@ function outcomeOf(build: BuildNotification, timeoutSeconds: number): BuildOutco
           ...(step ? { step: step.id } : {}),
           ...(step?.error?.logTail ? { logTail: step.error.logTail } : {}),
         },
+        // Only the publish phase's upload step reports files: which of them went up before it failed.
+        ...(build.phase === 'publish' && build.artifacts?.length ? { artifacts: build.artifacts } : {}),
       };
     }
     case 'TIMEOUT':

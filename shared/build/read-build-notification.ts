@@ -22,6 +22,21 @@ export const BuildStatus = [
 ] as const;
 export type BuildStatus = (typeof BuildStatus)[number];
 
+/** The statuses a build ends in: nothing changes it after one of these. */
+export const FinalBuildStatus = [
+  'SUCCESS',
+  'FAILURE',
+  'INTERNAL_ERROR',
+  'TIMEOUT',
+  'CANCELLED',
+  'EXPIRED',
+] as const;
+
+/** Whether a build has ended (a job's state has its own `isFinal`). */
+export function isFinalBuildStatus(status: BuildStatus | string): boolean {
+  return (FinalBuildStatus as readonly string[]).includes(status);
+}
+
 // The API numbers its enum in this order, apart from PENDING (10); REST JSON may carry either form.
 const BY_NUMBER: Record<number, BuildStatus> = {
   0: 'STATUS_UNKNOWN',

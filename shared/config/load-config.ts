@@ -23,7 +23,9 @@ const Environment = z.object({
   PKGRELAY_PROJECT_ID: z.string().min(1).optional(),
   GOOGLE_CLOUD_PROJECT: z.string().min(1).optional(),
   PKGRELAY_REGION: z.string().default('us-central1'),
+  // GitHub-only: one upstream base for every repository (see upstream-url.ts).
   PKGRELAY_UPSTREAM_BASE: z.string().min(1).default('https://github.com'),
+  // GitHub-only: one set of secrets, for the one source the webhook serves.
   PKGRELAY_WEBHOOK_SECRETS: secretsList.optional(),
   PKGRELAY_RELEASES_TOPIC: z.string().default('pkgrelay-releases'),
   PKGRELAY_BUILD_EVENTS_TOPIC: z.string().default('cloud-builds'),

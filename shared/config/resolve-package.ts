@@ -30,13 +30,14 @@ export function resolvePackage(
   if (prerelease && !pkg.prereleases) {
     return {
       success: false,
+      // GitHub-only wording: the only source that marks pre-releases today.
       error: `tag "${tag}" is a GitHub pre-release and prereleases are off for ${of}`,
     };
   }
   const decision = versionFromTag(tag, pkg);
-  if (!decision.accepted)
-    return { success: false, error: single ? decision.reason : `${decision.reason} (${of})` };
-  return { success: true, data: { package: pkg, version: decision.version } };
+  if (!decision.success)
+    return { success: false, error: single ? decision.error : `${decision.error} (${of})` };
+  return { success: true, data: { package: pkg, version: decision.data } };
 }
 
 // How a person would write the package's tags: "api-v… (api)".

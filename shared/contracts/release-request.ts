@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RepositoryName } from './repository-name.js';
+import type { Result } from './result.js';
 import { TagName } from './tag-name.js';
 
 export const RequestSource = ['webhook', 'manual', 'reconcile'] as const;
@@ -12,6 +13,7 @@ export const ReleaseRequest = z
     force: z.boolean().optional(),
     source: z
       .object({
+        // GitHub-only: a webhook request names no source; a second source adds one here (and to the job key).
         kind: z.enum(RequestSource),
         deliveryId: z.string().max(200).optional(),
         event: z.string().max(100).optional(),
@@ -30,7 +32,8 @@ export const ReleaseRequest = z
 
 export type ReleaseRequest = z.infer<typeof ReleaseRequest>;
 
-export type ParseResult<T> = { success: true; data: T } | { success: false; error: string };
+/** A parse's outcome: the one Result shape, with the problems in words. */
+export type ParseResult<T> = Result<T>;
 
 /** Reads a release request from raw message bytes; the error names every problem. */
 export function parseReleaseRequest(bytes: Uint8Array | string): ParseResult<ReleaseRequest> {

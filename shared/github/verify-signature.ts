@@ -1,8 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Result } from '../contracts/result.js';
 
 export const SIGNATURE_HEADER = 'x-hub-signature-256';
-
-export type SignatureCheck = { valid: true } | { valid: false; reason: string };
 
 const SIGNATURE = /^sha256=([0-9a-f]{64})$/i;
 
@@ -11,25 +10,26 @@ export function verifySignature(
   rawBody: Uint8Array,
   header: string | undefined,
   secrets: readonly string[],
-): SignatureCheck {
+): Result<undefined> {
   if (header === undefined || header === '') {
     return {
-      valid: false,
-      reason: 'the X-Hub-Signature-256 header is missing; set a secret on the GitHub hook',
+      success: false,
+      error: 'the X-Hub-Signature-256 header is missing; set a secret on the GitHub hook',
     };
   }
   const match = SIGNATURE.exec(header.trim());
   if (!match?.[1])
-    return { valid: false, reason: 'the X-Hub-Signature-256 header is not "sha256=<64 hex digits>"' };
+    return { success: false, error: 'the X-Hub-Signature-256 header is not "sha256=<64 hex digits>"' };
   const given = Buffer.from(match[1], 'hex');
   for (const secret of secrets) {
     const expected = createHmac('sha256', secret).update(rawBody).digest();
     // Length first: timingSafeEqual throws on buffers of different lengths.
-    if (expected.length === given.length && timingSafeEqual(expected, given)) return { valid: true };
+    if (expected.length === given.length && timingSafeEqual(expected, given))
+      return { success: true, data: undefined };
   }
   return {
-    valid: false,
-    reason: 'the X-Hub-Signature-256 signature does not match any configured webhook secret',
+    success: false,
+    error: 'the X-Hub-Signature-256 signature does not match any configured webhook secret',
   };
 }
 

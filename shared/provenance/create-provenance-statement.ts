@@ -10,10 +10,19 @@ import type { BuildFacts } from './read-build-facts.js';
 
 /**
  * The in-toto Statement (SLSA provenance v1) of a published job: its files with their sha256, the
- * upstream tag and the commit the fetch step checked out, and the build with its images and pinned tools.
+ * upstream tag and the commit the fetch step checked out, and both builds with their images and pinned
+ * tools: `phase`, the build phase that fetched and built upstream code, and `build`, which published it
+ * (one build did both before the split: then `phase` is unset).
  */
-export function createProvenanceStatement(job: JobStatus, build: BuildFacts): ProvenanceStatement {
-  const subs = build.substitutions;
+export function createProvenanceStatement(
+  job: JobStatus,
+  build: BuildFacts,
+  phase?: BuildFacts,
+): ProvenanceStatement {
+  const origin = phase ?? build;
+  const subs = origin.substitutions;
+  const commit = origin.commit ?? job.upstream?.commit;
+  const builds = phase ? [phase, build] : [build];
   const source = subs['_PKGRELAY_UPSTREAM_URL'] ?? '';
   const optional = (key: string, name: string): Record<string, string> =>
     subs[key] ? { [name]: subs[key] } : {};
@@ -35,18 +44,19 @@ export function createProvenanceStatement(job: JobStatus, build: BuildFacts): Pr
           ...optional('_PKGRELAY_SUBDIR', 'subdirectory'),
           ...optional('_PKGRELAY_DISTRIBUTION_NAME', 'distributionName'),
           ...optional('_PKGRELAY_VERSION_POLICY', 'versionPolicy'),
-          registry: subs['_PKGRELAY_REGISTRY_URL'] ?? '',
+          registry: build.substitutions['_PKGRELAY_REGISTRY_URL'] ?? subs['_PKGRELAY_REGISTRY_URL'] ?? '',
         },
         internalParameters: {
           ...(build.projectId ? { projectId: build.projectId } : {}),
           attempt: job.attempt,
           isolation: subs['_PKGRELAY_ISOLATION'] !== 'false',
+          ...(phase ? { buildPhase: phase.buildId } : {}),
         },
         resolvedDependencies: [
           {
             uri: `git+${source}@refs/tags/${job.tag}`,
             name: job.repository,
-            ...(build.commit ? { digest: { gitCommit: build.commit } } : {}),
+            ...(commit ? { digest: { gitCommit: commit } } : {}),
           },
         ],
       },
@@ -54,13 +64,13 @@ export function createProvenanceStatement(job: JobStatus, build: BuildFacts): Pr
         builder: {
           id: `https://cloudbuild.googleapis.com/v1/projects/${build.projectId ?? '-'}/builds`,
           builderDependencies: [
-            ...stepImages(build),
-            ...pinnedTools(build.stepData['tool-requirements.txt']),
+            ...stepImages(builds.flatMap((facts) => facts.steps)),
+            ...pinnedTools(builds.map((facts) => facts.stepData['tool-requirements.txt'])),
           ],
         },
         metadata: {
           invocationId: build.buildId,
-          ...(build.startedOn ? { startedOn: build.startedOn } : {}),
+          ...(origin.startedOn ? { startedOn: origin.startedOn } : {}),
           ...(build.finishedOn ? { finishedOn: build.finishedOn } : {}),
         },
       },
@@ -68,10 +78,10 @@ export function createProvenanceStatement(job: JobStatus, build: BuildFacts): Pr
   };
 }
 
-// One descriptor per distinct image, naming the steps that ran in it.
-function stepImages(build: BuildFacts): ResourceDescriptor[] {
+// One descriptor per distinct image, naming the steps (of either build) that ran in it.
+function stepImages(steps: BuildFacts['steps']): ResourceDescriptor[] {
   const images = new Map<string, { steps: string[]; digest: string | undefined }>();
-  for (const step of build.steps) {
+  for (const step of steps) {
     const seen = images.get(step.image) ?? { steps: [], digest: step.digest };
     seen.steps.push(step.id);
     images.set(step.image, seen);
@@ -87,14 +97,16 @@ function stepImages(build: BuildFacts): ResourceDescriptor[] {
   });
 }
 
-// `name==version` lines of tool-requirements.txt, as package URLs.
-function pinnedTools(requirements: string | undefined): ResourceDescriptor[] {
-  return (requirements ?? '')
-    .split('\n')
-    .map((line) => line.trim().match(/^([A-Za-z0-9._-]+)==([A-Za-z0-9.+!_-]+)$/))
-    .filter((match) => match !== null)
-    .map(([, name, version]) => ({
-      name: `${name}==${version}`,
-      uri: `pkg:pypi/${name?.toLowerCase()}@${version}`,
-    }));
+// `name==version` lines of each build's tool-requirements.txt, as package URLs, each pin once.
+function pinnedTools(requirements: ReadonlyArray<string | undefined>): ResourceDescriptor[] {
+  const pins = new Set(
+    requirements
+      .flatMap((text) => (text ?? '').split('\n'))
+      .map((line) => line.trim())
+      .filter((line) => /^[A-Za-z0-9._-]+==[A-Za-z0-9.+!_-]+$/.test(line)),
+  );
+  return [...pins].map((pin) => {
+    const [name = '', version = ''] = pin.split('==');
+    return { name: pin, uri: `pkg:pypi/${name.toLowerCase()}@${version}` };
+  });
 }

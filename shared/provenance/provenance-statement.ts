@@ -50,7 +50,17 @@ export const ProvenanceStatement = z.object({
         })
         .describe('What the release request and the repositories file chose'),
       internalParameters: z
-        .object({ projectId: z.string().optional(), attempt: z.number().int(), isolation: z.boolean() })
+        .object({
+          projectId: z.string().optional(),
+          attempt: z.number().int(),
+          isolation: z.boolean(),
+          buildPhase: z
+            .string()
+            .optional()
+            .describe(
+              'The build that fetched and built upstream code; runDetails is the build that published',
+            ),
+        })
         .optional(),
       resolvedDependencies: z
         .array(ResourceDescriptor)

@@ -19,6 +19,8 @@ export async function recordProvenance(
   job: JobStatus | undefined,
   /** The Build resource, or a `cloud-builds` notification's bytes (the Build as JSON). */
   build: unknown,
+  /** Cloud Build's `builds.get`: the build phase that built what `build` published, for its source and steps. */
+  readBuild?: (id: string) => Promise<unknown>,
 ): Promise<RecordResult> {
   const facts = readBuildFacts(build instanceof Uint8Array ? parseJson(build) : build);
   if (!facts) return { success: false, error: 'not a Build resource' };
@@ -28,11 +30,15 @@ export async function recordProvenance(
     return { success: false, error: 'the job is not published by this build' };
   // A build whose outputs named no valid file has nothing to attest (its digests were refused).
   if (job.artifacts.length === 0) return { success: false, error: 'the job records no files' };
-  // The publish phase checks nothing out: the commit is the one the build phase recorded on the job.
-  const statement = createProvenanceStatement(job, {
-    ...facts,
-    commit: facts.commit ?? job.upstream?.commit,
-  });
+  // Two builds: the publish phase checks nothing out; where the files came from is the build phase's to say.
+  const phase =
+    job.publishBuild && job.build && readBuild ? await readBuildPhase(readBuild, job.build.id) : undefined;
+  if (job.publishBuild && !phase)
+    return {
+      success: false,
+      error: `the build phase ${job.build?.id ?? '(none recorded)'} could not be read`,
+    };
+  const statement = createProvenanceStatement(job, facts, phase);
   const path = provenanceObjectPath(job);
   const { changed } = await updateDocument(store, path, ProvenanceStatement, (current) =>
     current?.predicate.runDetails.metadata.invocationId === facts.buildId
@@ -54,6 +60,11 @@ export async function recordProvenance(
     );
   }
   return { success: true, data: { path, written: changed } };
+}
+
+async function readBuildPhase(readBuild: (id: string) => Promise<unknown>, id: string) {
+  const facts = readBuildFacts(await readBuild(id));
+  return facts?.buildId === id ? facts : undefined;
 }
 
 function parseJson(bytes: Uint8Array): unknown {

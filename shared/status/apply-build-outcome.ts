@@ -58,6 +58,7 @@ export function applyBuildOutcome(
         {
           ...buildInfo,
           error: outcome.error,
+          ...(outcome.artifacts ? { artifacts: outcome.artifacts } : {}),
           ...(outcome.warnings ? { warnings: outcome.warnings } : {}),
         },
         note(outcome.error.message),

@@ -86,7 +86,9 @@ export const JobStatus = z.object({
   lease: z
     .object({ holder: z.string(), expiresAt: z.iso.datetime() })
     .optional()
-    .describe('Held by the worker that claimed the job until it records a build'),
+    .describe(
+      'Held by the worker that claimed the job until it records a build, then by whoever starts its publish phase until it records that',
+    ),
   build: BuildRecord.optional().describe(
     'The build that fetched and built the tag, where upstream code ran, as an account that cannot publish',
   ),

@@ -1,3 +1,4 @@
+// GitHub-only: the token's user name (x-access-token) is GitHub's; GitLab takes oauth2.
 /**
  * The environment that makes git send a token as GitHub takes it (Basic, user x-access-token), through
  * git's GIT_CONFIG_COUNT variables: never in argv, where `ps` and error messages would show it.

@@ -1,23 +1,22 @@
 import { matchesTagPattern } from '../config/compile-tag-pattern.js';
 import type { RepositoryConfig } from '../config/repository-config.js';
+import type { Result } from '../contracts/result.js';
 import { parseVersion, type Version } from './parse-version.js';
 
-export type TagDecision = { accepted: true; version: Version } | { accepted: false; reason: string };
-
-/** Decides whether a tag names a release this repository publishes, and which PEP 440 version. */
+/** Decides whether a tag names a release this repository publishes, and which PEP 440 version; the error says why not. */
 export function versionFromTag(
   tag: string,
   repo: Pick<RepositoryConfig, 'tagPrefix' | 'tagPattern' | 'prereleases'>,
-): TagDecision {
+): Result<Version> {
   if (repo.tagPattern !== undefined && !matchesTagPattern(repo.tagPattern, tag)) {
-    return { accepted: false, reason: `tag "${tag}" does not match the configured tagPattern` };
+    return { success: false, error: `tag "${tag}" does not match the configured tagPattern` };
   }
   let rest = tag;
   if (repo.tagPrefix !== undefined) {
     if (!tag.startsWith(repo.tagPrefix)) {
       return {
-        accepted: false,
-        reason: `tag "${tag}" does not start with the configured tagPrefix "${repo.tagPrefix}"`,
+        success: false,
+        error: `tag "${tag}" does not start with the configured tagPrefix "${repo.tagPrefix}"`,
       };
     }
     rest = tag.slice(repo.tagPrefix.length);
@@ -26,12 +25,12 @@ export function versionFromTag(
   }
   // PEP 440 tolerates surrounding spaces and a leading v; a tag that is a version must not need them.
   const version = /^[0-9]/.test(rest) ? parseVersion(rest) : undefined;
-  if (!version) return { accepted: false, reason: `tag "${tag}" is not a PEP 440 version` };
+  if (!version) return { success: false, error: `tag "${tag}" is not a PEP 440 version` };
   if (version.isPrerelease && !repo.prereleases) {
     return {
-      accepted: false,
-      reason: `tag "${tag}" is a pre-release (${version.normalized}) and prereleases are off`,
+      success: false,
+      error: `tag "${tag}" is a pre-release (${version.normalized}) and prereleases are off`,
     };
   }
-  return { accepted: true, version };
+  return { success: true, data: version };
 }

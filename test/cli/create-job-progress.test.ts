@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createJobProgress } from '../../cli/create-job-progress.js';
 import type { JobStatus } from '../../shared/status/job-status.js';
 
@@ -38,5 +38,24 @@ describe('createJobProgress', () => {
     ).toBeGreaterThan(0);
     expect(chunks).toContainEqual(expect.stringMatching(/✓ published build b-1 at/));
     expect(chunks.at(-1)).toBe('\r\x1b[2K');
+  });
+
+  it('names the publish phase, and says every heartbeat what it still waits for', () => {
+    vi.useFakeTimers();
+    try {
+      const { chunks, stream } = sink();
+      const display = createJobProgress(Date.now(), stream, false, 30_000);
+      display.change({ ...job('building'), publishBuild: { id: 'p-1' } } as JobStatus);
+      vi.advanceTimersByTime(61_000);
+      display.stop();
+      vi.advanceTimersByTime(61_000);
+      expect(chunks).toEqual([
+        expect.stringMatching(/^\[\d+\.\d s\] building: publishing, build p-1\n$/),
+        expect.stringMatching(/^\[30\.\d s\] still building: publishing, build p-1\n$/),
+        expect.stringMatching(/^\[60\.\d s\] still building: publishing, build p-1\n$/),
+      ]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

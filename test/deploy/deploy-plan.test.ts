@@ -156,7 +156,13 @@ describe('the role bindings of a deployment', () => {
       ['bucket', bucket, sa('pkgrelay-dead-letter'), 'roles/storage.objectAdmin'],
       ['bucket', bucket, sa('pkgrelay-reconcile'), 'roles/storage.objectAdmin'],
       ['topic', 'pkgrelay-releases', sa('pkgrelay-reconcile'), 'roles/pubsub.publisher'],
-      ['project', P, sa('pkgrelay-reconcile'), 'roles/cloudbuild.builds.viewer'],
+      ['project', P, sa('pkgrelay-reconcile'), 'roles/cloudbuild.builds.editor'],
+      [
+        'serviceAccount',
+        `pkgrelay-publisher@${P}.iam.gserviceaccount.com`,
+        sa('pkgrelay-reconcile'),
+        'roles/iam.serviceAccountUser',
+      ],
       ['secret', 'acme-token', sa('pkgrelay-reconcile'), 'roles/secretmanager.secretAccessor'],
       ['topic', 'pkgrelay-job-events', sa('pkgrelay-worker'), 'roles/pubsub.publisher'],
       ['topic', 'pkgrelay-job-events', sa('pkgrelay-build-events'), 'roles/pubsub.publisher'],
@@ -180,6 +186,7 @@ describe('the role bindings of a deployment', () => {
       ['runService', 'pkgrelay-dead-letter', sa('pkgrelay-invoker'), 'roles/run.invoker'],
       ['repository', 'pkgrelay-images', sa('pkgrelay-builds'), 'roles/artifactregistry.reader'],
       ['repository', 'pkgrelay-images', sa(SAUCE_BUILDER), 'roles/artifactregistry.reader'],
+      ['repository', 'pkgrelay-images', sa('pkgrelay-publisher'), 'roles/artifactregistry.reader'],
       ['project', P, sa('pkgrelay-function-builds'), 'roles/logging.logWriter'],
       ['repository', 'pkgrelay-images', sa('pkgrelay-function-builds'), 'roles/artifactregistry.writer'],
       ['project', P, sa('pkgrelay-function-builds'), 'roles/storage.objectAdmin'],
@@ -226,7 +233,7 @@ describe('the role bindings of a deployment', () => {
     ).toEqual([
       'roles/cloudbuild.builds.editor',
       'roles/cloudbuild.builds.editor',
-      'roles/cloudbuild.builds.viewer',
+      'roles/cloudbuild.builds.editor',
       'roles/logging.logWriter',
       'roles/logging.logWriter',
       'roles/logging.logWriter',
@@ -266,6 +273,7 @@ describe('the role bindings of a deployment', () => {
       `roles/storage.objectCreator on bucket ${staging}`,
     ]);
     expect(of('pkgrelay-publisher')).toEqual([
+      'roles/artifactregistry.reader on repository pkgrelay-images',
       'roles/artifactregistry.writer on repository pkgrelay',
       `roles/logging.logWriter on project ${P}`,
       `roles/storage.objectViewer on bucket ${staging}`,

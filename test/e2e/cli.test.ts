@@ -68,6 +68,9 @@ describe('pkgrelay against the local stack (compiled CLI as a child process)', (
       /Published \{"repository":"Octo-Org\/Widgets","tag":"v0\.1\.0","source":\{"kind":"manual","event":"trigger","actor":"[^"]+"\}\} to pkgrelay-releases/,
     );
     expect(trigger.stderr).toMatch(/\[\d+\.\d s\] building[\s\S]*\[\d+\.\d s\] published/);
+    // Both builds are told apart while they run and linked at the end: a failure in publish has its own log.
+    expect(trigger.stderr).toMatch(/\[\d+\.\d s\] building: publishing, build [0-9a-f-]{36}\n/);
+    expect(trigger.stderr).toMatch(/\n {2}build log: http\S+\n {2}publish log: http\S+/);
     expect(trigger.stderr).toContain('octo_widgets-0.1.0-py3-none-any.whl');
 
     expect(backfilled.code, backfilled.stderr).toBe(0);

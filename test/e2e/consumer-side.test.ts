@@ -102,6 +102,10 @@ describe('the consumer side of a published package, on the local stack', () => {
       expect(fromIndex.stdout).toMatch(/tag\s+v0\.3\.0/);
       // The commit the annotated tag points to, as git itself peels it.
       expect(fromIndex.stdout).toMatch(new RegExp(`commit\\s+${commit}`));
+      // Where it came from is the build phase's to say: the publish phase never sees the upstream URL.
+      expect(fromIndex.stdout).toMatch(
+        /source\s+git\+http:\/\/127\.0\.0\.1:\d+\/Octo-Org\/Widgets\.git@refs\/tags\/v0\.3\.0\n/i,
+      );
 
       // pip's HTTP cache keeps the body under a hash, with no file name: found by its sha256 alone.
       const bodies = await findFiles(join(cache, 'http-v2'), (name) => name.endsWith('.body'));
@@ -115,7 +119,14 @@ describe('the consumer side of a published package, on the local stack', () => {
         kind: 'built',
         record: { repository: 'Octo-Org/Widgets', tag: 'v0.3.0' },
         statement: {
-          predicate: { buildDefinition: { resolvedDependencies: [{ digest: { gitCommit: commit } }] } },
+          predicate: {
+            buildDefinition: {
+              externalParameters: { source: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\//) },
+              internalParameters: { buildPhase: job.build?.id },
+              resolvedDependencies: [{ digest: { gitCommit: commit } }],
+            },
+            runDetails: { metadata: { invocationId: job.publishBuild?.id } },
+          },
         },
       });
 
@@ -190,13 +201,17 @@ describe('the consumer side of a published package, on the local stack', () => {
       // The copied command, run as a person would paste it into a shell with a fresh venv active.
       const venv = join(root, 'page-venv');
       await run(SYSTEM_PYTHON, ['-m', 'venv', venv]);
-      await run('bash', ['-c', copied['pip'] ?? 'false'], {
+      const pasted = await run('bash', ['-c', `command -v pip; ${copied['pip'] ?? 'false'}`], {
         env: { ...pipEnv, PATH: `${join(venv, 'bin')}:${process.env['PATH'] ?? ''}`, VIRTUAL_ENV: venv },
       });
       const python = join(venv, 'bin', 'python');
-      expect(await runPython(python, 'import octo_widgets; print(octo_widgets.hello())')).toBe(
-        'hello from octo-widgets 0.3.0',
+      // Which pip ran and what it said, should the import fail.
+      const said = `${pasted.stdout}\n${pasted.stderr}`;
+      expect(pasted.stdout.split('\n')[0], said).toBe(join(venv, 'bin', 'pip'));
+      const imported = await runPython(python, 'import octo_widgets; print(octo_widgets.hello())').catch(
+        (error: unknown) => `${(error as Error).message}\npip said:\n${said}`,
       );
+      expect(imported).toBe('hello from octo-widgets 0.3.0');
     },
     TEST_TIMEOUT_MS,
   );

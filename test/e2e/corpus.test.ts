@@ -6,26 +6,46 @@ import { promisify } from 'node:util';
 import type { Bucket } from '@google-cloud/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { followJob } from '../../cli/follow-job.js';
+import { readRepositoryIndex } from '../../cli/read-status.js';
 import { releasePayload, sendDelivery } from '../../local/github/send-delivery.js';
 import { installFromIndex, runPython } from '../../local/python/install-from-index.js';
 import { startStack, type Stack } from '../../local/stack/start-stack.js';
 import { createByHandBuilder } from '../support/build-by-hand.js';
 import { createFixtureUpstream } from '../support/create-fixture-upstream.js';
 import { downloadWheel, indexOnlyPipEnv } from '../support/download-from-index.js';
-import { listFixtures, readFixture, type Fixture, type FixtureRelease } from '../support/read-fixture.js';
+import {
+  FAILING_FIXTURES_DIR,
+  listFixtures,
+  readFixture,
+  type Fixture,
+  type FixtureRelease,
+} from '../support/read-fixture.js';
 import { readWheelMetadata, type WheelDescription } from '../support/read-wheel-metadata.js';
-import { openStackBucket } from './stack-clients.js';
+import { startRivalUploadProxy, type RivalUploadProxy } from '../support/start-rival-upload-proxy.js';
+import { openStackBucket, publishReleaseRequests } from './stack-clients.js';
 
 const run = promisify(execFile);
 
 // PKGRELAY_CORPUS=c-extension,maturin-bin runs only those (while working on one shape); unset, all of them.
 const names = await listFixtures();
+const failingNames = await listFixtures(FAILING_FIXTURES_DIR);
 const only = process.env['PKGRELAY_CORPUS']?.split(',').filter(Boolean);
-const unknown = (only ?? []).filter((name) => !names.includes(name));
+const unknown = (only ?? []).filter((name) => !names.includes(name) && !failingNames.includes(name));
 if (unknown.length)
-  throw new Error(`PKGRELAY_CORPUS names no fixture: ${unknown.join(', ')}; known: ${names.join(', ')}`);
+  throw new Error(
+    `PKGRELAY_CORPUS names no fixture: ${unknown.join(', ')}; known: ${[...names, ...failingNames].join(', ')}`,
+  );
 const fixtures = await Promise.all(
   names.filter((name) => !only || only.includes(name)).map((name) => readFixture(name)),
+);
+// Shaped as users' repositories are, built on the same stack: each fails for real, in its step.
+const failing = await Promise.all(
+  failingNames
+    .filter((name) => !only || only.includes(name))
+    .map((name) => readFixture(name, FAILING_FIXTURES_DIR)),
+);
+const rivalUploads = failing.flatMap((fixture) =>
+  fixture.manifest.releases.flatMap((release) => release.rivalUpload ?? []),
 );
 
 // Bounds only: the whole corpus queues on two build slots of a two-core machine.
@@ -36,6 +56,7 @@ describe('the fixture corpus, from a signed webhook to pip install, against by-h
   let stack: Stack;
   let bucket: Bucket;
   let root: string;
+  let registry: RivalUploadProxy;
   const bares = new Map<string, string>();
   const byHand = new Map<string, Promise<{ dir: string; files: string[] }>>();
   const savedEnv = process.env;
@@ -45,15 +66,23 @@ describe('the fixture corpus, from a signed webhook to pip install, against by-h
     process.env = indexOnlyPipEnv(savedEnv);
     root = await mkdtemp(join(tmpdir(), 'pkgrelay-corpus-'));
     const configPath = join(root, 'repositories.json');
+    const all = [...fixtures, ...failing];
     await writeFile(
       configPath,
-      JSON.stringify({ repositories: fixtures.map((fixture) => fixture.manifest.entry) }, null, 2),
+      JSON.stringify({ repositories: all.map((fixture) => fixture.manifest.entry) }, null, 2),
     );
-    for (const fixture of fixtures)
+    for (const fixture of all)
       bares.set(fixture.name, await createFixtureUpstream(join(root, 'upstreams'), fixture));
-    stack = await startStack({ rootDir: root, configPath });
+    // Builds upload through it; it lets every request through, racing only the fixtures' rival uploads.
+    registry = await startRivalUploadProxy(rivalUploads);
+    stack = await startStack({
+      rootDir: root,
+      configPath,
+      functionEnv: { PKGRELAY_REGISTRY_URL: `${registry.url}/` },
+    });
+    registry.target = stack.info.registry.url;
     bucket = await openStackBucket(stack.info);
-    for (const fixture of fixtures)
+    for (const fixture of all)
       for (const release of fixture.manifest.releases) {
         const answer = await sendDelivery({
           url: stack.info.webhook.url,
@@ -78,6 +107,7 @@ describe('the fixture corpus, from a signed webhook to pip install, against by-h
   afterAll(async () => {
     process.env = savedEnv;
     await stack?.stop();
+    await registry?.close();
     // About 600 MB of workspaces, builds and venvs per run; the assertions carry each failure's cause.
     if (root) await rm(root, { recursive: true, force: true });
   });
@@ -116,6 +146,75 @@ describe('the fixture corpus, from a signed webhook to pip install, against by-h
     },
     TEST_TIMEOUT_MS,
   );
+
+  // `for`, not `each`: concurrent tests poll with their own context's expect.
+  it.concurrent.for(failing.map((fixture) => [fixture.name, fixture] as const))(
+    '%s: fails in its step with its code, says what to do next, and the record shows what was uploaded',
+    { timeout: TEST_TIMEOUT_MS },
+    async ([, fixture], { expect }) => {
+      const { repository } = fixture.manifest;
+      for (const release of fixture.manifest.releases) {
+        const fails = release.fails;
+        if (!fails) throw new Error(`${fixture.name} ${release.tag}: a failing fixture names its failure`);
+        const job = await followJob(bucket, { repository, tag: release.tag }, { timeoutMs: JOB_TIMEOUT_MS });
+        expect(job.state, JSON.stringify(job.error)).toBe('failed');
+        expect(job.error).toMatchObject({ code: fails.code, step: fails.step });
+        expect(job.error?.message).toContain(fails.advice);
+        const served = await servedFiles(release.distribution);
+        const rival = release.rivalUpload;
+        if (!rival) {
+          // Failed before the upload: nothing of it is in the registry, and the record names no file.
+          expect(served).toEqual([]);
+          expect(job.artifacts).toEqual([]);
+        } else {
+          // The wheel went up before the rival sdist was refused: the record says so, file by file.
+          const rivalSha = registry.rivals.get(rival);
+          expect(rivalSha, `the rival upload of ${rival} was made`).toBeDefined();
+          expect(job.error?.message).toContain(`uploaded before the refusal: `);
+          const byName = new Map(job.artifacts.map((artifact) => [artifact.filename, artifact]));
+          expect([...byName.keys()].sort()).toEqual(served.map((file) => file.filename).sort());
+          expect(byName.get(rival)).toMatchObject({ uploaded: false, sha256: rivalSha });
+          expect(byName.get(rival)?.builtSha256).not.toBe(rivalSha);
+          const uploaded = job.artifacts.filter((artifact) => artifact.uploaded);
+          expect(uploaded.map((artifact) => artifact.kind)).toEqual(['wheel']);
+          for (const file of served) expect(file.hashes.sha256).toBe(byName.get(file.filename)?.sha256);
+        }
+        await expect
+          .poll(async () => (await readRepositoryIndex(bucket, repository))?.jobs, { timeout: 30_000 })
+          .toEqual(
+            expect.arrayContaining([
+              expect.objectContaining({ tag: release.tag, state: 'failed', version: release.version }),
+            ]),
+          );
+      }
+    },
+  );
+
+  it('refuses a manual request for a tag that is no version as INVALID_REQUEST, building nothing', async () => {
+    const repository = failing[0]?.manifest.repository;
+    if (!repository) return;
+    const id = { repository, tag: 'nightly' };
+    await publishReleaseRequests(stack.info, [id]);
+    const job = await followJob(bucket, id, { timeoutMs: 60_000 });
+    expect(job.state).toBe('failed');
+    expect(job.error?.code).toBe('INVALID_REQUEST');
+    expect(job.error?.message).toMatch(/nightly.*nothing to build/);
+    expect(job.build).toBeUndefined();
+    await expect
+      .poll(async () => (await readRepositoryIndex(bucket, repository))?.jobs, { timeout: 30_000 })
+      .toEqual(expect.arrayContaining([expect.objectContaining({ tag: 'nightly', state: 'failed' })]));
+  });
+
+  const servedFiles = async (distribution: string) => {
+    const response = await fetch(new URL(`simple/${distribution}/`, stack.info.registry.url), {
+      headers: { accept: 'application/vnd.pypi.simple.v1+json' },
+    });
+    if (response.status === 404) return [];
+    const page = (await response.json()) as {
+      files: Array<{ filename: string; hashes: { sha256: string } }>;
+    };
+    return page.files;
+  };
 
   const expectSameWheel = async (
     fixture: Fixture,

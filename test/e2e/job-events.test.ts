@@ -123,12 +123,13 @@ describe('job events, drift and existing versions on the local stack', () => {
 
     const hook = requestsTo('/hook')[2]!;
     expect(verifySignature(hook.body, hook.headers[EVENT_SIGNATURE_HEADER] as string, [HOOK_KEY])).toEqual({
-      valid: true,
+      success: true,
+      data: undefined,
     });
     expect(
       verifySignature(hook.body, hook.headers[EVENT_SIGNATURE_HEADER] as string, ['not-it']),
     ).toMatchObject({
-      valid: false,
+      success: false,
     });
     const event = JobEvent.parse(JSON.parse(hook.body.toString()));
     const job = await readJobStatus(bucket, { repository: FAILING, tag: 'v1.0.0' });

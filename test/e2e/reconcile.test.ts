@@ -1,7 +1,6 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { PubSub } from '@google-cloud/pubsub';
 import type { Bucket } from '@google-cloud/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +10,9 @@ import { addUpstreamRelease, createUpstreamRepository } from '../../local/demo/c
 import { sampleSetuptoolsProject } from '../../local/demo/sample-project.js';
 import { startStack, type Stack } from '../../local/stack/start-stack.js';
 import type { ReconcileReport } from '../../functions/reconcile/reconcile-report.js';
+import { waitUntil } from '../../local/net/wait-until.js';
+import { jobBuildTag } from '../../shared/build/job-build-tag.js';
+import { isFinalBuildStatus } from '../../shared/build/read-build-notification.js';
 import { runCli } from '../cli/run-cli.js';
 
 const REPO = 'octo-org/gadgets';
@@ -51,6 +53,19 @@ describe('reconcile on the local stack', () => {
   });
   afterAll(async () => stack?.stop());
 
+  const buildsUrl = () => `${stack.info.cloudbuild.host}/v1/projects/${stack.info.projectId}/builds`;
+  const buildStatus = async (id: string): Promise<string> =>
+    ((await (await fetch(`${buildsUrl()}/${id}`)).json()) as { status: string }).status;
+  /** The publish builds of v0.2.0, as Cloud Build lists them. */
+  const publishBuilds = async (): Promise<Array<{ id: string }>> => {
+    const url = new URL(buildsUrl());
+    url.searchParams.set('filter', `tags="${jobBuildTag({ repository: REPO, tag: 'v0.2.0' })}"`);
+    const body = (await (await fetch(url)).json()) as {
+      builds?: Array<{ id: string; substitutions?: Record<string, string> }>;
+    };
+    return (body.builds ?? []).filter((build) => build.substitutions?.['_PKGRELAY_PHASE'] === 'publish');
+  };
+
   it('publishes a tag whose webhook was never sent, and enqueues it only once', async () => {
     const report = await reconcile();
     expect(report).toMatchObject({
@@ -68,9 +83,9 @@ describe('reconcile on the local stack', () => {
     expect(await reconcile()).toEqual({ enqueued: [], settled: [], drifted: [], errors: [], polls: [] });
   });
 
-  // Since the two-build split the build phase's SUCCESS is not final: settling it needs reconcile to
-  // start the publish phase, which it does not yet (the job stays building). Issue 16's closing note.
-  it.skip('settles a job whose final build notification was lost, and never moves it back', async () => {
+  // A job is two builds: the build phase's SUCCESS only starts the publish phase, whose own SUCCESS
+  // publishes. With every notification lost, reconcile must start the publish phase, then settle from it.
+  it('settles a job whose final build notification was lost, and never moves it back', async () => {
     // Without the build-events subscription every cloud-builds notification is lost from here on.
     const pubsub = new PubSub({
       projectId: stack.info.projectId,
@@ -88,24 +103,26 @@ describe('reconcile on the local stack', () => {
     });
     const triggered = await runCli(['trigger', REPO, 'v0.2.0', '--no-wait', '--stack', root]);
     expect(triggered.code, triggered.stderr).toBe(0);
+    const id = { repository: REPO, tag: 'v0.2.0' };
 
-    // Wait for the build to end in Cloud Build while the job, unaware, stays queued.
-    let buildId: string | undefined;
-    let buildStatus = '';
-    for (let tries = 0; tries < 240 && !['SUCCESS', 'FAILURE'].includes(buildStatus); tries++) {
-      await sleep(250);
-      buildId ??= (await readJobStatus(bucket, { repository: REPO, tag: 'v0.2.0' }))?.build?.id;
-      if (!buildId) continue;
-      const url = `${stack.info.cloudbuild.host}/v1/projects/${stack.info.projectId}/builds/${buildId}`;
-      buildStatus = ((await (await fetch(url)).json()) as { status: string }).status;
-    }
-    expect(buildStatus).toBe('SUCCESS');
-    expect((await readJobStatus(bucket, { repository: REPO, tag: 'v0.2.0' }))?.state).toBe('queued');
+    // Wait for the build phase to end in Cloud Build while the job, unaware, stays queued.
+    let buildId = '';
+    await waitUntil(
+      'the build phase to end',
+      async () => {
+        buildId ||= (await readJobStatus(bucket, id))?.build?.id ?? '';
+        return buildId !== '' && isFinalBuildStatus(await buildStatus(buildId));
+      },
+      { timeoutMs: 90_000 },
+    );
+    expect(await buildStatus(buildId)).toBe('SUCCESS');
+    expect((await readJobStatus(bucket, id))?.state).toBe('queued');
+    expect(await publishBuilds()).toEqual([]);
 
     // The default threshold (the build timeout) has not passed: nothing is looked up yet.
     expect((await reconcile()).settled).toEqual([]);
-    const report = await reconcile('--stuck-after', '0');
-    expect(report).toEqual({
+    const started = await reconcile('--stuck-after', '0');
+    expect(started).toEqual({
       enqueued: [],
       drifted: [],
       errors: [],
@@ -119,17 +136,47 @@ describe('reconcile on the local stack', () => {
           buildId,
           buildStatus: 'SUCCESS',
           from: 'queued',
-          to: 'published',
+          to: 'building',
+          publishBuildId: expect.any(String),
         },
       ],
     });
-    const job = await readJobStatus(bucket, { repository: REPO, tag: 'v0.2.0' });
+    const publishBuildId = started.settled[0]?.publishBuildId ?? '';
+    expect(await readJobStatus(bucket, id)).toMatchObject({
+      state: 'building',
+      publishBuild: { id: publishBuildId },
+    });
+    // Its notifications are lost too: the job stays building while the publish phase ends.
+    await waitUntil(
+      'the publish phase to end',
+      async () => isFinalBuildStatus(await buildStatus(publishBuildId)),
+      { timeoutMs: 90_000 },
+    );
+    expect(await buildStatus(publishBuildId)).toBe('SUCCESS');
+    expect((await readJobStatus(bucket, id))?.state).toBe('building');
+
+    expect((await reconcile('--stuck-after', '0')).settled).toEqual([
+      {
+        repository: REPO,
+        tag: 'v0.2.0',
+        attempt: 1,
+        buildId: publishBuildId,
+        buildStatus: 'SUCCESS',
+        phase: 'publish',
+        from: 'building',
+        to: 'published',
+      },
+    ]);
+    const job = await readJobStatus(bucket, id);
     expect(job?.state).toBe('published');
     expect(job?.artifacts.map((artifact) => artifact.filename).sort()).toEqual([
       'octo-gadgets-0.2.0.tar.gz',
       'octo_gadgets-0.2.0-py3-none-any.whl',
     ]);
+    expect(job?.history.map((entry) => entry.state)).toEqual(['queued', 'building', 'published']);
     expect(job?.history.at(-1)).toMatchObject({ state: 'published', note: 'settled by reconcile' });
+    // One build of each phase for the attempt, however many runs looked at it.
+    expect((await publishBuilds()).map((build) => build.id)).toEqual([publishBuildId]);
 
     expect(await reconcile('--stuck-after', '0')).toEqual({
       enqueued: [],

@@ -83,8 +83,22 @@ describe('pkgrelay repositories on a running stack (compiled CLI, real functions
     expect(expected?.issues).toHaveLength(2);
     for (const issue of expected?.issues ?? []) expect(bad.stderr).toContain(issue);
 
-    const added = await cli('repositories', 'add', 'Octo-Org/Gadgets', '--by', 'e2e@example.com', '--json');
+    const added = await cli(
+      'repositories',
+      'add',
+      'Octo-Org/Gadgets',
+      '--existing-tags',
+      'latest:1',
+      '--poll-interval',
+      '10m',
+      '--by',
+      'e2e@example.com',
+      '--json',
+    );
     expect(added.code, added.stderr).toBe(0);
+    // What its first poll will build is said before it starts.
+    expect(added.stderr).toContain('existingTags {"latest":1}');
+    expect(added.stderr).toContain('pkgrelay poll Octo-Org/Gadgets --dry-run');
     const addedAt = Date.now();
     let accepted: Awaited<ReturnType<typeof deliver>> | undefined;
     await waitUntil(
@@ -116,6 +130,10 @@ describe('pkgrelay repositories on a running stack (compiled CLI, real functions
     const shown = await cli('repositories', 'show', 'octo-org/gadgets');
     expect(shown.code, shown.stderr).toBe(0);
     expect(shown.stdout).toContain('"repository": "Octo-Org/Gadgets"');
+    expect(JSON.parse(shown.stdout.slice(0, shown.stdout.indexOf('\n}') + 2))).toMatchObject({
+      existingTags: { latest: 1 },
+      pollInterval: '10m',
+    });
     expect(shown.stdout).toMatch(/CHANGES[\s\S]*add\s+by e2e@example\.com/);
   }, 300_000);
 

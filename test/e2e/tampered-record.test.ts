@@ -41,6 +41,20 @@ describe('a tampered status document on the local stack is never overwritten', (
     const published = await followJob(bucket, ID, { timeoutMs: 90_000 });
     expect(published.state, JSON.stringify(published.error)).toBe('published');
 
+    // The index is written after the job document: wait until it shows the job's last write, so a
+    // change seen below can only come from the delivery that follows the tampering.
+    const readJson = async (path: string) =>
+      JSON.parse((await bucket.file(path).download())[0].toString()) as Record<string, unknown>;
+    await waitUntil('the index to show the published job as last written', async () => {
+      const [job, index] = await Promise.all([
+        readJson(jobObjectPath(ID)),
+        readJson(indexObjectPath(ID.repository)),
+      ]);
+      const entries = (index['jobs'] ?? []) as Array<{ tag: string; state: string; updatedAt: string }>;
+      const entry = entries.find((candidate) => candidate.tag === ID.tag);
+      return entry?.state === 'published' && entry.updatedAt === job['updatedAt'];
+    });
+
     // What the finding did: a document that fails the schema, then an ordinary delivery of the same tag.
     const tampered = JSON.stringify({ ...published, artifacts: 'gone', state: 'constructor' });
     await bucket.file(jobObjectPath(ID)).save(tampered, { resumable: false });

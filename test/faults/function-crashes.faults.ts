@@ -6,6 +6,7 @@ import type { RunningFunction } from '../../local/stack/start-function.js';
 import type { JobStatus } from '../../shared/status/job-status.js';
 import { expectHistoryEnds } from './expect-forward-only.js';
 import { startDelayingProxy, type DelayingProxy } from './start-delaying-proxy.js';
+import { startHoldingProxy, type HoldingProxy } from './start-holding-proxy.js';
 import { sampleReleases, startFaultStack, type FaultStack } from './start-fault-stack.js';
 
 const TAGS = 4;
@@ -17,21 +18,29 @@ const REGISTRY_DELAY_MS = 2_000;
 describe('functions killed and restarted during a burst', () => {
   let faults: FaultStack;
   let slowRegistry: DelayingProxy;
-  const tags = sampleReleases('crashes', TAGS).map((release) => release.tag);
+  // Every storage request of the functions passes it; it stops only the one write a test chooses.
+  let storage: HoldingProxy;
+  const releases = sampleReleases('crashes', TAGS + 1);
+  const tags = releases.slice(0, TAGS).map((release) => release.tag);
+  // Delivered alone, after the burst: the tag whose publish phase build-events dies starting.
+  const lateTag = releases[TAGS]?.tag ?? '';
 
   beforeAll(async () => {
     slowRegistry = await startDelayingProxy(REGISTRY_DELAY_MS);
+    storage = await startHoldingProxy();
     faults = await startFaultStack({
       name: 'crashes',
       repository: REPOSITORY,
-      releases: sampleReleases('crashes', TAGS),
-      functionEnv: { PKGRELAY_REGISTRY_URL: `${slowRegistry.url}/` },
+      releases,
+      functionEnv: { PKGRELAY_REGISTRY_URL: `${slowRegistry.url}/`, STORAGE_EMULATOR_HOST: storage.url },
     });
     slowRegistry.target = faults.stack.info.registry.url;
+    storage.target = `${faults.stack.info.storage.host}/`;
   });
   afterAll(async () => {
     await faults?.stop();
     await slowRegistry?.close();
+    await storage?.close();
   });
 
   /** Resolves with the first job of the burst `holds` says yes to, polling the bucket as a reader would. */
@@ -51,11 +60,12 @@ describe('functions killed and restarted during a burst', () => {
     throw new Error(`no job was ${what} within ${timeoutMs} ms`);
   }
 
-  async function crash(fn: RunningFunction | undefined, downMs: number): Promise<void> {
+  async function crash(fn: RunningFunction | undefined, downMs: number, whileDown = () => {}): Promise<void> {
     if (!fn) throw new Error('the function is not running');
     const exited = once(fn.process, 'exit');
     fn.process.kill('SIGKILL');
     await exited;
+    whileDown();
     await sleep(downMs);
     await fn.restart();
   }
@@ -99,5 +109,31 @@ describe('functions killed and restarted during a burst', () => {
     const files = await faults.servedFiles();
     expect(files.length, files.join(', ')).toBe(TAGS * 2);
     expect(new Set(files).size).toBe(files.length);
+  });
+
+  it('build-events killed after starting a publish phase, before recording it: that one publishes', async () => {
+    // The crash point: the publish phase exists in Cloud Build, its id not yet in the job.
+    const recording = storage.holdNext(['"publishBuild"', `"tag": "${lateTag}"`]);
+    expect((await faults.deliver(lateTag)).status).toBe(202);
+    await recording;
+    const [running, ...others] = await faults.builds(lateTag, 'publish');
+    expect(running, 'a publish phase was started before the record').toBeDefined();
+    expect(others).toEqual([]);
+    expect(
+      (await readJobStatus(faults.bucket, { repository: REPOSITORY, tag: lateTag }))?.publishBuild,
+    ).toBeUndefined();
+    // The write never lands: it dies with the process. Pub/Sub redelivers the build phase's success.
+    await crash(faults.stack.functions['buildEvents'], 1_000, () => storage.dropHeld());
+
+    const job = await faults.follow(lateTag);
+    expectHistoryEnds(job, 'published');
+    const publishes = await faults.builds(lateTag, 'publish');
+    // Exactly one publish phase for the attempt: the one started before the crash, recorded after it.
+    expect(publishes.map((build) => [build.id, build.status])).toEqual([[running?.id, 'SUCCESS']]);
+    expect(job.publishBuild?.id).toBe(running?.id);
+    expect((await faults.builds(lateTag)).map((build) => build.id)).toEqual([job.build?.id]);
+    expect(job.artifacts.map((artifact) => artifact.uploaded)).toEqual([true, true]);
+    const files = await faults.servedFiles();
+    expect(files.length, files.join(', ')).toBe((TAGS + 1) * 2);
   });
 });

@@ -48,8 +48,8 @@ export interface FaultStack {
   /** Sends one signed `release published` delivery for `tag`, timing GitHub's wait for the answer. */
   deliver(tag: string, deliveryId?: string): Promise<Answer>;
   follow(tag: string, options?: FollowOptions): Promise<JobStatus>;
-  /** Every build the Cloud Build stand-in holds for this repository and tag. */
-  builds(tag: string): Promise<ListedBuild[]>;
+  /** Every build of one phase (the build phase unless told) the Cloud Build stand-in holds for this repository and tag. */
+  builds(tag: string, phase?: 'build' | 'publish'): Promise<ListedBuild[]>;
   /** The file names the registry serves for the distribution (PEP 691 JSON). */
   servedFiles(): Promise<string[]>;
   stop(): Promise<void>;
@@ -114,7 +114,7 @@ export async function startFaultStack(options: FaultStackOptions): Promise<Fault
     },
     follow: (tag, followOptions = {}) =>
       followJob(bucket, { repository: options.repository, tag }, { timeoutMs: 240_000, ...followOptions }),
-    async builds(tag) {
+    async builds(tag, phase = 'build') {
       const found: ListedBuild[] = [];
       let pageToken = '';
       do {
@@ -125,10 +125,10 @@ export async function startFaultStack(options: FaultStackOptions): Promise<Fault
         found.push(...(page.builds ?? []));
         pageToken = page.nextPageToken ?? '';
       } while (pageToken);
-      // The job's build phases: each publish phase follows one, started by build-events.
+      // A job's build phases, or the publish phases build-events started after them.
       return found.filter(
         (build) =>
-          build.substitutions?.['_PKGRELAY_PHASE'] !== 'publish' &&
+          (build.substitutions?.['_PKGRELAY_PHASE'] === 'publish') === (phase === 'publish') &&
           build.substitutions?.['_PKGRELAY_REPOSITORY']?.toLowerCase() === options.repository.toLowerCase(),
       );
     },

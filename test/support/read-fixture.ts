@@ -4,6 +4,8 @@ import { z } from 'zod';
 
 /** Where the corpus lives: one folder per project shape, each with its fixture.json. */
 export const FIXTURES_DIR = join(import.meta.dirname, '..', 'fixtures', 'projects');
+/** Repositories whose tags must fail, each in the way its fixture.json names. */
+export const FAILING_FIXTURES_DIR = join(import.meta.dirname, '..', 'fixtures', 'failing');
 
 const FixtureRelease = z.object({
   tag: z.string().min(1),
@@ -21,6 +23,10 @@ const FixtureRelease = z.object({
   script: z
     .object({ name: z.string(), args: z.array(z.string()).default([]), prints: z.string() })
     .optional(),
+  /** The job must fail: with this code, at this step, and a message holding `advice` (what to do next). */
+  fails: z.object({ code: z.string(), step: z.string(), advice: z.string() }).optional(),
+  /** A file of this name reaches the registry from someone else just before the build uploads its own. */
+  rivalUpload: z.string().optional(),
 });
 
 const FixtureManifest = z.object({

@@ -446,6 +446,48 @@ describe('two builds: the build phase hands its archive to a publish phase as th
     expect(job.artifacts.map((artifact) => artifact.filename)).toContain('widgets-1.0.0.tar.gz');
   });
 
+  it('records the publish phase an instance started and died before recording, starting no second', async () => {
+    const { deliver, read, builds } = await setup({ state: 'building' });
+    // The instance dies once Cloud Build created the publish phase, before the job records it.
+    builds.afterCreate = () => {
+      throw new Error('instance killed');
+    };
+    await expect(deliver(phase('build', 'SUCCESS'))).rejects.toThrow();
+    expect(builds.builds).toHaveLength(1);
+    expect((await read()).publishBuild).toBeUndefined();
+    builds.afterCreate = () => {};
+    // Pub/Sub redelivers the unacknowledged success: the running publish phase is found and recorded.
+    expect(await deliver(phase('build', 'SUCCESS'))).toEqual({ outcome: 'applied', state: 'building' });
+    expect(builds.builds.map((started) => started.id)).toEqual(['build-1']);
+    expect(await read()).toMatchObject({ publishBuild: { id: 'build-1', logUrl: builds.builds[0]?.logUrl } });
+  });
+
+  it('records which files a refused upload left in the registry on the failed job', async () => {
+    const { deliver, read } = await setup({ state: 'building', publishBuild: { id: 'p-1' } });
+    const refused: Record<string, unknown> = phase('publish', 'FAILURE');
+    const artifacts = [
+      { filename: 'widgets-1.0.0-py3-none-any.whl', sha256: SHA, size: 10, kind: 'wheel', uploaded: true },
+      {
+        filename: 'widgets-1.0.0.tar.gz',
+        sha256: SHA,
+        size: 10,
+        kind: 'sdist',
+        uploaded: false,
+        builtSha256: 'b'.repeat(64),
+      },
+    ];
+    const error = {
+      code: 'UPLOAD_REJECTED',
+      message: 'the registry holds widgets-1.0.0.tar.gz with another sha256',
+    };
+    refused['steps'] = PUBLISH_STEPS.map((id) => ({ id, status: id === 'upload' ? 'FAILURE' : 'SUCCESS' }));
+    refused['results'] = { buildStepOutputs: ['', '', '', base64({ error, artifacts })] };
+    expect(await deliver(refused)).toEqual({ outcome: 'applied', state: 'failed' });
+    const job = await read();
+    expect(job.error).toMatchObject({ code: 'UPLOAD_REJECTED', step: 'upload' });
+    expect(job.artifacts).toEqual(artifacts);
+  });
+
   it('ignores an unrecorded publish build that does not run as the publisher', async () => {
     const { deliver, read } = await setup(
       { state: 'building' },

@@ -81,8 +81,8 @@ describe('the notifier', () => {
 
     const hook = byPath('/hook')[0]!;
     const signature = hook.headers[EVENT_SIGNATURE_HEADER] as string;
-    expect(verifySignature(hook.body, signature, ['k3y'])).toEqual({ valid: true });
-    expect(verifySignature(hook.body, signature, ['wrong'])).toMatchObject({ valid: false });
+    expect(verifySignature(hook.body, signature, ['k3y'])).toEqual({ success: true, data: undefined });
+    expect(verifySignature(hook.body, signature, ['wrong'])).toMatchObject({ success: false });
     expect(JSON.parse(hook.body.toString())).toEqual(FAILED);
     expect(hook.headers['x-pkgrelay-delivery']).toBe(FAILED.id);
     expect(byPath('/other')).toEqual([]);

@@ -11,6 +11,8 @@ import type { DocumentStore } from '../../../shared/ports/document-store.js';
 import { updateJob } from '../../../shared/status/update-job.js';
 import type { UpstreamTokens } from '../../../shared/ports/upstream-tokens.js';
 import type { UpstreamTags } from '../../../shared/upstream/upstream-tags.js';
+import { jobBuildTag } from '../../../shared/build/job-build-tag.js';
+import { createFakeBuildService } from '../../fakes/create-fake-build-service.js';
 import { createFakeClock } from '../../fakes/create-fake-clock.js';
 import { createMemoryDocumentStore } from '../../fakes/create-memory-document-store.js';
 import { FakeReleaseQueue } from '../../functions/webhook/fake-release-queue.js';
@@ -72,6 +74,8 @@ async function setup({
   const clock = createFakeClock('2024-05-01T12:00:00.000Z');
   for (const initial of jobs) await updateJob(store, initial, () => ({ write: initial }), clock.now);
   const queue = new FakeReleaseQueue();
+  // Where reconcile starts the publish phase of a job whose build phase succeeded unheard.
+  const cloudBuild = createFakeBuildService();
   const asked: string[] = [];
   const logs: Array<Record<string, unknown>> = [];
   const handle = createReconcileHandler({
@@ -84,16 +88,19 @@ async function setup({
     builds: {
       get: async (id) => {
         asked.push(id);
-        return builds[id];
+        return builds[id] ?? (await cloudBuild.get(id));
       },
+      start: (plan) => cloudBuild.start(plan),
+      listByTag: (tag) => cloudBuild.listByTag(tag),
     },
+    projectId: 'p',
     logger: createLogger({ write: (line) => logs.push(JSON.parse(line) as Record<string, unknown>) }),
     buildTimeoutSeconds: 1200,
     clock: clock.now,
   });
   const read = async (tag: string) =>
     (await store.read(jobObjectPath({ repository: REPO, tag })))?.data as JobStatus | undefined;
-  return { store, queue, handle, read, asked, clock, logs };
+  return { store, queue, handle, read, asked, clock, logs, cloudBuild };
 }
 
 describe('reconcile: tags without a job', () => {
@@ -330,6 +337,115 @@ describe('reconcile: jobs whose build notification was lost', () => {
     };
     expect((await handle()).settled).toEqual([]);
     expect((await read('v1.0.0'))?.state).toBe('published');
+  });
+
+  it('starts the publish phase of a job whose build phase succeeded unheard, once, then settles from it', async () => {
+    const buildPhase = {
+      ...restBuild('b-1', 'SUCCESS', 'v1.0.0'),
+      substitutions: {
+        ...restBuild('b-1', 'SUCCESS', 'v1.0.0').substitutions,
+        _PKGRELAY_PHASE: 'build',
+        _PKGRELAY_VERSION: '1.0.0',
+      },
+      tags: ['pkgrelay', jobBuildTag({ repository: REPO, tag: 'v1.0.0' })],
+      steps: ['fetch', 'build', 'pack'].map((id) => ({ id, status: 'SUCCESS' })),
+      results: {
+        buildStepOutputs: ['', '', Buffer.from(JSON.stringify({ files: ['widgets-1.0.0.tar.gz'] }))],
+      },
+      artifacts: { objects: { location: 'gs://p-staging/staging/0b7e/' } },
+    };
+    const { handle, read, cloudBuild, store } = await setup({
+      tags: [],
+      jobs: [job('v1.0.0', 'building', old, 'b-1')],
+      builds: { 'b-1': buildPhase },
+    });
+    expect((await handle()).settled).toEqual([
+      {
+        repository: REPO,
+        tag: 'v1.0.0',
+        attempt: 1,
+        buildId: 'b-1',
+        buildStatus: 'SUCCESS',
+        from: 'building',
+        to: 'building',
+        publishBuildId: 'build-1',
+      },
+    ]);
+    const publish = cloudBuild.builds[0];
+    expect(publish?.substitutions).toMatchObject({
+      _PKGRELAY_PHASE: 'publish',
+      _PKGRELAY_ALLOWED_NAMES: 'widgets',
+    });
+    expect(await read('v1.0.0')).toMatchObject({ state: 'building', publishBuild: { id: 'build-1' } });
+
+    // The publish phase still runs: nothing to settle, and no second one.
+    expect((await handle({ stuckAfterSeconds: 0 })).settled).toEqual([]);
+    expect(cloudBuild.builds).toHaveLength(1);
+
+    // It ends, and its notification is lost too.
+    const artifacts = [
+      { filename: 'widgets-1.0.0.tar.gz', sha256: SHA, size: 10, kind: 'sdist', uploaded: true },
+    ];
+    publish!.status = 'SUCCESS';
+    publish!.results = {
+      buildStepOutputs: ['', '', '', Buffer.from(JSON.stringify({ artifacts })).toString('base64')],
+    };
+    expect((await handle({ stuckAfterSeconds: 0 })).settled).toEqual([
+      {
+        repository: REPO,
+        tag: 'v1.0.0',
+        attempt: 1,
+        buildId: 'build-1',
+        buildStatus: 'SUCCESS',
+        phase: 'publish',
+        from: 'building',
+        to: 'published',
+      },
+    ]);
+    const settled = await read('v1.0.0');
+    expect(settled).toMatchObject({
+      state: 'published',
+      artifacts,
+      build: { id: 'b-1', status: 'SUCCESS' },
+      publishBuild: { id: 'build-1', status: 'SUCCESS' },
+    });
+    expect(settled?.history.map((entry) => entry.note ?? entry.state).slice(-1)).toEqual([
+      'settled by reconcile',
+    ]);
+    const statement = (await store.read(provenanceObjectPath({ repository: REPO, tag: 'v1.0.0' })))?.data;
+    expect(statement).toMatchObject({ predicate: { runDetails: { metadata: { invocationId: 'build-1' } } } });
+    expect((await handle({ stuckAfterSeconds: 0 })).settled).toEqual([]);
+  });
+
+  it('fails a job from its recorded publish phase, and leaves one whose publish build names another job', async () => {
+    const publishing = (tag: string, publishBuild: string): JobStatus => ({
+      ...job(tag, 'building', old, `b-${tag}`),
+      schemaVersion: 2,
+      publishBuild: { id: publishBuild },
+    });
+    const publishBuild = (id: string, status: string, tag: string) => ({
+      ...restBuild(id, status, tag),
+      substitutions: { ...restBuild(id, status, tag).substitutions, _PKGRELAY_PHASE: 'publish' },
+      steps: ['receive', 'verify', 'check', 'upload'].map((step) => ({
+        id: step,
+        status: status === 'FAILURE' && step === 'check' ? 'FAILURE' : 'SUCCESS',
+      })),
+    });
+    const { handle, read, cloudBuild } = await setup({
+      tags: [],
+      jobs: [publishing('v1.0.0', 'p-1'), publishing('v1.1.0', 'p-2')],
+      builds: {
+        'b-v1.0.0': restBuild('b-v1.0.0', 'SUCCESS', 'v1.0.0'),
+        'p-1': publishBuild('p-1', 'FAILURE', 'v1.0.0'),
+        'p-2': publishBuild('p-2', 'SUCCESS', 'v9.9.9'),
+      },
+    });
+    expect((await handle()).settled).toMatchObject([
+      { tag: 'v1.0.0', buildId: 'p-1', phase: 'publish', buildStatus: 'FAILURE', to: 'failed' },
+    ]);
+    expect((await read('v1.0.0'))?.error).toMatchObject({ code: 'METADATA_INVALID', step: 'check' });
+    expect((await read('v1.1.0'))?.state).toBe('building');
+    expect(cloudBuild.builds).toEqual([]);
   });
 
   it('reports a build it cannot read as an error of that job', async () => {

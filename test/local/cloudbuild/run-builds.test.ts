@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGitHttpServer, type GitHttpServer } from '../../../local/git/start-git-http-server.js';
+import { waitUntil } from '../../../local/net/wait-until.js';
 import { startRegistryServer, type RegistryServer } from '../../../local/registry/start-registry-server.js';
 import {
   createUpstreamRepository,
@@ -247,6 +248,12 @@ describe('Cloud Build stand-in: builds that run', () => {
     const stored = await readFile(join(stack.dataDir, 'builds', id, 'build.json'), 'utf8');
     const notes = await stack.waitForNotifications(id, ['SUCCESS']);
     for (const text of [log, rest, stored, JSON.stringify(notes)]) expect(text).not.toContain(SECRET);
+    // As Cloud Build discards a worker's disk: of a finished build only its record and its log stay.
+    const folder = join(stack.dataDir, 'builds', id);
+    await waitUntil('the finished build’s workspace to be discarded', async () =>
+      (await readdir(folder)).every((name) => !['workspace', 'home', 'outputs'].includes(name)),
+    );
+    expect((await readdir(folder)).sort()).toEqual(['build.json', 'log.txt']);
   });
 
   it('fails a build whose step exits nonzero, with failureInfo and per-step statuses', async () => {

@@ -67,7 +67,8 @@ describe.each<SandboxKind>(['bwrap', 'none'])('Cloud Build stand-in, sandbox %s'
   };
 
   beforeAll(async () => {
-    stack = await startCloudBuildStack({ 'api-key': SECRET }, { sandbox });
+    // Its workspace kept, as a running build's is, so a later build can be shown not to see it.
+    stack = await startCloudBuildStack({ 'api-key': SECRET }, { sandbox, keepWorkspaces: true });
     // Another build, whose workspace a later build must not see.
     const first = await runSteps([{ name: 'bash', entrypoint: 'bash', args: ['-c', 'echo mine > marker'] }]);
     other = join(stack.dataDir, 'builds', first.id, 'workspace');

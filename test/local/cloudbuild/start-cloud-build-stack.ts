@@ -53,6 +53,7 @@ export async function startCloudBuildStack(
   secrets: Record<string, string> = {},
   options: {
     sandbox?: SandboxKind;
+    keepWorkspaces?: boolean;
     cacheDir?: string;
     storage?: { apiEndpoint: string; projectId: string };
     secretAccess?: (serviceAccount: string) => Promise<readonly string[]>;

@@ -39,7 +39,7 @@ describe('readReleaseEvent', () => {
     ['ping', { hook: { id: 8 } }, { kind: 'ping', hookId: 8 }],
     ['ping', {}, { kind: 'ping', hookId: undefined }],
   ])('%s %j', (event, payload, expected) => {
-    expect(readReleaseEvent(event, payload)).toEqual(expected);
+    expect(readReleaseEvent(event, payload)).toEqual({ success: true, data: expected });
   });
 
   it.each([
@@ -53,8 +53,8 @@ describe('readReleaseEvent', () => {
     ['delete', { ref: 'v1', ref_type: 'tag', repository }, /event "delete" is not handled/],
   ])('ignores %s %j', (event, payload, reason) => {
     expect(readReleaseEvent(event, payload)).toEqual({
-      kind: 'ignored',
-      reason: expect.stringMatching(reason),
+      success: true,
+      data: { kind: 'ignored', reason: expect.stringMatching(reason) },
     });
   });
 
@@ -71,8 +71,8 @@ describe('readReleaseEvent', () => {
     ['ping', { hook_id: 'x' }, /hook_id: /],
   ])('refuses %s %j as malformed', (event, payload, reason) => {
     expect(readReleaseEvent(event, payload)).toEqual({
-      kind: 'invalid',
-      reason: expect.stringMatching(reason),
+      success: false,
+      error: expect.stringMatching(reason),
     });
   });
 });

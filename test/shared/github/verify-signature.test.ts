@@ -9,11 +9,17 @@ describe('verifySignature', () => {
 
   it('matches GitHub documented example', () => {
     expect(signPayload(body, "It's a Secret to Everybody")).toBe(GITHUB_EXAMPLE);
-    expect(verifySignature(body, GITHUB_EXAMPLE, ["It's a Secret to Everybody"])).toEqual({ valid: true });
+    expect(verifySignature(body, GITHUB_EXAMPLE, ["It's a Secret to Everybody"])).toEqual({
+      success: true,
+      data: undefined,
+    });
   });
 
   it('accepts any of several secrets, for rotation', () => {
-    expect(verifySignature(body, signPayload(body, 'old'), ['new', 'old'])).toEqual({ valid: true });
+    expect(verifySignature(body, signPayload(body, 'old'), ['new', 'old'])).toEqual({
+      success: true,
+      data: undefined,
+    });
   });
 
   it.each([
@@ -26,17 +32,17 @@ describe('verifySignature', () => {
     [`${GITHUB_EXAMPLE}00`, /not "sha256=<64 hex digits>"/],
   ])('refuses %j', (header, reason) => {
     const check = verifySignature(body, header, ["It's a Secret to Everybody"]);
-    expect(check.valid).toBe(false);
-    if (!check.valid) expect(check.reason).toMatch(reason);
+    expect(check.success).toBe(false);
+    if (!check.success) expect(check.error).toMatch(reason);
   });
 
   it('refuses a signature of other bytes, one bit apart', () => {
     const flipped = Buffer.from(body);
     flipped[0] = (flipped[0] ?? 0) ^ 1;
-    expect(verifySignature(flipped, GITHUB_EXAMPLE, ["It's a Secret to Everybody"]).valid).toBe(false);
+    expect(verifySignature(flipped, GITHUB_EXAMPLE, ["It's a Secret to Everybody"]).success).toBe(false);
   });
 
   it('refuses everything when no secret is configured', () => {
-    expect(verifySignature(body, GITHUB_EXAMPLE, []).valid).toBe(false);
+    expect(verifySignature(body, GITHUB_EXAMPLE, []).success).toBe(false);
   });
 });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createBuildPlan } from '../../../shared/build/create-build-plan.js';
+import { createPublishPlan } from '../../../shared/build/create-publish-plan.js';
 import { RepositoryConfig } from '../../../shared/config/repository-config.js';
 import { digestObjectPath, provenanceObjectPath } from '../../../shared/provenance/provenance-paths.js';
 import { DigestRecord, ProvenanceStatement } from '../../../shared/provenance/provenance-statement.js';
@@ -36,6 +37,13 @@ const job: JobStatus = {
   history: [],
 };
 
+// The upstream tag at the commit the build phase's fetch step checked out.
+const UPSTREAM = {
+  uri: 'git+https://github.com/Octo-Org/Widgets.git@refs/tags/release/v1.0.0',
+  name: 'Octo-Org/Widgets',
+  digest: { gitCommit: COMMIT },
+};
+
 // The Build resource as Cloud Build returns it for the plan pkgrelay submits.
 function finishedBuild(id = 'b-7') {
   const plan = createBuildPlan({
@@ -64,6 +72,30 @@ function finishedBuild(id = 'b-7') {
   };
 }
 
+// The publish phase that published what finishedBuild('b-7') built, as Cloud Build returns it.
+function finishedPublish(id = 'p-8') {
+  const plan = createPublishPlan({
+    built: finishedBuild().substitutions,
+    pythonVersion: '3.12',
+    allowedNames: ['widgets'],
+    stagingLocation: 'gs://proj-pkgrelay-status-staging/staging/abc/',
+    timeoutSeconds: 900,
+    builderImage: 'europe-west1-docker.pkg.dev/proj/pkgrelay-images/builder:py{python}-abc',
+  });
+  return {
+    ...plan,
+    id,
+    projectId: 'proj',
+    status: 'SUCCESS',
+    startTime: '2026-12-01T10:02:00Z',
+    finishTime: '2026-12-01T10:02:30Z',
+    results: {
+      buildStepOutputs: plan.steps.map(() => ''),
+      buildStepImages: plan.steps.map(() => `sha256:${'d'.repeat(64)}`),
+    },
+  };
+}
+
 describe('recordProvenance', () => {
   it('writes an SLSA v1 statement of the files, the tag, its commit and the build, and a record per digest', async () => {
     const store = createMemoryDocumentStore();
@@ -82,11 +114,7 @@ describe('recordProvenance', () => {
       subdirectory: 'py',
       registry: 'https://europe-west1-python.pkg.dev/proj/pkgrelay/',
     });
-    expect(buildDefinition.resolvedDependencies[0]).toEqual({
-      uri: 'git+https://github.com/Octo-Org/Widgets.git@refs/tags/release/v1.0.0',
-      name: 'Octo-Org/Widgets',
-      digest: { gitCommit: COMMIT },
-    });
+    expect(buildDefinition.resolvedDependencies[0]).toEqual(UPSTREAM);
     expect(runDetails.metadata).toEqual({
       invocationId: 'b-7',
       startedOn: '2026-12-01T10:00:01.000Z',
@@ -126,5 +154,57 @@ describe('recordProvenance', () => {
     });
     expect(await recordProvenance(store, job, finishedBuild('other'))).toMatchObject({ success: false });
     expect(store.writes()).toBe(writes);
+  });
+
+  it('takes where the files came from from the build phase when a publish phase published them', async () => {
+    const store = createMemoryDocumentStore();
+    const published: JobStatus = { ...job, publishBuild: { id: 'p-8' } };
+    const read: string[] = [];
+    const readBuild = async (id: string) => (read.push(id), id === 'b-7' ? finishedBuild() : undefined);
+    const result = await recordProvenance(store, published, finishedPublish(), readBuild);
+    expect(result).toMatchObject({ success: true });
+    expect(read).toEqual(['b-7']);
+    const statement = ProvenanceStatement.parse((await store.read(provenanceObjectPath(ID)))?.data);
+    const { buildDefinition, runDetails } = statement.predicate;
+    // The publish plan carries no upstream URL: the source, its commit and the subdirectory are the build phase's.
+    expect(buildDefinition.externalParameters).toMatchObject({
+      source: 'https://github.com/Octo-Org/Widgets.git',
+      subdirectory: 'py',
+    });
+    expect(buildDefinition.resolvedDependencies[0]).toEqual(UPSTREAM);
+    expect(buildDefinition.internalParameters).toMatchObject({ buildPhase: 'b-7' });
+    expect(runDetails.metadata).toEqual({
+      invocationId: 'p-8',
+      startedOn: '2026-12-01T10:00:01.000Z',
+      finishedOn: '2026-12-01T10:02:30.000Z',
+    });
+    const images = (runDetails.builder.builderDependencies ?? []).filter((dep) =>
+      dep.uri?.startsWith('docker://'),
+    );
+    expect(images).toEqual([
+      expect.objectContaining({ name: 'python:3.12', annotations: { steps: ['fetch', 'build', 'pack'] } }),
+      expect.objectContaining({
+        name: 'europe-west1-docker.pkg.dev/proj/pkgrelay-images/builder:py3.12-abc',
+        digest: { sha256: 'd'.repeat(64) },
+        annotations: { steps: ['receive', 'verify', 'check', 'upload'] },
+      }),
+    ]);
+    // Both builds carry the same pins: each is named once.
+    const pins = (runDetails.builder.builderDependencies ?? []).filter((dep) =>
+      dep.uri?.startsWith('pkg:pypi/'),
+    );
+    expect(new Set(pins.map((pin) => pin.name)).size).toBe(pins.length);
+    expect(pins).toContainEqual({ name: 'twine==7.0.0', uri: 'pkg:pypi/twine@7.0.0' });
+  });
+
+  it('writes nothing for a publish phase whose build phase cannot be read', async () => {
+    const store = createMemoryDocumentStore();
+    const published: JobStatus = { ...job, publishBuild: { id: 'p-8' } };
+    expect(await recordProvenance(store, published, finishedPublish(), async () => undefined)).toMatchObject({
+      success: false,
+      error: 'the build phase b-7 could not be read',
+    });
+    expect(await recordProvenance(store, published, finishedPublish())).toMatchObject({ success: false });
+    expect(store.writes()).toBe(0);
   });
 });

@@ -30,6 +30,7 @@ describe('updateDocument', () => {
       write: () => Promise.reject(new Error('must not write')),
       list: () => Promise.resolve([]),
       listDocuments: () => Promise.resolve([]),
+      stat: () => Promise.resolve(undefined),
     };
     await expect(updateDocument(notJson, PATH, Counter, increment)).rejects.toThrow(
       'counters/a.json is unreadable (is not JSON (Unexpected token <))',

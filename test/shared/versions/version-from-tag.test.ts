@@ -13,7 +13,7 @@ describe('versionFromTag', () => {
     ['v2.0rc1', { prereleases: true }, '2.0rc1'],
     ['v2.0.dev1', { prereleases: true }, '2.0.dev1'],
   ])('accepts %s', (tag, repo, version) => {
-    expect(versionFromTag(tag, repo)).toMatchObject({ accepted: true, version: { normalized: version } });
+    expect(versionFromTag(tag, repo)).toMatchObject({ success: true, data: { normalized: version } });
   });
 
   it.each([
@@ -32,7 +32,7 @@ describe('versionFromTag', () => {
     ['release-v1.0', { tagPrefix: 'release-', prereleases: false }, /is not a PEP 440 version/],
   ])('refuses %j', (tag, repo, reason) => {
     const decision = versionFromTag(tag, repo);
-    expect(decision.accepted).toBe(false);
-    if (!decision.accepted) expect(decision.reason).toMatch(reason);
+    expect(decision.success).toBe(false);
+    if (!decision.success) expect(decision.error).toMatch(reason);
   });
 });

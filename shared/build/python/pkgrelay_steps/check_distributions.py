@@ -150,7 +150,12 @@ def main():
             print("WARNING " + name + ": " + warning["code"] + ": " + warning["message"])
             warnings.append(warning)
     if problems:
-        fail("METADATA_INVALID", "an index or pip would refuse the metadata: " + "; ".join(problems)[:1500])
+        fail(
+            "METADATA_INVALID",
+            "an index or pip would refuse the metadata: "
+            + "; ".join(problems)[:1500]
+            + " (fix these fields in the project, then tag a new version)",
+        )
     # One warning per code: the sdist and the wheel carry the same description.
     unique = {}
     for warning in warnings:

@@ -59,10 +59,11 @@ def emit(payload):
             fh.write(encode_output(payload))
 
 
-def fail(code, message, **extra):
+def fail(code, message, output=None, **extra):
+    """Ends the step with an error code; `output` adds fields beside the error (what was done before it)."""
     message = strip_controls(message)
     print("pkgrelay: " + code + ": " + message, file=sys.stderr, flush=True)
-    emit({"error": {"code": code, "message": message, **extra}})
+    emit({**(output or {}), "error": {"code": code, "message": message, **extra}})
     sys.exit(1)
 
 

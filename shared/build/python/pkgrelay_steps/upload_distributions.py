@@ -59,6 +59,59 @@ def credentials():
     }
 
 
+def describe(files, digests, held, missing):
+    """Each file as the index holds it: the sha256 it reports, and whether this build's bytes went up."""
+    artifacts = []
+    for path in files:
+        filename, digest = os.path.basename(path), digests[path]
+        reported = held.get(filename) or digest
+        artifacts.append(
+            {
+                "filename": filename,
+                "sha256": reported,
+                "size": os.path.getsize(path),
+                "kind": "wheel" if filename.endswith(".whl") else "sdist",
+                "uploaded": path in missing and held.get(filename) == digest,
+                **({"builtSha256": digest} if reported != digest else {}),
+                **({"tags": wheel_tags(filename)} if filename.endswith(".whl") else {}),
+            }
+        )
+    return artifacts
+
+
+def refuse(refused, held, output, artifacts):
+    """Fails the job, saying which files went up before the refusal and what to do next."""
+    names = [os.path.basename(path) for path in refused]
+    taken = [name for name in names if name in held]
+    if taken:
+        reason = (
+            "the registry holds "
+            + ", ".join(taken)
+            + " with another sha256 than this build's: it was uploaded by someone else meanwhile, and a "
+            + "registry never replaces a file"
+        )
+    else:
+        reason = (
+            "the registry refused "
+            + ", ".join(names)
+            + ": "
+            + last_lines(output)
+            + " (check the registry URL and that the publisher service account may write to it)"
+        )
+    uploaded = [artifact["filename"] for artifact in artifacts if artifact["uploaded"]]
+    if uploaded:
+        after = (
+            "; uploaded before the refusal: "
+            + ", ".join(uploaded)
+            + (", so the version mixes two builds" if taken else ", so the version is incomplete")
+            + ": delete it from the registry (gcloud artifacts versions delete) and publish the tag again "
+            + 'with "force": true, or tag a new version'
+        )
+    else:
+        after = '; nothing of this build was uploaded: publish the tag again with "force": true, or tag a new version'
+    fail("UPLOAD_REJECTED", reason + after, output={"artifacts": artifacts})
+
+
 def main():
     use_tools()
     files = [os.path.join("dist", name) for name in sorted(os.listdir("dist"))]
@@ -91,34 +144,15 @@ def main():
         print(output, end="")
         held = registry_files(registry, name, authorization)
         # Another build may have uploaded the same file meanwhile: what counts is what the index holds now.
-        absent = [os.path.basename(path) for path in missing if os.path.basename(path) not in held]
-        if result.returncode != 0 and absent:
-            fail(
-                "UPLOAD_REJECTED",
-                "the registry refused the upload: "
-                + last_lines(output)
-                + " (check the registry URL and that the build's service account may write to it)",
-            )
-    artifacts = []
-    for path in files:
-        filename, digest = os.path.basename(path), digests[path]
-        reported = held.get(filename) or digest
-        if path in missing and reported != digest:
-            fail(
-                "UPLOAD_REJECTED",
-                "the registry reports sha256 " + reported + " for " + filename + ", not the built file's " + digest,
-            )
-        artifacts.append(
-            {
-                "filename": filename,
-                "sha256": reported,
-                "size": os.path.getsize(path),
-                "kind": "wheel" if filename.endswith(".whl") else "sdist",
-                "uploaded": path in missing,
-                **({"builtSha256": digest} if reported != digest else {}),
-                **({"tags": wheel_tags(filename)} if filename.endswith(".whl") else {}),
-            }
-        )
+        # Refused: held with another digest, or absent after twine failed (an index may list a file late).
+        refused = [
+            path
+            for path in missing
+            if held.get(os.path.basename(path), None if result.returncode else digests[path]) != digests[path]
+        ]
+        if refused:
+            refuse(refused, held, output, describe(files, digests, held, missing))
+    artifacts = describe(files, digests, held, missing)
     emit({"artifacts": artifacts})
 
 

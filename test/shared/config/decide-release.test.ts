@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RepositoryConfig } from '../../../shared/config/repository-config.js';
-import { decideRelease } from '../../../shared/github/decide-release.js';
+import { decideRelease } from '../../../shared/config/decide-release.js';
 
 const repositories = [
   RepositoryConfig.parse({ repository: 'Acme/Widgets' }),
@@ -12,22 +12,20 @@ describe('decideRelease', () => {
     expect(
       decideRelease(repositories, { repository: 'ACME/widgets', tag: 'v1.0', prerelease: false }),
     ).toMatchObject({
-      publish: true,
-      repository: 'Acme/Widgets',
-      tag: 'v1.0',
-      version: { normalized: '1.0' },
+      success: true,
+      data: { repository: 'Acme/Widgets', tag: 'v1.0', version: { normalized: '1.0' } },
     });
   });
 
   it('serves GitHub pre-releases only where prereleases are on', () => {
     expect(
-      decideRelease(repositories, { repository: 'acme/previews', tag: 'v1.0', prerelease: true }).publish,
+      decideRelease(repositories, { repository: 'acme/previews', tag: 'v1.0', prerelease: true }).success,
     ).toBe(true);
     expect(
       decideRelease(repositories, { repository: 'acme/widgets', tag: 'v1.0', prerelease: true }),
     ).toEqual({
-      publish: false,
-      reason: expect.stringMatching(/GitHub pre-release and prereleases are off for Acme\/Widgets/),
+      success: false,
+      error: expect.stringMatching(/GitHub pre-release and prereleases are off for Acme\/Widgets/),
     });
   });
 
@@ -38,8 +36,8 @@ describe('decideRelease', () => {
     ['acme/widgets', 'v1.0rc1', /prereleases are off/],
   ])('ignores %s %j', (repository, tag, reason) => {
     expect(decideRelease(repositories, { repository, tag, prerelease: false })).toEqual({
-      publish: false,
-      reason: expect.stringMatching(reason),
+      success: false,
+      error: expect.stringMatching(reason),
     });
   });
 });
