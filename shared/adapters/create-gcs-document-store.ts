@@ -74,10 +74,10 @@ export function createGcsDocumentStore(options: GcsStoreOptions): DocumentStore 
           },
           preconditionOpts: { ifGenerationMatch: Number(ifGenerationMatch) },
         });
-        return { written: true, generation: String(file.metadata.generation ?? '') };
+        return { success: true, data: { generation: String(file.metadata.generation ?? '') } };
       } catch (error) {
-        if (statusOf(error) === 412) return { written: false, reason: 'conflict' };
-        if (statusOf(error) === 429) return { written: false, reason: 'rate-limited' };
+        if (statusOf(error) === 412) return { success: false, error: 'conflict' };
+        if (statusOf(error) === 429) return { success: false, error: 'rate-limited' };
         throw error;
       }
     },

@@ -1,3 +1,5 @@
+import type { Result } from '../contracts/result.js';
+
 /** A stored JSON document with the generation that a compare-and-swap write names. */
 export interface StoredDocument {
   data: unknown;
@@ -7,11 +9,14 @@ export interface StoredDocument {
 }
 
 /**
- * `conflict`: the precondition failed (another writer came first). `rate-limited`: Cloud Storage's 429,
- * the object changed within its per-object interval; read again after the interval, never resend.
+ * Why a write was refused. `conflict`: the precondition failed (another writer came first).
+ * `rate-limited`: Cloud Storage's 429, the object changed within its per-object interval; nothing
+ * was written, so read again after the interval and never take it as "already exists".
  */
-export type WriteResult =
-  { written: true; generation: string } | { written: false; reason: 'conflict' | 'rate-limited' };
+export type WriteRefusal = 'conflict' | 'rate-limited';
+
+/** A precondition write's outcome: the new generation, or why nothing was written. */
+export type WriteResult = Result<{ generation: string }, WriteRefusal>;
 
 /** One object of a listing, with the custom metadata it was written with. */
 export interface ListedDocument {

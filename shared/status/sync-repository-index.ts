@@ -1,7 +1,7 @@
 import { indexObjectPath } from '../contracts/job-id.js';
 import { TransientError, UnreadableDocumentError } from '../errors.js';
 import type { Logger } from '../log/create-logger.js';
-import type { DocumentStat, DocumentStore } from '../ports/document-store.js';
+import type { DocumentStat, DocumentStore, WriteRefusal } from '../ports/document-store.js';
 import { deriveRepositoryIndex } from './derive-repository-index.js';
 import { describeIssues } from './describe-issues.js';
 import { ABSENT_GENERATION, indexWriteMetadata, readIndexWrite } from './index-write-metadata.js';
@@ -71,7 +71,7 @@ async function writeIndex(
   current: DocumentStat | undefined,
   now: () => Date,
   logger: Logger,
-): Promise<{ badge: Badge | undefined } | { lost: 'conflict' | 'rate-limited' }> {
+): Promise<{ badge: Badge | undefined } | { lost: WriteRefusal }> {
   const path = indexObjectPath(repository);
   const follows = current?.generation ?? ABSENT_GENERATION;
   const started = now().getTime();
@@ -100,7 +100,7 @@ async function writeIndex(
       badge,
     }),
   });
-  return result.written ? { badge } : { lost: result.reason };
+  return result.success ? { badge } : { lost: result.error };
 }
 
 function delay(ms: number): Promise<void> {

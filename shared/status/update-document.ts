@@ -61,9 +61,9 @@ export async function updateDocument<T>(
       ...(cacheControl ? { cacheControl } : {}),
       ...(metadataOf ? { metadata: metadataOf(checked.data) } : {}),
     });
-    if (result.written) return { value: checked.data, changed: true };
+    if (result.success) return { value: checked.data, changed: true };
     // Refused for the rate: what is stored changed within the interval, so read it again after one.
-    if (result.reason === 'rate-limited') await sleep((interval || 1000) * (1 + Math.random() / 4));
+    if (result.error === 'rate-limited') await sleep((interval || 1000) * (1 + Math.random() / 4));
     // Jittered backoff: many writers of one index must not keep colliding in lockstep.
     else await sleep(Math.random() * 5 * Math.min(attempt + 1, 10));
   }

@@ -48,7 +48,7 @@ export function createMemoryDocumentStore(): MemoryDocumentStore {
       const current = objects.get(path)?.generation ?? '0';
       if (current !== ifGenerationMatch) {
         conflicts++;
-        return { written: false, reason: 'conflict' };
+        return { success: false, error: 'conflict' };
       }
       const generation = String(++clock);
       objects.set(path, {
@@ -57,7 +57,7 @@ export function createMemoryDocumentStore(): MemoryDocumentStore {
         ...(metadata ? { metadata: { ...metadata } } : {}),
       });
       count++;
-      return { written: true, generation };
+      return { success: true, data: { generation } };
     },
     async list(prefix: string): Promise<string[]> {
       return [...objects.keys()].filter((path) => path.startsWith(prefix)).sort();

@@ -26,15 +26,15 @@ describe('the status store on Cloud Storage, through @google-cloud/storage', () 
 
   it('reads a document with the generation a compare-and-swap needs, and refuses a stale one', async () => {
     const created = await store.write('jobs/a.json', { n: 1 }, { ifGenerationMatch: '0' });
-    expect(created.written).toBe(true);
+    expect(created.success).toBe(true);
     const first = await store.read('jobs/a.json');
     const [metadata] = await storage.bucket('status').file('jobs/a.json').getMetadata();
     expect(first).toEqual({ data: { n: 1 }, generation: String(metadata.generation) });
 
     const swapped = await store.write('jobs/a.json', { n: 2 }, { ifGenerationMatch: first!.generation });
-    expect(swapped.written).toBe(true);
+    expect(swapped.success).toBe(true);
     const stale = await store.write('jobs/a.json', { n: 3 }, { ifGenerationMatch: first!.generation });
-    expect(stale).toEqual({ written: false, reason: 'conflict' });
+    expect(stale).toEqual({ success: false, error: 'conflict' });
     expect((await store.read('jobs/a.json'))?.data).toEqual({ n: 2 });
   });
 
@@ -64,16 +64,16 @@ describe('the status store on Cloud Storage, through @google-cloud/storage', () 
         { n: 1 },
         { ifGenerationMatch: '0', metadata: { k: 'v' } },
       );
-      if (!first.written) throw new Error('the first write was refused');
+      if (!first.success) throw new Error('the first write was refused');
       // Not resent by the client: its body was decided before the object changed.
       const second = await hot.write(
         'repos/o/n/index.json',
         { n: 2 },
-        { ifGenerationMatch: first.generation },
+        { ifGenerationMatch: first.data.generation },
       );
-      expect(second).toEqual({ written: false, reason: 'rate-limited' });
+      expect(second).toEqual({ success: false, error: 'rate-limited' });
       expect(await hot.stat('repos/o/n/index.json')).toEqual({
-        generation: first.generation,
+        generation: first.data.generation,
         metadata: { k: 'v' },
       });
       expect(await hot.stat('repos/o/n/none.json')).toBeUndefined();

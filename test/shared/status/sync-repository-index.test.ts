@@ -8,6 +8,7 @@ import { RepositoryIndex } from '../../../shared/status/repository-index.js';
 import { transitionJob } from '../../../shared/status/transition-job.js';
 import { updateJob } from '../../../shared/status/update-job.js';
 import { createMemoryDocumentStore, randomTurns } from '../../fakes/create-memory-document-store.js';
+import { refuseWritesForRate } from '../../fakes/refuse-writes-for-rate.js';
 
 const REPO = 'Hot-Org/Widgets';
 
@@ -40,7 +41,7 @@ describe('the derived repository index', () => {
       stat: (path) => (path === indexObjectPath(REPO) && indexStats++, memory.stat(path)),
       write: async (path, data, options) => {
         const result = await memory.write(path, data, options);
-        if (path === indexObjectPath(REPO) && result.written) indexWrites++;
+        if (path === indexObjectPath(REPO) && result.success) indexWrites++;
         return result;
       },
     };
@@ -121,6 +122,21 @@ describe('the derived repository index', () => {
       () => at,
     );
     const index = RepositoryIndex.parse((await memory.read(path))?.data);
+    expect(index.jobs.map((entry) => entry.tag)).toEqual(['v1.0.0']);
+  });
+
+  it('takes an index write refused for the rate as nothing written, and writes it again', async () => {
+    const memory = createMemoryDocumentStore();
+    const store = refuseWritesForRate(memory, (path) => path === indexObjectPath(REPO), { times: 2 });
+    const at = new Date('2024-01-01T00:00:00Z');
+    await updateJob(
+      store,
+      { repository: REPO, tag: 'v1.0.0' },
+      () => ({ write: newJob('v1.0.0', at) }),
+      () => at,
+    );
+    expect(store.refused()).toBe(2);
+    const index = RepositoryIndex.parse((await memory.read(indexObjectPath(REPO)))?.data);
     expect(index.jobs.map((entry) => entry.tag)).toEqual(['v1.0.0']);
   });
 });

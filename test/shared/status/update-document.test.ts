@@ -79,7 +79,7 @@ describe('updateDocument', () => {
       ...store,
       write: () => {
         writes++;
-        return Promise.resolve({ written: false, reason: 'conflict' });
+        return Promise.resolve({ success: false, error: 'conflict' });
       },
     };
     const update = updateDocument(alwaysLoses, PATH, Counter, increment);
@@ -118,7 +118,7 @@ describe('updateDocument', () => {
         if (refusals-- > 0) {
           // Another writer's change landed within the interval: Cloud Storage answers 429.
           await store.write(path, { count: 5 }, options);
-          return { written: false, reason: 'rate-limited' };
+          return { success: false, error: 'rate-limited' };
         }
         return store.write(path, data, options);
       },

@@ -126,7 +126,7 @@ describe('repository index under concurrency', () => {
     };
     store.write = async (path, data, options) =>
       path === indexObjectPath(REPO)
-        ? { written: true, generation: options.ifGenerationMatch }
+        ? { success: true, data: { generation: options.ifGenerationMatch } }
         : write(path, data, options);
     await publish('v1.1.0');
     expect((await store.read(badgePath))?.data).toMatchObject({ message: 'v1.2.0' });
