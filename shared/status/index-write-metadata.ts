@@ -18,7 +18,7 @@ export interface IndexWrite {
   follows: string;
   /** When it was written (writer's clock, ms since the epoch): writers pace themselves by it. */
   writtenAt: number;
-  /** How long its writer took from looking at the index to writing it (the listing, mostly). */
+  /** How long its writer took from looking at the index to having the next ready (the listing, mostly), not its wait to write. */
   tookMs: number;
   /** The badge the index implies; undefined before any publish. */
   badge: Badge | undefined;

@@ -139,4 +139,35 @@ describe('the derived repository index', () => {
     const index = RepositoryIndex.parse((await memory.read(indexObjectPath(REPO)))?.data);
     expect(index.jobs.map((entry) => entry.tag)).toEqual(['v1.0.0']);
   });
+
+  it('lists once at a time in one instance, and does not read back the index it wrote', async () => {
+    const memory = createMemoryDocumentStore();
+    memory.pause = randomTurns(4);
+    let listing = 0;
+    let mostAtOnce = 0;
+    let indexReads = 0;
+    const store: DocumentStore = {
+      ...memory,
+      sameObjectWriteIntervalMs: 20,
+      read: (path) => (path === indexObjectPath(REPO) && indexReads++, memory.read(path)),
+      listDocuments: async (prefix) => {
+        mostAtOnce = Math.max(mostAtOnce, ++listing);
+        try {
+          return await memory.listDocuments(prefix);
+        } finally {
+          listing--;
+        }
+      },
+    };
+    const now = () => new Date();
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => `v3.${i}.0`).map((tag) =>
+        updateJob(store, { repository: REPO, tag }, () => ({ write: newJob(tag, now()) }), now),
+      ),
+    );
+    const index = RepositoryIndex.parse((await memory.read(indexObjectPath(REPO)))?.data);
+    expect(index.jobs).toHaveLength(20);
+    expect(mostAtOnce).toBe(1);
+    expect(indexReads).toBe(0);
+  });
 });
