@@ -1,15 +1,10 @@
 import { describeBuildOutcome } from '../../shared/build/describe-build-outcome.js';
 import { readBuildNotification } from '../../shared/build/read-build-notification.js';
-import { TransientError, UnreadableDocumentError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/log/create-logger.js';
 import type { DocumentStore } from '../../shared/ports/document-store.js';
-import { recordProvenance } from '../../shared/provenance/record-provenance.js';
 import type { JobEvents } from '../../shared/ports/job-events.js';
 import { readPubSubEvent } from '../../shared/pubsub/read-pubsub-event.js';
-import { applyBuildOutcome } from '../../shared/status/apply-build-outcome.js';
-import type { JobStatus } from '../../shared/status/job-status.js';
-import { updateAnnouncedJob } from '../../shared/status/update-announced-job.js';
-import { judgeNotification, type Judgement } from './judge-notification.js';
+import { recordNotifiedOutcome } from './record-notified-outcome.js';
 import { handToPublishPhase } from './hand-to-publish-phase.js';
 import type { BuildService } from '../../shared/ports/build-service.js';
 import type { RepositoryProvider } from '../../shared/config/repository-provider.js';
@@ -69,6 +64,7 @@ export function createBuildEventsHandler({
     const build = message && readBuildNotification(message.data);
     if (!build) return ignore('not a Cloud Build notification', { messageId: message?.messageId });
     if (!build.job) return ignore('the build is not one of pkgrelay\u2019s', { buildId: build.buildId });
+    const ours = { ...build, job: build.job };
     const log = logger.child({
       ...build.job,
       buildId: build.buildId,
@@ -83,7 +79,7 @@ export function createBuildEventsHandler({
         ...{ store, events, builds, publishServiceAccount, builderImage, buildTimeoutSeconds },
         ...{ repositories: served, builderAccountOf: builderOf, holder, leaseSeconds, clock, logger },
       };
-      const handed = await handToPublishPhase(publishing, { ...build, job: build.job }, log);
+      const handed = await handToPublishPhase(publishing, ours, log);
       if ('ignored' in handed) return ignore(handed.ignored, { buildId: build.buildId, ...build.job });
       return { outcome: 'applied', state: handed.state };
     }
@@ -91,42 +87,10 @@ export function createBuildEventsHandler({
     if (outcome.state === 'unknown') return ignore('the build status is unknown', { buildId: build.buildId });
     const repo = findRepository(served, build.job.repository);
     const origin = { serviceAccount: repo && builderOf(repo), publishServiceAccount };
-    let judgement: Judgement = { apply: true };
-    const decide = (current: JobStatus | undefined): { write: JobStatus } | { keep: true } => {
-      judgement = judgeNotification(current, build, outcome.state, origin);
-      if (!judgement.apply || !current) return { keep: true };
-      return { write: applyBuildOutcome(current, build, outcome, clock()) };
-    };
-    try {
-      const { changed, job } = await updateAnnouncedJob(store, events, build.job, decide, clock, logger);
-      // Also when nothing changed: the redelivery of a notification repairs a statement that was not written.
-      const provenance = await recordProvenance(store, job, message.data, (id) => builds.get(id));
-      if (provenance.success && provenance.data.written)
-        log.info('provenance recorded', { path: provenance.data.path });
-      const seen = judgement as Judgement;
-      if (!seen.apply && seen.foreign) {
-        // Someone may be trying to write a job's outcome with a build of their own.
-        log.warn('build notification ignored: not the job\u2019s build', { reason: seen.reason });
-        return { outcome: 'ignored', reason: seen.reason };
-      }
-      if (!changed)
-        return ignore(seen.apply ? 'nothing to change' : seen.reason, {
-          buildId: build.buildId,
-          ...build.job,
-        });
-    } catch (error) {
-      // Acknowledged: a redelivery cannot read it either; reconcile settles the job once it is repaired.
-      if (error instanceof UnreadableDocumentError) {
-        log.error('job left alone: its status document is unreadable', {
-          path: error.path,
-          problem: error.problem,
-        });
-        return { outcome: 'ignored', reason: error.message };
-      }
-      throw error instanceof TransientError
-        ? error
-        : new TransientError(`Unable to record build ${build.buildId}`, error);
-    }
+    const life = { store, events, clock, logger, readBuild: (id: string) => builds.get(id) };
+    const recorded = await recordNotifiedOutcome(life, ours, { outcome, data: message.data, origin }, log);
+    if ('warned' in recorded) return { outcome: 'ignored', reason: recorded.warned };
+    if ('ignored' in recorded) return ignore(recorded.ignored, { buildId: build.buildId, ...build.job });
     log.info('job status moved on', { state: outcome.state });
     return { outcome: 'applied', state: outcome.state };
   };

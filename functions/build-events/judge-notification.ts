@@ -1,25 +1,20 @@
 import type { BuildNotification } from '../../shared/build/read-build-notification.js';
 import { judgeBuildOrigin, type BuildOrigin } from '../../shared/status/judge-build-origin.js';
-import type { JobState, JobStatus } from '../../shared/status/job-status.js';
-import { judgeForwardMove } from '../../shared/status/judge-forward-move.js';
-
-/** Why a notification changes nothing; `foreign` when the build is not the job's own (worth a WARNING). */
-export type Judgement = { apply: true } | { apply: false; reason: string; foreign: boolean };
+import type { JobStatus } from '../../shared/status/job-status.js';
+import type { Refusal } from '../../shared/status/record-build-outcome.js';
 
 /**
- * Whether a build notification may touch the job. Statuses only move forward: nothing after a final
- * state, no second "building", nothing from another attempt. Only the job's recorded build counts;
- * a job with none recorded yet (its worker is about to record it, or died first) takes a build of its
- * attempt only if pkgrelay created it (judgeBuildOrigin).
+ * Why a build notification may not touch the job, or undefined when its build is the job's: nothing
+ * from another attempt, and only the job's recorded build counts; a job with none recorded yet (its
+ * worker is about to record it, or died first) takes a build of its attempt only if pkgrelay created it
+ * (judgeBuildOrigin). Whether the move goes forward is recordBuildOutcome's to judge.
  */
 export function judgeNotification(
-  current: JobStatus | undefined,
+  current: JobStatus,
   build: BuildNotification,
-  target: JobState,
   origin: BuildOrigin,
-): Judgement {
-  const skip = (reason: string, foreign = false): Judgement => ({ apply: false, reason, foreign });
-  if (!current) return skip('no job has this build');
+): Refusal | undefined {
+  const skip = (reason: string, foreign = false): Refusal => ({ reason, foreign });
   const attempt = build.job?.attempt;
   if (current.attempt !== attempt)
     return skip(`the notification is for attempt ${attempt}, the job is on ${current.attempt}`);
@@ -29,10 +24,8 @@ export function judgeNotification(
   if (recorded) {
     if (recorded.id !== build.buildId)
       return skip(`the job runs build ${recorded.id}, not ${build.buildId}`, true);
-  } else {
-    const foreign = judgeBuildOrigin(build, current, origin);
-    if (foreign) return skip(foreign, true);
+    return undefined;
   }
-  const backwards = judgeForwardMove(current, target);
-  return backwards ? skip(backwards) : { apply: true };
+  const foreign = judgeBuildOrigin(build, current, origin);
+  return foreign ? skip(foreign, true) : undefined;
 }

@@ -10,12 +10,9 @@ import type { BuildService } from '../../shared/ports/build-service.js';
 import type { DocumentStore } from '../../shared/ports/document-store.js';
 import type { JobEvents } from '../../shared/ports/job-events.js';
 import type { JobStatus } from '../../shared/status/job-status.js';
-import { judgeForwardMove } from '../../shared/status/judge-forward-move.js';
-import { applyBuildOutcome } from '../../shared/status/apply-build-outcome.js';
-import { recordProvenance } from '../../shared/provenance/record-provenance.js';
+import { recordBuildOutcome, type Refusal } from '../../shared/status/record-build-outcome.js';
 import { readJob } from '../../shared/status/read-job.js';
 import { startPublishPhase, type PublishPhaseDeps } from '../../shared/status/start-publish-phase.js';
-import { updateAnnouncedJob } from '../../shared/status/update-announced-job.js';
 import type { SettledJob } from './reconcile-report.js';
 import { toBuildJson } from './to-build-json.js';
 
@@ -62,31 +59,24 @@ export async function settleStuckJob(
   const report = { repository: job.repository, tag: job.tag, attempt: job.attempt, from: seen.state };
   if (found?.phase === 'build' && found.status === 'SUCCESS' && found.job)
     return startPublishing(deps, { ...found, job: found.job }, { ...report, buildId });
-  const target = outcome.result;
-  const { changed, job: settled } = await updateAnnouncedJob(
-    deps.store,
-    deps.events,
+  const { changed, job: settled } = await recordBuildOutcome(
+    { ...deps, readBuild: (buildId) => deps.builds.get(buildId) },
     id,
-    (current) => {
-      const recorded = phase === 'publish' ? current?.publishBuild : current?.build;
-      if (!current || current.attempt !== seen.attempt || recorded?.id !== buildId) return { keep: true };
-      if (phase === 'build' && current.publishBuild) return { keep: true };
-      if (judgeForwardMove(current, target.state)) return { keep: true };
-      const build = {
+    {
+      build: {
         buildId,
         status: outcome.status,
         logUrl: outcome.logUrl,
         phase: found?.phase ?? phase,
         upstream: found?.upstream,
-      };
-      return { write: applyBuildOutcome(current, build, target, deps.clock(), 'settled by reconcile') };
+      },
+      outcome: outcome.result,
+      resource: outcome.build,
+      by: 'settled by reconcile',
     },
-    deps.clock,
-    deps.logger,
+    (current) => judgeSettlement(current, seen.attempt, phase, buildId),
   );
   if (!changed || !settled) return undefined;
-  if (outcome.build)
-    await recordProvenance(deps.store, settled, outcome.build, (buildId) => deps.builds.get(buildId));
   return {
     ...report,
     buildId,
@@ -115,6 +105,20 @@ async function startPublishing(
   const reason = 'waiting' in started ? started.waiting : started.ignored;
   logger.info('stuck job left: its publish phase was not started here', { ...build.job, reason });
   return undefined;
+}
+
+// Reconcile trusts only the build it found recorded: a job that moved on meanwhile is left to whoever moved it.
+function judgeSettlement(
+  current: JobStatus,
+  attempt: number,
+  phase: Phase,
+  buildId: string,
+): Refusal | undefined {
+  const recorded = phase === 'publish' ? current.publishBuild : current.build;
+  const moved = { reason: 'the job moved on meanwhile', foreign: false };
+  if (current.attempt !== attempt || recorded?.id !== buildId) return moved;
+  // A publish phase recorded meanwhile carries the job: the build phase's outcome no longer counts.
+  return phase === 'build' && current.publishBuild ? moved : undefined;
 }
 
 // A recorded build counts only if it names this job, this attempt and the phase it was recorded as.

@@ -8,20 +8,6 @@ import { readStepWarnings } from './read-step-warnings.js';
 import { readFetchedSource } from './read-fetched-source.js';
 import type { UpstreamSource } from '../status/upstream-source.js';
 
-export const BuildStatus = [
-  'STATUS_UNKNOWN',
-  'PENDING',
-  'QUEUED',
-  'WORKING',
-  'SUCCESS',
-  'FAILURE',
-  'INTERNAL_ERROR',
-  'TIMEOUT',
-  'CANCELLED',
-  'EXPIRED',
-] as const;
-export type BuildStatus = (typeof BuildStatus)[number];
-
 /** The statuses a build ends in: nothing changes it after one of these. */
 export const FinalBuildStatus = [
   'SUCCESS',
@@ -31,6 +17,10 @@ export const FinalBuildStatus = [
   'CANCELLED',
   'EXPIRED',
 ] as const;
+
+// The API's order: the statuses of a build not yet ended, then the final ones.
+export const BuildStatus = ['STATUS_UNKNOWN', 'PENDING', 'QUEUED', 'WORKING', ...FinalBuildStatus] as const;
+export type BuildStatus = (typeof BuildStatus)[number];
 
 /** Whether a build has ended (a job's state has its own `isFinal`). */
 export function isFinalBuildStatus(status: BuildStatus | string): boolean {

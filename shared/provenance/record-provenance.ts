@@ -1,10 +1,11 @@
 import type { DocumentStore } from '../ports/document-store.js';
 import type { JobStatus } from '../status/job-status.js';
+import { readDocument } from '../status/read-document.js';
 import { updateDocument } from '../status/update-document.js';
 import { createProvenanceStatement } from './create-provenance-statement.js';
 import { digestObjectPath, provenanceObjectPath } from './provenance-paths.js';
 import { DigestRecord, ProvenanceStatement } from './provenance-statement.js';
-import { readBuildFacts } from './read-build-facts.js';
+import { readBuildFacts, type BuildFacts } from './read-build-facts.js';
 
 export type RecordResult =
   { success: true; data: { path: string; written: boolean } } | { success: false; error: string };
@@ -30,21 +31,15 @@ export async function recordProvenance(
     return { success: false, error: 'the job is not published by this build' };
   // A build whose outputs named no valid file has nothing to attest (its digests were refused).
   if (job.artifacts.length === 0) return { success: false, error: 'the job records no files' };
-  // Two builds: the publish phase checks nothing out; where the files came from is the build phase's to say.
-  const phase =
-    job.publishBuild && job.build && readBuild ? await readBuildPhase(readBuild, job.build.id) : undefined;
-  if (job.publishBuild && !phase)
-    return {
-      success: false,
-      error: `the build phase ${job.build?.id ?? '(none recorded)'} could not be read`,
-    };
-  const statement = createProvenanceStatement(job, facts, phase);
   const path = provenanceObjectPath(job);
-  const { changed } = await updateDocument(store, path, ProvenanceStatement, (current) =>
-    current?.predicate.runDetails.metadata.invocationId === facts.buildId
-      ? { keep: true }
-      : { write: statement },
-  );
+  // A statement that already names this build stands: a redelivery need not read the build phase again.
+  const stored = await readDocument(store, path, ProvenanceStatement);
+  const kept = stored?.predicate.runDetails.metadata.invocationId === facts.buildId ? stored : undefined;
+  const made = kept
+    ? { success: true as const, data: { statement: kept, changed: false } }
+    : await writeStatement(store, path, job, facts, readBuild);
+  if (!made.success) return made;
+  const { statement, changed } = made.data;
   for (const subject of statement.subject) {
     const record: DigestRecord = {
       schemaVersion: 1,
@@ -60,6 +55,34 @@ export async function recordProvenance(
     );
   }
   return { success: true, data: { path, written: changed } };
+}
+
+/** A new statement for `facts`, written unless a concurrent caller wrote one naming the same build. */
+async function writeStatement(
+  store: DocumentStore,
+  path: string,
+  job: JobStatus,
+  facts: BuildFacts,
+  readBuild: ((id: string) => Promise<unknown>) | undefined,
+): Promise<
+  | { success: true; data: { statement: ProvenanceStatement; changed: boolean } }
+  | { success: false; error: string }
+> {
+  // Two builds: the publish phase checks nothing out; where the files came from is the build phase's to say.
+  const phase =
+    job.publishBuild && job.build && readBuild ? await readBuildPhase(readBuild, job.build.id) : undefined;
+  if (job.publishBuild && !phase)
+    return {
+      success: false,
+      error: `the build phase ${job.build?.id ?? '(none recorded)'} could not be read`,
+    };
+  const statement = createProvenanceStatement(job, facts, phase);
+  const { changed } = await updateDocument(store, path, ProvenanceStatement, (current) =>
+    current?.predicate.runDetails.metadata.invocationId === facts.buildId
+      ? { keep: true }
+      : { write: statement },
+  );
+  return { success: true, data: { statement, changed } };
 }
 
 async function readBuildPhase(readBuild: (id: string) => Promise<unknown>, id: string) {

@@ -3,17 +3,20 @@ import type { BuildNotification } from '../build/read-build-notification.js';
 import type { JobStatus } from './job-status.js';
 import { transitionJob } from './transition-job.js';
 
+/** What of a build its outcome records: its id and log, and what its status and steps said. */
+export type OutcomeBuild = Pick<BuildNotification, 'buildId' | 'logUrl'> & {
+  status?: BuildNotification['status'] | undefined;
+  upstream?: BuildNotification['upstream'];
+  phase?: BuildNotification['phase'];
+};
+
 /**
  * The job as a build's status leaves it: building, or final with artifacts or an error. The lease
  * goes, since the build now carries the job. Callers check first that the build belongs to the job.
  */
 export function applyBuildOutcome(
   current: JobStatus,
-  build: Pick<BuildNotification, 'buildId' | 'logUrl'> & {
-    status?: BuildNotification['status'] | undefined;
-    upstream?: BuildNotification['upstream'];
-    phase?: BuildNotification['phase'];
-  },
+  build: OutcomeBuild,
   outcome: Exclude<BuildOutcome, { state: 'unknown' }>,
   now: Date,
   /** Who moved the job, written before the history note (e.g. "settled by reconcile"). */

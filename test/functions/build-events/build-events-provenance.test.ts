@@ -8,41 +8,16 @@ import { fixedRepositories } from '../../../shared/config/repository-provider.js
 import { createFakeBuildService } from '../../fakes/create-fake-build-service.js';
 import { createFakeClock } from '../../fakes/create-fake-clock.js';
 import { createMemoryDocumentStore } from '../../fakes/create-memory-document-store.js';
+import { onePhaseBuild } from '../../fakes/one-phase-build.js';
 import { pubsubEvent } from '../../fakes/pubsub-event.js';
 
 const ID = { repository: 'Octo-Org/Widgets', tag: 'v1.0.0' };
 const SHA = 'd'.repeat(64);
 const COMMIT = 'e'.repeat(40);
-const json = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64');
-
-const success = {
-  id: 'b-1',
-  status: 'SUCCESS',
-  substitutions: {
-    _PKGRELAY_REPOSITORY: ID.repository,
-    _PKGRELAY_TAG: ID.tag,
-    _PKGRELAY_ATTEMPT: '1',
-    _PKGRELAY_UPSTREAM_URL: 'https://github.com/Octo-Org/Widgets.git',
-  },
-  steps: ['fetch', 'build', 'verify', 'check', 'upload'].map((id) => ({
-    id,
-    name: 'python:3.12',
-    status: 'SUCCESS',
-  })),
-  results: {
-    buildStepOutputs: [
-      json({ commit: COMMIT }),
-      '',
-      '',
-      '',
-      json({
-        artifacts: [
-          { filename: 'widgets-1.0.0.tar.gz', sha256: SHA, size: 9, kind: 'sdist', uploaded: true },
-        ],
-      }),
-    ],
-  },
-};
+const success = onePhaseBuild(ID, {
+  commit: COMMIT,
+  artifacts: [{ filename: 'widgets-1.0.0.tar.gz', sha256: SHA, size: 9, kind: 'sdist', uploaded: true }],
+});
 
 describe('build-events writes the provenance of the job a build publishes', () => {
   it('and a redelivery writes it when the first write failed, though the job no longer changes', async () => {

@@ -4,6 +4,7 @@ import { createBuildEventsHandler } from '../../../functions/build-events/create
 import { jobBuildTag } from '../../../shared/build/job-build-tag.js';
 import { indexObjectPath, jobObjectPath } from '../../../shared/contracts/job-id.js';
 import { createLogger } from '../../../shared/log/create-logger.js';
+import { provenanceObjectPath } from '../../../shared/provenance/provenance-paths.js';
 import { JobStatus } from '../../../shared/status/job-status.js';
 import { RepositoryIndex } from '../../../shared/status/repository-index.js';
 import { createFakeClock } from '../../fakes/create-fake-clock.js';
@@ -444,6 +445,23 @@ describe('two builds: the build phase hands its archive to a publish phase as th
     expect(job.build?.id).toBe('b-1');
     expect(job.publishBuild).toMatchObject({ id: 'build-1', status: 'SUCCESS' });
     expect(job.artifacts.map((artifact) => artifact.filename)).toContain('widgets-1.0.0.tar.gz');
+  });
+
+  it('reads the build phase for the provenance once: a redelivered publish success asks Cloud Build nothing', async () => {
+    const { deliver, store, builds } = await setup({ state: 'building' });
+    await deliver(phase('build', 'SUCCESS'));
+    // The fake holds only the builds it started: the build phase is answered as Cloud Build would.
+    const get = builds.get.bind(builds);
+    const asked: string[] = [];
+    builds.get = async (id) => (asked.push(id), id === 'b-1' ? phase('build', 'SUCCESS') : get(id));
+    const published = phase('publish', 'SUCCESS', { id: 'build-1' });
+    expect(await deliver(published)).toEqual({ outcome: 'applied', state: 'published' });
+    expect(asked).toEqual(['b-1']);
+    expect((await store.read(provenanceObjectPath(JOB)))?.data).toMatchObject({
+      predicate: { runDetails: { metadata: { invocationId: 'build-1' } } },
+    });
+    expect(await deliver(published)).toMatchObject({ outcome: 'ignored' });
+    expect(asked).toEqual(['b-1']);
   });
 
   it('records the publish phase an instance started and died before recording, starting no second', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createReconcileHandler } from '../../../functions/reconcile/create-reconcile-handler.js';
+import type { SettledJob } from '../../../functions/reconcile/reconcile-report.js';
 import type { RepositoryConfig } from '../../../shared/config/repository-config.js';
 import { fixedRepositories } from '../../../shared/config/repository-provider.js';
 import { indexObjectPath, jobObjectPath, pollStateObjectPath } from '../../../shared/contracts/job-id.js';
@@ -43,6 +44,11 @@ function job(tag: string, state: JobStatus['state'], at: string, build?: string)
     history: [{ state: 'queued', at, attempt: 1 }],
     ...(build ? { build: { id: build } } : {}),
   };
+}
+
+// What the report says of v1.0.0's first attempt, settled from a successful build it was found building on.
+function settledEntry(fields: Pick<SettledJob, 'buildId' | 'to'> & Partial<SettledJob>): SettledJob {
+  return { repository: REPO, tag: 'v1.0.0', attempt: 1, buildStatus: 'SUCCESS', from: 'building', ...fields };
 }
 
 function restBuild(id: string, status: string | number, tag: string, outputs?: unknown) {
@@ -233,17 +239,7 @@ describe('reconcile: jobs whose build notification was lost', () => {
       builds: { 'b-1': restBuild('b-1', 3, 'v1.0.0', { artifacts }) },
     });
     const report = await handle();
-    expect(report.settled).toEqual([
-      {
-        repository: REPO,
-        tag: 'v1.0.0',
-        attempt: 1,
-        buildId: 'b-1',
-        buildStatus: 'SUCCESS',
-        from: 'building',
-        to: 'published',
-      },
-    ]);
+    expect(report.settled).toEqual([settledEntry({ buildId: 'b-1', to: 'published' })]);
     const settled = await read('v1.0.0');
     expect(settled?.state).toBe('published');
     expect(settled?.artifacts).toEqual(artifacts);
@@ -360,16 +356,7 @@ describe('reconcile: jobs whose build notification was lost', () => {
       builds: { 'b-1': buildPhase },
     });
     expect((await handle()).settled).toEqual([
-      {
-        repository: REPO,
-        tag: 'v1.0.0',
-        attempt: 1,
-        buildId: 'b-1',
-        buildStatus: 'SUCCESS',
-        from: 'building',
-        to: 'building',
-        publishBuildId: 'build-1',
-      },
+      settledEntry({ buildId: 'b-1', to: 'building', publishBuildId: 'build-1' }),
     ]);
     const publish = cloudBuild.builds[0];
     expect(publish?.substitutions).toMatchObject({
@@ -391,16 +378,7 @@ describe('reconcile: jobs whose build notification was lost', () => {
       buildStepOutputs: ['', '', '', Buffer.from(JSON.stringify({ artifacts })).toString('base64')],
     };
     expect((await handle({ stuckAfterSeconds: 0 })).settled).toEqual([
-      {
-        repository: REPO,
-        tag: 'v1.0.0',
-        attempt: 1,
-        buildId: 'build-1',
-        buildStatus: 'SUCCESS',
-        phase: 'publish',
-        from: 'building',
-        to: 'published',
-      },
+      settledEntry({ buildId: 'build-1', phase: 'publish', to: 'published' }),
     ]);
     const settled = await read('v1.0.0');
     expect(settled).toMatchObject({

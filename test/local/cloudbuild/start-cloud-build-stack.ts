@@ -13,6 +13,7 @@ import {
 import type { SandboxKind } from '../../../local/cloudbuild/place-step-in-sandbox.js';
 import { startPubSubEmulator, type PubSubEmulator } from '../../../local/pubsub/start-pubsub-emulator.js';
 import { createCloudBuildClient } from '../../../shared/adapters/create-cloud-build-client.js';
+import { isFinalBuildStatus } from '../../../shared/build/read-build-notification.js';
 
 export interface Notification {
   attributes: Record<string, string>;
@@ -36,7 +37,6 @@ export interface CloudBuildStack {
 }
 
 const Status = protos.google.devtools.cloudbuild.v1.Build.Status;
-const Final = ['SUCCESS', 'FAILURE', 'INTERNAL_ERROR', 'TIMEOUT', 'CANCELLED', 'EXPIRED'];
 
 /** The client decodes enums as numbers or names depending on the path; tests compare names. */
 export function statusName(status: unknown): string {
@@ -115,7 +115,7 @@ export async function startCloudBuildStack(
           await sleep(100);
         }
       },
-      waitForBuild: async (id, until = (status) => Final.includes(status)) => {
+      waitForBuild: async (id, until = isFinalBuildStatus) => {
         const deadline = Date.now() + 90_000;
         for (;;) {
           const [build] = await client.getBuild({ projectId, id });

@@ -197,6 +197,36 @@ describe('recordProvenance', () => {
     expect(pins).toContainEqual({ name: 'twine==7.0.0', uri: 'pkg:pypi/twine@7.0.0' });
   });
 
+  it('reads the build phase again only when no statement names the publish phase', async () => {
+    const store = createMemoryDocumentStore();
+    const published: JobStatus = { ...job, publishBuild: { id: 'p-8' } };
+    const read: string[] = [];
+    const readBuild = async (id: string) => (read.push(id), id === 'b-7' ? finishedBuild() : undefined);
+    const write = store.write.bind(store);
+    let failDigests = true;
+    store.write = async (path, data, options) => {
+      if (failDigests && path.startsWith('digests/')) throw new Error('storage unavailable');
+      return write(path, data, options);
+    };
+    await expect(recordProvenance(store, published, finishedPublish(), readBuild)).rejects.toThrow();
+    expect(read).toEqual(['b-7']);
+    // The redelivery finds the statement: it reads no build, and still writes the digest records.
+    failDigests = false;
+    expect(await recordProvenance(store, published, finishedPublish(), readBuild)).toMatchObject({
+      success: true,
+      data: { written: false },
+    });
+    expect(read).toEqual(['b-7']);
+    expect((await store.read(digestObjectPath(SHA[0] ?? '')))?.data).toMatchObject({ ...ID });
+    // A forced run's publish phase is another build: the statement is made again from its build phase.
+    const rerun: JobStatus = { ...published, publishBuild: { id: 'p-9' } };
+    expect(await recordProvenance(store, rerun, finishedPublish('p-9'), readBuild)).toMatchObject({
+      success: true,
+      data: { written: true },
+    });
+    expect(read).toEqual(['b-7', 'b-7']);
+  });
+
   it('writes nothing for a publish phase whose build phase cannot be read', async () => {
     const store = createMemoryDocumentStore();
     const published: JobStatus = { ...job, publishBuild: { id: 'p-8' } };
