@@ -4,6 +4,7 @@ import type { BenchOptions } from './bench-options.js';
 import { benchBurst } from './bench-burst.js';
 import { benchColdStart } from './bench-cold-start.js';
 import { benchColdStartQuota } from './bench-cold-start-quota.js';
+import { benchHotBackfill } from './bench-hot-backfill.js';
 import { benchSandboxStep } from './bench-sandbox-step.js';
 import { benchTagByPolling } from './bench-tag-by-polling.js';
 import { benchTagToInstallable } from './bench-tag-to-installable.js';
@@ -21,6 +22,7 @@ const BENCHMARKS: Record<string, (options: BenchOptions) => Promise<BenchResult>
   burst: benchBurst,
   'stack-start': benchStackStart,
   'sandbox-step': benchSandboxStep,
+  'hot-backfill': benchHotBackfill,
 };
 
 const { values } = parseArgs({

@@ -5,6 +5,7 @@ import type { DocumentStore } from '../../shared/ports/document-store.js';
 import type { JobEvents } from '../../shared/ports/job-events.js';
 import { readPubSubEvent } from '../../shared/pubsub/read-pubsub-event.js';
 import { failJob } from '../../shared/status/fail-job.js';
+import { createDocument } from '../../shared/status/create-document.js';
 import { isFinal, type JobStatus } from '../../shared/status/job-status.js';
 
 export interface DeadLetterDeps {
@@ -60,7 +61,7 @@ export function createDeadLetterHandler({
     };
     try {
       // Create-only: a redelivered dead letter keeps its first record.
-      await store.write(path, record, { ifGenerationMatch: '0' });
+      await createDocument(store, path, record);
       if (!job) {
         logger.error('dead letter of an unknown job recorded', { messageId, path });
         return { outcome: 'recorded', path };

@@ -3,6 +3,7 @@ import { TransientError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/log/create-logger.js';
 import type { DocumentStore } from '../../shared/ports/document-store.js';
 import { readPubSubEvent } from '../../shared/pubsub/read-pubsub-event.js';
+import { createDocument } from '../../shared/status/create-document.js';
 import { createNotificationRequest, type NotificationRequest } from './create-notification-request.js';
 import type { ResolvedEndpoint } from './resolve-endpoints.js';
 import { routeJobEvent } from './route-job-event.js';
@@ -85,26 +86,23 @@ export function createNotifierHandler({
       deliveryAttempt,
     };
     if (result.status >= 200 && result.status < 300) {
-      await store.write(
-        path,
-        { eventId: event.id, endpoint: endpoint.name, status: result.status, at: clock().toISOString() },
-        { ifGenerationMatch: '0' },
-      );
+      await createDocument(store, path, {
+        eventId: event.id,
+        endpoint: endpoint.name,
+        status: result.status,
+        at: clock().toISOString(),
+      });
       log.info('notification delivered', fields);
       return 'delivered';
     }
     if (isPermanentRefusal(result.status)) {
-      await store.write(
-        path,
-        {
-          eventId: event.id,
-          endpoint: endpoint.name,
-          status: result.status,
-          refused: result.body,
-          at: clock().toISOString(),
-        },
-        { ifGenerationMatch: '0' },
-      );
+      await createDocument(store, path, {
+        eventId: event.id,
+        endpoint: endpoint.name,
+        status: result.status,
+        refused: result.body,
+        at: clock().toISOString(),
+      });
       log.error('notification refused; it is not retried: check the endpoint\u2019s URL and secret', {
         ...fields,
         answer: result.body,

@@ -1,4 +1,5 @@
 import { TransientError } from '../../shared/errors.js';
+import { createDocument } from '../../shared/status/create-document.js';
 import type { Logger } from '../../shared/log/create-logger.js';
 import type { DocumentStore } from '../../shared/ports/document-store.js';
 import type { PubSubMessage } from '../../shared/pubsub/read-pubsub-event.js';
@@ -20,12 +21,11 @@ export async function recordRejectedRequest(
     attributes: message?.attributes ?? {},
     data: message?.data.toString('utf8').slice(0, 10_000),
   };
-  const written = await store
-    .write(`rejected/${encodeURIComponent(messageId)}.json`, record, { ifGenerationMatch: '0' })
-    .catch((error: unknown) => {
-      throw new TransientError('Unable to record a malformed release request', error);
-    });
-  if (!written.written) logger.info('malformed release request already recorded', { messageId });
+  const path = `rejected/${encodeURIComponent(messageId)}.json`;
+  const created = await createDocument(store, path, record).catch((error: unknown) => {
+    throw new TransientError('Unable to record a malformed release request', error);
+  });
+  if (created === 'exists') logger.info('malformed release request already recorded', { messageId });
   logger.warn('malformed release request recorded and acknowledged', { messageId, reason });
   return { outcome: 'rejected', reason };
 }

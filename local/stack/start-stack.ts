@@ -4,7 +4,11 @@ import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { silentLogger, type Logger } from '../../shared/log/create-logger.js';
 import { startPubSubEmulator, type PubSubEmulator } from '../pubsub/start-pubsub-emulator.js';
-import { startStorageServer } from '../storage/start-storage-server.js';
+import {
+  CloudStorageMutationRate,
+  startStorageServer,
+  type MutationRateOptions,
+} from '../storage/start-storage-server.js';
 import { startRegistryServer } from '../registry/start-registry-server.js';
 import { startCloudBuildServer } from '../cloudbuild/start-cloud-build-server.js';
 import { localServiceAccounts, readSecretAccess } from './read-secret-access.js';
@@ -66,6 +70,8 @@ export interface StackOptions {
   cacheDir?: string;
   /** How build steps run: 'bwrap' (default), sandboxed like a container, or 'none', as host processes. */
   buildSandbox?: SandboxKind;
+  /** Writes allowed per second to one object name of the status bucket; default Cloud Storage's, one a second. */
+  storageMutationRate?: MutationRateOptions | 'off';
   logger?: Logger;
   /** Called as each service becomes ready, with the milliseconds since start. */
   onReady?: (service: string, ms: number) => void;
@@ -117,7 +123,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       () => {},
     );
     const [storage, registry] = await Promise.all([
-      startStorageServer({ dataDir: join(dataDir, 'storage'), port: ports.storage, logger }),
+      startStorageServer({
+        dataDir: join(dataDir, 'storage'),
+        port: ports.storage,
+        objectMutationRate: options.storageMutationRate ?? CloudStorageMutationRate,
+        logger,
+      }),
       startRegistryServer({ dataDir: join(dataDir, 'registry'), port: ports.registry, logger }),
     ]);
     cleanups.push(storage.close, registry.close);

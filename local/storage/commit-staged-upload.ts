@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { checkWritePreconditions } from './check-preconditions.js';
 import type { Preconditions } from './check-preconditions.js';
-import { invalidRequest } from './create-storage-error.js';
+import { invalidRequest, objectMutationRateExceeded } from './create-storage-error.js';
 import type { StorageError } from './create-storage-error.js';
 import type { StagedContent } from './open-object-store.js';
 import type { StorageContext } from './storage-context.js';
@@ -49,6 +49,10 @@ export async function commitStagedUpload(
   const outcome = await store.withObjectLock(bucket, name, async () => {
     const failed = checkWritePreconditions(store.getObject(bucket, name), upload.preconditions);
     if (failed) return { success: false as const, error: failed };
+    // After the preconditions: a write that fails them changes nothing, so it spends none of the object's rate.
+    if (!context.mutations.admit(bucket, name)) {
+      return { success: false as const, error: objectMutationRateExceeded(bucket, name) };
+    }
     return { success: true as const, record: await store.commitObject(bucket, name, staged, upload.fields) };
   });
   if (outcome.success) {

@@ -44,6 +44,13 @@ export const backendError = (): StorageError => ({
   reason: 'backendError',
 });
 
+/** What Cloud Storage answers past its per-object mutation rate (one write per second to one name). */
+export const objectMutationRateExceeded = (bucket: string, name: string): StorageError => ({
+  code: 429,
+  message: `The object ${bucket}/${name} exceeded the rate limit for object mutation operations (create, update, and delete). Please reduce your request rate. See https://cloud.google.com/storage/docs/gcs429.`,
+  reason: 'rateLimitExceeded',
+});
+
 export const notFoundRoute = (method: string, path: string): StorageError => ({
   code: 404,
   message: `The local storage server does not implement ${method} ${path}.`,

@@ -1,5 +1,10 @@
 import { checkWritePreconditions, parsePreconditions } from './check-preconditions.js';
-import { bucketNotFound, invalidRequest, objectNotFound } from './create-storage-error.js';
+import {
+  bucketNotFound,
+  invalidRequest,
+  objectMutationRateExceeded,
+  objectNotFound,
+} from './create-storage-error.js';
 import type { StorageError } from './create-storage-error.js';
 import {
   applyObjectFields,
@@ -35,6 +40,8 @@ async function changeObject(
     }
     const failed = checkWritePreconditions(record, preconditions.data);
     if (failed) return { error: failed };
+    if (!context.mutations.admit(bucket, object))
+      return { error: objectMutationRateExceeded(bucket, object) };
     return { record: await change(record) };
   });
 }

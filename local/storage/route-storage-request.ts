@@ -7,6 +7,7 @@ import {
   handleBucketList,
 } from './handle-bucket-request.js';
 import { handleFaultControl } from './handle-fault-control.js';
+import { handleMutationRateControl } from './handle-mutation-rate-control.js';
 import { handleObjectList } from './handle-object-list.js';
 import { handleObjectRead } from './handle-object-read.js';
 import { handlePublicObject, toPublicRead } from './handle-public-object.js';
@@ -23,6 +24,8 @@ import type { StorageCall, StorageContext } from './storage-context.js';
 
 /** The path under which the fault switch listens; not part of any Google API. */
 export const FaultControlPath = '/_pkgrelay/faults';
+/** Where the per-object mutation rate is read and set; not part of any Google API. */
+export const MutationRateControlPath = '/_pkgrelay/mutation-rate';
 
 /**
  * Dispatches one request. The JSON API is served under `/storage/v1` and also at the root, because the client
@@ -37,6 +40,7 @@ export async function routeStorageRequest(
   const method = req.method ?? 'GET';
   const origin = `http://${req.headers.host ?? 'localhost'}`;
   if (url.pathname === FaultControlPath) return handleFaultControl(context.faults, req, res);
+  if (url.pathname === MutationRateControlPath) return handleMutationRateControl(context.mutations, req, res);
   // `/<bucket>/<object>`: the public URL form, as https://storage.googleapis.com serves it.
   const publicRead = toPublicRead(method, url.pathname, req.headers);
   if (publicRead) return handlePublicObject(context, publicRead, res);

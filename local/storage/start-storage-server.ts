@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { silentLogger } from '../../shared/log/create-logger.js';
 import type { Logger } from '../../shared/log/create-logger.js';
 import { createFaultInjector } from './create-fault-injector.js';
+import { createMutationLimiter } from './create-mutation-limiter.js';
+import type { MutationRateOptions } from './create-mutation-limiter.js';
 import type { StorageFaultOptions } from './create-fault-injector.js';
 import { backendError } from './create-storage-error.js';
 import { openObjectStore } from './open-object-store.js';
@@ -12,7 +14,8 @@ import { sendError } from './send-response.js';
 import type { StorageContext } from './storage-context.js';
 
 export type { FaultStatus, StorageFaultOptions } from './create-fault-injector.js';
-export { FaultControlPath } from './route-storage-request.js';
+export { FaultControlPath, MutationRateControlPath } from './route-storage-request.js';
+export { CloudStorageMutationRate, type MutationRateOptions } from './create-mutation-limiter.js';
 
 export interface StorageServerOptions {
   /** Folder the server keeps buckets, objects and open uploads in; the caller owns it and may reuse it. */
@@ -23,6 +26,12 @@ export interface StorageServerOptions {
   logger?: Logger;
   /** Test-only: make a fraction of object writes fail; also switchable at runtime via POST /_pkgrelay/faults. */
   faults?: StorageFaultOptions;
+  /**
+   * Mutations of one object name allowed per second, past which a write gets Cloud Storage's 429
+   * `rateLimitExceeded` (Cloud Storage's own is `CloudStorageMutationRate`, one a second; the local stack sets
+   * it). Default `'off'`, so protocol tests can write one name back to back. Also set via /_pkgrelay/mutation-rate.
+   */
+  objectMutationRate?: MutationRateOptions | 'off';
   /** Source of `timeCreated`/`updated` and of generations; defaults to the system clock. */
   clock?: () => Date;
 }
@@ -45,6 +54,7 @@ export async function startStorageServer(options: StorageServerOptions): Promise
     store,
     sessions: openUploadSessions(store.uploadsDir, clock),
     faults: createFaultInjector(options.faults),
+    mutations: createMutationLimiter(options.objectMutationRate ?? 'off'),
     logger,
     clock,
   };

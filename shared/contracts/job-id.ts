@@ -16,6 +16,11 @@ export function jobObjectPath({ repository, tag }: JobId): string {
   return `jobs/${repositoryKey(repository)}/${encodeURIComponent(tag)}.json`;
 }
 
+/** The prefix under which every job status object of one repository lies, and nothing else. */
+export function jobsPrefix(repository: string): string {
+  return `jobs/${repositoryKey(repository)}/`;
+}
+
 /** The per-repository index object that lists every job of the repository. */
 export function indexObjectPath(repository: string): string {
   return `repos/${repositoryKey(repository)}/index.json`;

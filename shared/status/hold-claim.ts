@@ -1,8 +1,8 @@
-import { jobObjectPath, type JobId } from '../contracts/job-id.js';
+import type { JobId } from '../contracts/job-id.js';
 import { changeJob, type JobLife } from './job-life.js';
 import { leaseFrom } from './job-lease.js';
-import { JobStatus } from './job-status.js';
-import { updateDocument } from './update-document.js';
+import type { JobStatus } from './job-status.js';
+import { updateJobDocument } from './update-job-document.js';
 
 /** A worker's claim on one attempt of a job: held while its lease is the job's and no build is recorded. */
 export interface HeldClaim {
@@ -43,10 +43,12 @@ export async function changeWhileHeld(
  */
 export async function renewClaim(life: JobLife, claim: HeldClaim): Promise<boolean> {
   let held = false;
-  await updateDocument(life.store, jobObjectPath(claim.id), JobStatus, (current) => {
+  await updateJobDocument(life.store, claim.id, (current) => {
     held = isHeld(current, claim);
-    const lease = leaseFrom(claim.holder, life.clock(), claim.leaseSeconds);
-    return held && current ? { write: { ...current, lease } } : { keep: true };
+    const now = life.clock();
+    const lease = leaseFrom(claim.holder, now, claim.leaseSeconds);
+    // updatedAt moves too: the job's next writer paces itself by it (one write a second per object).
+    return held && current ? { write: { ...current, lease, updatedAt: now.toISOString() } } : { keep: true };
   });
   return held;
 }

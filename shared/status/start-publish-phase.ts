@@ -3,7 +3,7 @@ import type { BuildNotification } from '../build/read-build-notification.js';
 import { findRepository } from '../config/find-repository.js';
 import type { RepositoryConfig } from '../config/repository-config.js';
 import { resolvePackage } from '../config/resolve-package.js';
-import { jobObjectPath, type JobId } from '../contracts/job-id.js';
+import type { JobId } from '../contracts/job-id.js';
 import { TransientError } from '../errors.js';
 import type { Logger } from '../log/create-logger.js';
 import type { BuildService } from '../ports/build-service.js';
@@ -14,11 +14,11 @@ import { claimDistributionNames } from './claim-distribution-names.js';
 import { decidePublishStart, type PublishDecision } from './decide-publish-start.js';
 import { findAttemptBuild } from './find-attempt-build.js';
 import { leaseFrom } from './job-lease.js';
-import { isFinal, JobStatus } from './job-status.js';
+import { isFinal, type JobStatus } from './job-status.js';
 import { transitionJob } from './transition-job.js';
 import { failJob } from './fail-job.js';
 import { changeJob, withoutLease } from './job-life.js';
-import { updateDocument } from './update-document.js';
+import { updateJobDocument } from './update-job-document.js';
 
 export interface PublishPhaseDeps {
   store: DocumentStore;
@@ -62,11 +62,14 @@ export async function startPublishPhase(deps: PublishPhaseDeps, build: PhaseBuil
   if (!stagingLocation) return { ignored: 'the build phase names no staging location' };
   const builder = deps.builderAccountOf(repo);
   let decision: PublishDecision = { action: 'leave', reason: 'not decided' };
-  await updateDocument(store, jobObjectPath(id), JobStatus, (job) => {
-    decision = decidePublishStart(job, build, builder, holder, clock());
+  await updateJobDocument(store, id, (job) => {
+    const now = clock();
+    decision = decidePublishStart(job, build, builder, holder, now);
     if (decision.action !== 'start' || !job) return { keep: true };
     const recorded = job.build ?? { id: build.buildId };
-    return { write: { ...job, build: recorded, lease: leaseFrom(holder, clock(), deps.leaseSeconds) } };
+    const lease = leaseFrom(holder, now, deps.leaseSeconds);
+    // updatedAt moves with every job write: the job's next writer paces itself by it.
+    return { write: { ...job, build: recorded, lease, updatedAt: now.toISOString() } };
   });
   // TypeScript cannot see the assignment inside the callback.
   const decided = decision as PublishDecision;
@@ -164,14 +167,16 @@ async function holdLease(
   seconds: number,
 ): Promise<boolean> {
   let held = false;
-  await updateDocument(store, jobObjectPath(id), JobStatus, (now) => {
+  await updateJobDocument(store, id, (now) => {
     held =
       now !== undefined &&
       now.attempt === id.attempt &&
       !isFinal(now.state) &&
       !now.publishBuild &&
       now.lease?.holder === holder;
-    return held && now ? { write: { ...now, lease: leaseFrom(holder, clock(), seconds) } } : { keep: true };
+    const at = clock();
+    const lease = leaseFrom(holder, at, seconds);
+    return held && now ? { write: { ...now, lease, updatedAt: at.toISOString() } } : { keep: true };
   });
   return held;
 }

@@ -16,8 +16,22 @@ export async function updateDocument<T>(
   path: string,
   schema: z.ZodType<T>,
   decide: (current: T | undefined) => Change<T>,
-  { attempts = 25, cacheControl }: { attempts?: number; cacheControl?: string } = {},
+  {
+    attempts = 25,
+    cacheControl,
+    metadataOf,
+    writtenAt,
+  }: {
+    attempts?: number;
+    cacheControl?: string;
+    /** Custom metadata to write with each new value, in the same request. */
+    metadataOf?: (value: T) => Record<string, string>;
+    /** When the stored value was written (ms since the epoch): a write waits out the store's per-object interval since. */
+    writtenAt?: (value: T) => number;
+  } = {},
 ): Promise<{ value: T | undefined; changed: boolean }> {
+  const interval = store.sameObjectWriteIntervalMs ?? 0;
+  let waitedFor: string | undefined;
   for (let attempt = 0; attempt < attempts; attempt++) {
     const stored = await store.read(path);
     let current: T | undefined;
@@ -32,13 +46,30 @@ export async function updateDocument<T>(
     const checked = schema.safeParse(change.write);
     // A bug or a hostile build output must not put into the record what its readers would refuse.
     if (!checked.success) throw new Error(`Refused to write ${path}: it ${describeIssues(checked.error)}`);
+    // Cloud Storage answers a second write of one object within its interval with 429. Wait out
+    // the interval since the stored write, then read and decide again: a value decided before the
+    // wait would carry a stale time, and its own next writer would pace itself too early. The tenth
+    // more covers the time from a writer's stamp to its write landing.
+    const wait = stored && current && writtenAt ? writtenAt(current) + interval * 1.1 - Date.now() : 0;
+    if (wait > 0 && waitedFor !== stored?.generation) {
+      waitedFor = stored?.generation;
+      await sleep(Math.min(wait, interval) + Math.random() * (interval / 10));
+      continue;
+    }
     const result = await store.write(path, checked.data, {
       ifGenerationMatch: stored?.generation ?? '0',
       ...(cacheControl ? { cacheControl } : {}),
+      ...(metadataOf ? { metadata: metadataOf(checked.data) } : {}),
     });
-    if (result.written) return { value: checked.data, changed: true };
+    if (result.success) return { value: checked.data, changed: true };
+    // Refused for the rate: what is stored changed within the interval, so read it again after one.
+    if (result.error === 'rate-limited') await sleep((interval || 1000) * (1 + Math.random() / 4));
     // Jittered backoff: many writers of one index must not keep colliding in lockstep.
-    await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * Math.min(attempt + 1, 10)));
+    else await sleep(Math.random() * 5 * Math.min(attempt + 1, 10));
   }
   throw new TransientError(`Gave up updating ${path} after ${attempts} concurrent writers won`);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

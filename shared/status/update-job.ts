@@ -1,19 +1,24 @@
-import { badgeObjectPath, indexObjectPath, jobObjectPath, type JobId } from '../contracts/job-id.js';
+import { badgeObjectPath, jobObjectPath, type JobId } from '../contracts/job-id.js';
 import { UnreadableDocumentError } from '../errors.js';
 import { silentLogger, type Logger } from '../log/create-logger.js';
 import type { DocumentStore } from '../ports/document-store.js';
-import { compareVersions } from '../versions/compare-versions.js';
-import { JobStatus, isFinal } from './job-status.js';
-import { Badge, RepositoryIndex, indexEntryOf, type IndexEntry } from './repository-index.js';
-import { updateDocument, type Change } from './update-document.js';
+import type { JobStatus } from './job-status.js';
+import { findIndexHolding } from './find-index-holding.js';
+import { Badge, indexEntryOf } from './repository-index.js';
+import { syncRepositoryIndex } from './sync-repository-index.js';
+import type { Change } from './update-document.js';
+import { updateJobDocument } from './update-job-document.js';
+import { badgeOf, badgeShows, writeBadge } from './write-badge.js';
 
 /**
- * Moves a job's status document on with compare-and-swap, then brings the repository's index
- * and badge in line with it. Index and badge are synced even when the job is kept, so an update
- * that died between the writes is repaired by the next delivery. They follow the job document:
- * a reader may see them lag it for as long as their writes take (client retries included).
- * An unreadable job document throws UnreadableDocumentError; an unreadable index or badge is left
- * as it is and logged, since the job document is the record they only follow.
+ * Moves a job's status document on with compare-and-swap, then waits until the repository's index
+ * (and, for a published job, the badge) shows it. The index is derived from the job documents and
+ * written by whichever waiting job gets there first, about once a second, so many jobs of one
+ * repository never queue behind its one object. Index and badge are synced even when the job is
+ * kept, so an update that died between the writes is repaired by the next delivery; a reader may
+ * see them lag the job document by about a second. An unreadable job document throws
+ * UnreadableDocumentError; an unreadable index or badge is left as it is and logged, since the job
+ * document is the record they only follow.
  */
 export async function updateJob(
   store: DocumentStore,
@@ -22,10 +27,9 @@ export async function updateJob(
   now: () => Date,
   logger: Logger = silentLogger,
 ): Promise<{ job: JobStatus | undefined; changed: boolean }> {
-  const path = jobObjectPath(id);
-  const { value: job, changed } = await updateDocument(store, path, JobStatus, decide);
+  const { value: job, changed } = await updateJobDocument(store, id, decide);
   if (job) {
-    await syncIndex(store, job, path, now).catch((error: unknown) => {
+    await syncIndexAndBadge(store, job, changed, now, logger).catch((error: unknown) => {
       if (!(error instanceof UnreadableDocumentError)) throw error;
       logger.error('status document left alone: it is unreadable', {
         path: error.path,
@@ -36,65 +40,38 @@ export async function updateJob(
   return { job, changed };
 }
 
-async function syncIndex(store: DocumentStore, job: JobStatus, path: string, now: () => Date): Promise<void> {
-  const entry = indexEntryOf(job, path);
-  const { value: index } = await updateDocument(
-    store,
-    indexObjectPath(job.repository),
-    RepositoryIndex,
-    (current): Change<RepositoryIndex> => {
-      const jobs = current?.jobs ?? [];
-      const existing = jobs.find((candidate) => candidate.tag === entry.tag);
-      // Never let an older view of the job overwrite a newer one written by a concurrent update.
-      if (existing && (sameEntry(existing, entry) || isNewer(existing, entry))) return { keep: true };
-      const others = jobs.filter((candidate) => candidate.tag !== entry.tag);
-      return {
-        write: {
-          schemaVersion: 1,
-          repository: current?.repository ?? job.repository,
-          updatedAt: now().toISOString(),
-          jobs: [...others, entry].sort(
-            (a, b) => compareVersions(b.version, a.version) || a.tag.localeCompare(b.tag),
-          ),
-        },
-      };
-    },
-  );
-  // Also when the index was kept: a badge write that failed after its index write is repaired by the redelivery.
-  if (index && job.state === 'published') await writeBadge(store, index, job);
-}
-
-async function writeBadge(
+async function syncIndexAndBadge(
   store: DocumentStore,
-  index: RepositoryIndex,
-  job: Pick<JobStatus, 'distribution' | 'package'>,
+  job: JobStatus,
+  changed: boolean,
+  now: () => Date,
+  logger: Logger,
 ): Promise<void> {
-  // In a repository of several packages the badge shows the one just published, with that package's latest version.
-  const latest = index.jobs.find((entry) => entry.state === 'published' && entry.package === job.package);
-  if (!latest) return;
-  const badge: Badge = {
-    schemaVersion: 1,
-    label: job.distribution ?? job.package ?? index.repository.split('/')[1] ?? 'pkgrelay',
-    message: `v${latest.version}`,
-    color: 'blue',
-  };
-  // A published version stays published, so the badge only moves forward: a writer holding an older
-  // view of the index must not put back a version that a concurrent job has already passed.
-  await updateDocument(store, badgeObjectPath(index.repository), Badge, (current): Change<Badge> => {
-    if (current?.label !== badge.label) return { write: badge };
-    return compareVersions(current.message.replace(/^v/, ''), latest.version) >= 0
-      ? { keep: true }
-      : { write: badge };
-  });
+  // A kept job (a redelivery) is usually in the index already: then nothing is written.
+  const held = changed
+    ? undefined
+    : await findIndexHolding(store, job.repository, indexEntryOf(job, jobObjectPath(job)));
+  const { wrote, badge } = held
+    ? { wrote: false, badge: badgeOf(held) }
+    : await syncRepositoryIndex(store, job.repository, now, logger);
+  if (!badge) return;
+  // The index's writer brings the badge along; the index may show jobs published by others too.
+  if (wrote) {
+    await writeBadge(store, job.repository, badge);
+    return;
+  }
+  if (job.state !== 'published' || (await readsAs(store, job.repository, badge))) return;
+  // The index's writer is usually writing the badge right now: give it the interval before repairing it.
+  const interval = store.sameObjectWriteIntervalMs ?? 0;
+  if (interval > 0) await new Promise((resolve) => setTimeout(resolve, interval));
+  await writeBadge(store, job.repository, badge);
 }
 
-function sameEntry(a: IndexEntry, b: IndexEntry): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
-function isNewer(a: IndexEntry, b: IndexEntry): boolean {
-  if (a.attempt !== b.attempt) return a.attempt > b.attempt;
-  // Final states come last in a job's life; between equals, the later update wins.
-  if (isFinal(a.state) !== isFinal(b.state)) return isFinal(a.state);
-  return a.updatedAt > b.updatedAt;
+async function readsAs(store: DocumentStore, repository: string, expected: Badge): Promise<boolean> {
+  const stored = await store.read(badgeObjectPath(repository));
+  const parsed = Badge.safeParse(stored?.data);
+  if (stored && !parsed.success) {
+    throw new UnreadableDocumentError(badgeObjectPath(repository), stored.problem ?? 'is not a badge');
+  }
+  return badgeShows(parsed.success ? parsed.data : undefined, expected);
 }

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Bucket } from '@google-cloud/storage';
-import { openStackBucket } from './stack-clients.js';
+import { openStackBucket, readStorageMutations } from './stack-clients.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { followJob } from '../../cli/follow-job.js';
 import { readRepositoryIndex } from '../../cli/read-status.js';
@@ -40,7 +40,12 @@ describe('the whole pipeline on the local stack', () => {
     stack = await startStack({ rootDir: root, configPath });
     bucket = await openStackBucket(stack.info);
   });
-  afterAll(async () => stack?.stop());
+  afterAll(async () => {
+    // What Cloud Storage's one write a second per object cost this file: each refusal is a client retry.
+    if (stack)
+      console.log(`storage writes of the file: ${JSON.stringify(await readStorageMutations(stack.info))}`);
+    await stack?.stop();
+  });
 
   it(
     'turns a signed release webhook into a package pip installs',
@@ -134,6 +139,8 @@ describe('the whole pipeline on the local stack', () => {
           { timeout: 30_000 },
         )
         .toMatchObject({ schemaVersion: 1, message: 'v0.1.0' });
+      const mutations = await readStorageMutations(stack.info);
+      console.log(`storage writes of one job: ${JSON.stringify(mutations)}`);
     },
     TEST_TIMEOUT_MS,
   );

@@ -2,6 +2,7 @@ import { PubSub } from '@google-cloud/pubsub';
 import type { Bucket } from '@google-cloud/storage';
 import { openStatusBucket } from '../../cli/read-status.js';
 import type { StackInfo } from '../../local/stack/stack-info.js';
+import { MutationRateControlPath } from '../../local/storage/route-storage-request.js';
 import type { ReleaseRequest } from '../../shared/contracts/release-request.js';
 
 /** The stack's status bucket, through the real storage client. */
@@ -21,4 +22,16 @@ export async function publishReleaseRequests(
   } finally {
     await pubsub.close();
   }
+}
+
+/** The storage stand-in's per-object rate counters: writes admitted, refused with 429, and the refusals by object. */
+export async function readStorageMutations(
+  info: StackInfo,
+): Promise<{ admitted: number; refused: number; refusedByObject: Record<string, number> }> {
+  const response = await fetch(`${info.storage.host}${MutationRateControlPath}`);
+  return (await response.json()) as {
+    admitted: number;
+    refused: number;
+    refusedByObject: Record<string, number>;
+  };
 }

@@ -1,5 +1,10 @@
 import { mulberry32 } from '../../local/storage/create-fault-injector.js';
-import type { DocumentStore, StoredDocument, WriteResult } from '../../shared/ports/document-store.js';
+import type {
+  DocumentStore,
+  ListedDocument,
+  StoredDocument,
+  WriteResult,
+} from '../../shared/ports/document-store.js';
 
 export interface MemoryDocumentStore extends DocumentStore {
   /** The stored JSON of every object, by path. */
@@ -18,7 +23,7 @@ export interface MemoryDocumentStore extends DocumentStore {
  * are stored as JSON text, so callers never share objects with the store.
  */
 export function createMemoryDocumentStore(): MemoryDocumentStore {
-  const objects = new Map<string, { text: string; generation: string }>();
+  const objects = new Map<string, { text: string; generation: string; metadata?: Record<string, string> }>();
   let clock = 1_000;
   let count = 0;
   let conflicts = 0;
@@ -29,20 +34,44 @@ export function createMemoryDocumentStore(): MemoryDocumentStore {
       const object = objects.get(path);
       return object ? { data: JSON.parse(object.text), generation: object.generation } : undefined;
     },
-    async write(path, data, { ifGenerationMatch }): Promise<WriteResult> {
+    async stat(path: string) {
+      await store.pause();
+      const object = objects.get(path);
+      if (!object) return undefined;
+      return {
+        generation: object.generation,
+        ...(object.metadata ? { metadata: { ...object.metadata } } : {}),
+      };
+    },
+    async write(path, data, { ifGenerationMatch, metadata }): Promise<WriteResult> {
       await store.pause();
       const current = objects.get(path)?.generation ?? '0';
       if (current !== ifGenerationMatch) {
         conflicts++;
-        return { written: false, reason: 'conflict' };
+        return { success: false, error: 'conflict' };
       }
       const generation = String(++clock);
-      objects.set(path, { text: JSON.stringify(data), generation });
+      objects.set(path, {
+        text: JSON.stringify(data),
+        generation,
+        ...(metadata ? { metadata: { ...metadata } } : {}),
+      });
       count++;
-      return { written: true, generation };
+      return { success: true, data: { generation } };
     },
     async list(prefix: string): Promise<string[]> {
       return [...objects.keys()].filter((path) => path.startsWith(prefix)).sort();
+    },
+    async listDocuments(prefix: string): Promise<ListedDocument[]> {
+      await store.pause();
+      return [...objects]
+        .filter(([path]) => path.startsWith(prefix))
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([name, { generation, metadata }]) => ({
+          name,
+          generation,
+          ...(metadata ? { metadata: { ...metadata } } : {}),
+        }));
     },
     snapshot: () => Object.fromEntries([...objects].map(([path, { text }]) => [path, JSON.parse(text)])),
     writes: () => count,

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createDeadLetterHandler } from '../../../functions/dead-letter/create-dead-letter-handler.js';
 import { jobObjectPath } from '../../../shared/contracts/job-id.js';
+import { TransientError } from '../../../shared/errors.js';
 import { silentLogger } from '../../../shared/log/create-logger.js';
 import { JobStatus } from '../../../shared/status/job-status.js';
 import { createFakeClock } from '../../fakes/create-fake-clock.js';
 import { createMemoryDocumentStore } from '../../fakes/create-memory-document-store.js';
 import { pubsubEvent } from '../../fakes/pubsub-event.js';
+import { refuseWritesForRate } from '../../fakes/refuse-writes-for-rate.js';
 
 const JOB = { repository: 'octo-org/widgets', tag: 'v1.0.0' };
 const ATTRIBUTES = {
@@ -112,5 +114,29 @@ describe('a dead letter of a job whose document fails its schema', () => {
     expect(answer).toMatchObject({ outcome: 'left', reason: expect.stringMatching(/is unreadable/) });
     expect((await store.read(jobObjectPath(JOB)))?.data).toEqual({ state: 'published', attempt: 'x' });
     expect(store.snapshot()['dead-letters/m-3.json']).toMatchObject({ messageId: 'm-3', job: JOB });
+  });
+});
+
+describe('dead letters refused for the write rate', () => {
+  const isRecord = (path: string) => path.startsWith('dead-letters/');
+
+  it('writes the record again after a 429, never taking it as already recorded', async () => {
+    const memory = createMemoryDocumentStore();
+    const store = refuseWritesForRate(memory, isRecord);
+    const handle = createDeadLetterHandler({ store, logger: silentLogger, clock: createFakeClock().now });
+    expect(await handle(pubsubEvent(JOB, { messageId: 'm-r' }))).toEqual({
+      outcome: 'failed',
+      path: 'dead-letters/m-r.json',
+    });
+    expect(store.refused()).toBe(1);
+    expect(memory.snapshot()['dead-letters/m-r.json']).toMatchObject({ messageId: 'm-r', job: JOB });
+  });
+
+  it('throws a transient error while the rate refuses it, so the dead letter is not acknowledged', async () => {
+    const memory = createMemoryDocumentStore();
+    const store = refuseWritesForRate(memory, isRecord, { times: Infinity });
+    const handle = createDeadLetterHandler({ store, logger: silentLogger, clock: createFakeClock().now });
+    await expect(handle(pubsubEvent(JOB, { messageId: 'm-r' }))).rejects.toBeInstanceOf(TransientError);
+    expect(memory.snapshot()['dead-letters/m-r.json']).toBeUndefined();
   });
 });

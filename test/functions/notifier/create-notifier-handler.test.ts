@@ -5,9 +5,11 @@ import { Notifications } from '../../../shared/config/notification-config.js';
 import type { JobEvent } from '../../../shared/events/job-event.js';
 import { EVENT_SIGNATURE_HEADER } from '../../../shared/events/sign-event-body.js';
 import { verifySignature } from '../../../shared/github/verify-signature.js';
+import { TransientError } from '../../../shared/errors.js';
 import { silentLogger } from '../../../shared/log/create-logger.js';
 import { createMemoryDocumentStore } from '../../fakes/create-memory-document-store.js';
 import { pubsubEvent } from '../../fakes/pubsub-event.js';
+import { refuseWritesForRate } from '../../fakes/refuse-writes-for-rate.js';
 import {
   startNotificationReceiver,
   type NotificationReceiver,
@@ -142,5 +144,41 @@ describe('the notifier', () => {
     expect(() =>
       Notifications.parse({ endpoints: [{ name: 'h', format: 'webhook', url: 'https://x.example/' }] }),
     ).toThrow(/signingSecret/);
+  });
+
+  it('records a delivery refused once for the write rate, so a redelivery tells nobody again', async () => {
+    const memory = createMemoryDocumentStore();
+    const store = refuseWritesForRate(memory, (path) => path.startsWith('notifications/'));
+    const handle = createNotifierHandler({
+      endpoints: endpointsOf([
+        { name: 'rated', format: 'slack', url: `${receiver.url}/rated` },
+        { name: 'gone', format: 'slack', url: `${receiver.url}/gone/rated` },
+      ]),
+      store,
+      logger: silentLogger,
+    });
+    const event = { ...FAILED, id: 'rated#1/1' };
+    expect(await handle(pubsubEvent(event))).toEqual({
+      outcome: 'delivered',
+      endpoints: ['rated'],
+      refused: ['gone'],
+    });
+    expect(store.refused()).toBe(2);
+    expect(memory.snapshot()[deliveryPath(event.id, 'rated')]).toMatchObject({ status: 200 });
+    expect(memory.snapshot()[deliveryPath(event.id, 'gone')]).toMatchObject({ status: 404 });
+    const sent = () => receiver.received.filter((request) => request.path.includes('rated')).length;
+    expect(sent()).toBe(2);
+    await handle(pubsubEvent(event));
+    expect(sent()).toBe(2);
+  });
+
+  it('throws a transient error while the write rate refuses its record, so Pub/Sub redelivers', async () => {
+    const store = refuseWritesForRate(createMemoryDocumentStore(), () => true, { times: Infinity });
+    const handle = createNotifierHandler({
+      endpoints: endpointsOf([{ name: 'kept', format: 'slack', url: `${receiver.url}/kept` }]),
+      store,
+      logger: silentLogger,
+    });
+    await expect(handle(pubsubEvent({ ...FAILED, id: 'kept#1/1' }))).rejects.toBeInstanceOf(TransientError);
   });
 });

@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import { Storage } from '@google-cloud/storage';
 import { createLogger } from '../../../shared/log/create-logger.js';
 import { startStorageServer } from '../../../local/storage/start-storage-server.js';
-import type { StorageFaultOptions, StorageServer } from '../../../local/storage/start-storage-server.js';
+import type {
+  MutationRateOptions,
+  StorageFaultOptions,
+  StorageServer,
+} from '../../../local/storage/start-storage-server.js';
 
 export interface LoggedRequest {
   method: string;
@@ -24,7 +28,10 @@ export interface TestStorage {
 }
 
 /** A storage server on an ephemeral port over a fresh temp folder, and a real client pointed at it. */
-export async function startTestStorage(faults?: StorageFaultOptions): Promise<TestStorage> {
+export async function startTestStorage(
+  faults?: StorageFaultOptions,
+  objectMutationRate?: MutationRateOptions,
+): Promise<TestStorage> {
   const dataDir = await mkdtemp(join(tmpdir(), 'pkgrelay-storage-'));
   const requests: LoggedRequest[] = [];
   const logger = createLogger({
@@ -33,7 +40,13 @@ export async function startTestStorage(faults?: StorageFaultOptions): Promise<Te
       if (entry['message'] === 'request') requests.push(entry as unknown as LoggedRequest);
     },
   });
-  const start = () => startStorageServer({ dataDir, logger, ...(faults && { faults }) });
+  const start = () =>
+    startStorageServer({
+      dataDir,
+      logger,
+      ...(faults && { faults }),
+      ...(objectMutationRate && { objectMutationRate }),
+    });
   const test: TestStorage = {
     server: await start(),
     storage: undefined as unknown as Storage,

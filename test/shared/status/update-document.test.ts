@@ -29,6 +29,8 @@ describe('updateDocument', () => {
         Promise.resolve({ data: undefined, generation: '7', problem: 'is not JSON (Unexpected token <)' }),
       write: () => Promise.reject(new Error('must not write')),
       list: () => Promise.resolve([]),
+      listDocuments: () => Promise.resolve([]),
+      stat: () => Promise.resolve(undefined),
     };
     await expect(updateDocument(notJson, PATH, Counter, increment)).rejects.toThrow(
       'counters/a.json is unreadable (is not JSON (Unexpected token <))',
@@ -77,12 +79,56 @@ describe('updateDocument', () => {
       ...store,
       write: () => {
         writes++;
-        return Promise.resolve({ written: false, reason: 'conflict' });
+        return Promise.resolve({ success: false, error: 'conflict' });
       },
     };
     const update = updateDocument(alwaysLoses, PATH, Counter, increment);
     await expect(update).rejects.toBeInstanceOf(TransientError);
     await expect(update).rejects.toThrow('Gave up updating counters/a.json after 25 concurrent writers won');
     expect(writes).toBe(25);
+  });
+
+  it('waits out the interval since the stored write, then reads and decides again', async () => {
+    const store = createMemoryDocumentStore();
+    await store.write(PATH, { count: 1 }, { ifGenerationMatch: '0' });
+    const paced: DocumentStore = { ...store, sameObjectWriteIntervalMs: 20 };
+    const decided: number[] = [];
+    const result = await updateDocument(
+      paced,
+      PATH,
+      Counter,
+      (current) => (decided.push(current?.count ?? 0), increment(current)),
+      // Stamped in the future: the store's interval has surely not passed.
+      { writtenAt: () => Date.now() + 60_000 },
+    );
+    // Decided before the wait, then again after it with what is stored then: the value written is fresh.
+    expect(decided).toEqual([1, 1]);
+    expect(result).toEqual({ value: { count: 2 }, changed: true });
+    expect(store.writes()).toBe(2);
+  });
+
+  it('reads again after a write refused for the rate, never resending what it decided before', async () => {
+    const store = createMemoryDocumentStore();
+    await store.write(PATH, { count: 1 }, { ifGenerationMatch: '0' });
+    let refusals = 1;
+    const limited: DocumentStore = {
+      ...store,
+      sameObjectWriteIntervalMs: 10,
+      write: async (path, data, options) => {
+        if (refusals-- > 0) {
+          // Another writer's change landed within the interval: Cloud Storage answers 429.
+          await store.write(path, { count: 5 }, options);
+          return { success: false, error: 'rate-limited' };
+        }
+        return store.write(path, data, options);
+      },
+    };
+    const seen: Array<number | undefined> = [];
+    const result = await updateDocument(limited, PATH, Counter, (current) => {
+      seen.push(current?.count);
+      return increment(current);
+    });
+    expect(seen).toEqual([1, 5]);
+    expect(result).toEqual({ value: { count: 6 }, changed: true });
   });
 });

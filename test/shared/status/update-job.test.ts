@@ -54,20 +54,20 @@ describe('repository index under concurrency', () => {
     });
   });
 
-  it('does not let a stale view of a job overwrite a newer index entry', async () => {
+  it('brings the index in line with the job document on a keep, also after a write without metadata', async () => {
     const store = createMemoryDocumentStore();
     const at = new Date('2024-01-01T00:00:00Z');
     const id = { repository: REPO, tag: 'v1.0.0' };
-    const queued = newJob('v1.0.0', at);
-    const published = transitionJob(queued, 'published', new Date('2024-01-01T00:01:00Z'));
+    const published = transitionJob(newJob('v1.0.0', at), 'published', new Date('2024-01-01T00:01:00Z'));
     await updateJob(
       store,
       id,
       () => ({ write: published }),
       () => at,
     );
-    // A keep of an old view still syncs the index: it must not move the entry back.
-    await store.write(jobObjectPath(id), queued, {
+    // A writer that does not carry the entry metadata (an older release) forces a second attempt.
+    const forced = { ...newJob('v1.0.0', new Date('2024-01-01T00:02:00Z')), attempt: 2 };
+    await store.write(jobObjectPath(id), forced, {
       ifGenerationMatch: (await store.read(jobObjectPath(id)))!.generation,
     });
     await updateJob(
@@ -77,7 +77,8 @@ describe('repository index under concurrency', () => {
       () => at,
     );
     const index = RepositoryIndex.parse((await store.read(indexObjectPath(REPO)))?.data);
-    expect(index.jobs[0]?.state).toBe('published');
+    expect(index.jobs).toHaveLength(1);
+    expect(index.jobs[0]).toMatchObject({ state: 'queued', attempt: 2 });
   });
 
   it('repairs a badge whose write failed after its index write, on the next update of the job', async () => {
@@ -125,7 +126,7 @@ describe('repository index under concurrency', () => {
     };
     store.write = async (path, data, options) =>
       path === indexObjectPath(REPO)
-        ? { written: true, generation: options.ifGenerationMatch }
+        ? { success: true, data: { generation: options.ifGenerationMatch } }
         : write(path, data, options);
     await publish('v1.1.0');
     expect((await store.read(badgePath))?.data).toMatchObject({ message: 'v1.2.0' });
