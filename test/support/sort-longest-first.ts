@@ -10,7 +10,6 @@ const LONGEST = [
   'test/e2e/consumer-side.test.ts',
   'test/e2e/cli.test.ts',
   'test/e2e/backends.test.ts',
-  'test/e2e/compiled.test.ts',
   'test/e2e/pipeline.test.ts',
   'test/deploy/bundles-installed-alone.test.ts',
   'test/deploy/deploy-plan-gcloud.test.ts',
