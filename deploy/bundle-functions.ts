@@ -14,6 +14,7 @@ import { FUNCTION_DEPLOYMENTS, type FunctionDeployment } from './function-deploy
 import { embedStepFiles } from './embed-step-files.js';
 import { createBundleLockfile, type Lockfile } from './create-bundle-lockfile.js';
 import { writeBuilderImageContext } from './write-builder-image-context.js';
+import { writeStagingLifecycle } from './staging-lifecycle.js';
 
 /**
  * Kept out of the bundle and installed by Cloud Functions' build from the bundle's package.json: the framework must
@@ -181,4 +182,5 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     process.stdout.write(`bundle ${fn.target}: ${kb} KB → ${fn.dir}${lazy}${cached}\n`);
   }
   process.stdout.write(`builder image context → ${await writeBuilderImageContext(rootDir, outDir)}\n`);
+  process.stdout.write(`staging bucket lifecycle → ${await writeStagingLifecycle(outDir)}\n`);
 }

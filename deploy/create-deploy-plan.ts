@@ -8,6 +8,7 @@ import type { Command, DeployPlan, DeployStep } from './plan-types.js';
 import { IAM_RETRY, TRIGGER_RETRY } from './propagation-retries.js';
 import { buildBuilderImage } from './build-builder-image.js';
 import { describeIdleCost } from './estimate-idle-cost.js';
+import { STAGING_ARCHIVE_DAYS, STAGING_LIFECYCLE_FILE } from './staging-lifecycle.js';
 import { StatusPageFiles } from '../shared/status-page/status-page-files.js';
 
 /** The APIs a deployment uses. */
@@ -113,7 +114,7 @@ export function createDeployPlan(options: DeployOptions): DeployPlan {
         '--content-type=application/json',
       ),
     },
-    ensureStagingBucket(names, gcloud),
+    ensureStagingBucket(names, options.bundleDir, gcloud),
     ...uploadStatusPage(names, gcloud),
     ensureRepository(names, names.repository, 'python', 'Python packages built by pkgrelay', gcloud),
     ensureRepository(
@@ -391,13 +392,21 @@ function ensureServiceAccount(
   };
 }
 
-// Never public: it holds private repositories' built files between their two builds.
-function ensureStagingBucket(names: ResourceNames, gcloud: (...args: string[]) => Command): DeployStep {
+// Never public: it holds private repositories' built files between their two builds, and not for long.
+function ensureStagingBucket(
+  names: ResourceNames,
+  bundleDir: string,
+  gcloud: (...args: string[]) => Command,
+): DeployStep {
   const url = `gs://${names.stagingBucket}`;
-  const flags = ['--uniform-bucket-level-access', '--public-access-prevention'];
+  const flags = [
+    '--uniform-bucket-level-access',
+    '--public-access-prevention',
+    `--lifecycle-file=${join(bundleDir, STAGING_LIFECYCLE_FILE)}`,
+  ];
   return {
     kind: 'ensure',
-    title: `Staging bucket ${url} (private: the build phase's archives for the publish phase)`,
+    title: `Staging bucket ${url} (private: the build phase's archives for the publish phase, deleted after ${STAGING_ARCHIVE_DAYS} days)`,
     describe: gcloud('storage', 'buckets', 'describe', url),
     create: [gcloud('storage', 'buckets', 'create', url, `--location=${names.region}`, ...flags)],
     update: [gcloud('storage', 'buckets', 'update', url, ...flags)],

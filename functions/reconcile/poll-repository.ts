@@ -3,20 +3,20 @@ import {
   parsePollInterval,
   type RepositoryConfig,
 } from '../../shared/config/repository-config.js';
-import { pollStateObjectPath } from '../../shared/contracts/job-id.js';
+import type { Result } from '../../shared/contracts/result.js';
 import type { Logger } from '../../shared/log/create-logger.js';
 import type { DocumentStore } from '../../shared/ports/document-store.js';
 import type { UpstreamTokens } from '../../shared/ports/upstream-tokens.js';
-import { MAX_LEFT_TAGS, PollState } from '../../shared/status/poll-state.js';
+import type { PollState } from '../../shared/status/poll-state.js';
 import { readPollState } from '../../shared/status/read-poll-state.js';
 import type { RepositoryIndex } from '../../shared/status/repository-index.js';
-import { updateDocument } from '../../shared/status/update-document.js';
 import { findMissingTags, type TagComparison } from '../../shared/upstream/find-missing-tags.js';
 import { redactToken } from '../../shared/upstream/git-token-env.js';
-import { planFirstContact } from '../../shared/upstream/plan-first-contact.js';
+import { planFirstContact, type ExistingTags } from '../../shared/upstream/plan-first-contact.js';
 import { isPollDue, nextPollAt } from '../../shared/upstream/schedule-poll.js';
 import type { UpstreamTags } from '../../shared/upstream/upstream-tags.js';
 import type { PollReport, ReconcileError } from './reconcile-report.js';
+import { recordPollFailure, recordPollSuccess } from './record-poll.js';
 
 export interface PollDeps {
   store: DocumentStore;
@@ -47,26 +47,13 @@ export async function pollRepository(
   const now = clock();
   if (!force && !isPollDue(state, now, intervalSeconds)) return { due: false };
 
-  let token: string | undefined;
-  let stage: 'token' | 'upstream' = 'token';
-  let tags: string[];
-  try {
-    // The same secret the builds clone with: one token per repository, never shared.
-    if (repo.private && repo.tokenSecret) token = await tokens.read(repo.tokenSecret);
-    stage = 'upstream';
-    tags = await upstream.list(repository, token ? { token } : {});
-  } catch (error) {
-    const message = redactToken((error as Error).message, token);
+  const listed = await listTags(upstream, tokens, repo);
+  if (!listed.success) {
+    const { stage, message } = listed.error;
     const failures = (state?.consecutiveFailures ?? 0) + 1;
     const next = nextPollAt(now, intervalSeconds, failures).toISOString();
-    if (!dryRun)
-      await writePollState(store, repository, (current) => ({
-        ...base(current, repository, intervalSeconds),
-        lastPollAt: now.toISOString(),
-        consecutiveFailures: (current?.consecutiveFailures ?? 0) + 1,
-        nextPollAt: next,
-        lastError: { at: now.toISOString(), stage, message },
-      }));
+    const poll = { store, repository, intervalSeconds, now, nextPollAt: next };
+    if (!dryRun) await recordPollFailure(poll, listed.error);
     logger.warn('upstream not polled; retried with backoff', {
       repository,
       stage,
@@ -74,60 +61,33 @@ export async function pollRepository(
       consecutiveFailures: failures,
       nextPollAt: next,
     });
+    const report = { repository, ok: false, consecutiveFailures: failures, nextPollAt: next, error: message };
     return {
       due: true,
       toEnqueue: [],
       error: { repository, stage, message },
-      report: {
-        repository,
-        ok: false,
-        consecutiveFailures: failures,
-        nextPollAt: next,
-        error: message,
-        toBuild: [],
-      },
+      report: { ...report, toBuild: [] },
     };
   }
 
+  const tags = listed.data;
   const comparison = findMissingTags(repo, tags, new Set(index?.jobs.map((job) => job.tag)));
+  const { toEnqueue, firstContact } = chooseTagsToBuild(
+    state,
+    comparison.missing,
+    repo.existingTags ?? 'all',
+  );
   const next = nextPollAt(now, intervalSeconds, 0).toISOString();
-  const existingTags = repo.existingTags ?? 'all';
-  let toEnqueue = comparison.missing;
-  let firstContact: PollReport['firstContact'];
-  if (!state?.firstContact) {
-    const plan = planFirstContact(comparison.missing, existingTags);
-    toEnqueue = plan.build;
-    firstContact = { existingTags, build: plan.build.map((t) => t.tag), left: plan.left.map((t) => t.tag) };
-  } else {
-    const left = new Set(state.firstContact.left);
-    toEnqueue = comparison.missing.filter((entry) => !left.has(entry.tag));
-  }
   if (!dryRun) {
-    await writePollState(store, repository, (current) => ({
-      ...base(current, repository, intervalSeconds),
-      lastPollAt: now.toISOString(),
-      lastSuccessAt: now.toISOString(),
-      consecutiveFailures: 0,
-      nextPollAt: next,
-      upstreamTags: tags.length,
-      // A concurrent run that made first contact first keeps its decision.
-      ...(current?.firstContact
-        ? { firstContact: current.firstContact }
-        : firstContact
-          ? {
-              firstContact: {
-                at: now.toISOString(),
-                existingTags,
-                built: firstContact.build,
-                left: firstContact.left.slice(-MAX_LEFT_TAGS),
-              },
-            }
-          : {}),
-    }));
+    await recordPollSuccess(
+      { store, repository, intervalSeconds, now, nextPollAt: next },
+      tags.length,
+      firstContact,
+    );
     if (firstContact)
       logger.info('first contact with an upstream', {
         repository,
-        existingTags,
+        existingTags: firstContact.existingTags,
         build: firstContact.build.length,
         left: firstContact.left.length,
       });
@@ -148,21 +108,41 @@ export async function pollRepository(
   };
 }
 
+// The same secret the builds clone with: one token per repository, never shared.
+async function listTags(
+  upstream: UpstreamTags,
+  tokens: UpstreamTokens,
+  repo: RepositoryConfig,
+): Promise<Result<string[], { stage: 'token' | 'upstream'; message: string }>> {
+  let token: string | undefined;
+  let stage: 'token' | 'upstream' = 'token';
+  try {
+    if (repo.private && repo.tokenSecret) token = await tokens.read(repo.tokenSecret);
+    stage = 'upstream';
+    return { success: true, data: await upstream.list(repo.repository, token ? { token } : {}) };
+  } catch (error) {
+    return { success: false, error: { stage, message: redactToken((error as Error).message, token) } };
+  }
+}
+
+// At the first contact `existingTags` decides which tags already upstream are built; later, those it left stay left.
+function chooseTagsToBuild(
+  state: PollState | undefined,
+  missing: TagComparison['missing'],
+  existingTags: ExistingTags,
+): { toEnqueue: TagComparison['missing']; firstContact?: NonNullable<PollReport['firstContact']> } {
+  if (state?.firstContact) {
+    const left = new Set(state.firstContact.left);
+    return { toEnqueue: missing.filter((entry) => !left.has(entry.tag)) };
+  }
+  const plan = planFirstContact(missing, existingTags);
+  return {
+    toEnqueue: plan.build,
+    firstContact: { existingTags, build: plan.build.map((t) => t.tag), left: plan.left.map((t) => t.tag) },
+  };
+}
+
 /** The repository's poll interval in seconds (`pollInterval`, default 5 minutes). */
 export function pollIntervalSeconds(repo: RepositoryConfig): number {
   return (repo.pollInterval && parsePollInterval(repo.pollInterval)) || DEFAULT_POLL_SECONDS;
-}
-
-function base(current: PollState | undefined, repository: string, intervalSeconds: number) {
-  return { ...current, schemaVersion: 1 as const, repository, intervalSeconds };
-}
-
-async function writePollState(
-  store: DocumentStore,
-  repository: string,
-  next: (current: PollState | undefined) => PollState,
-): Promise<void> {
-  await updateDocument(store, pollStateObjectPath(repository), PollState, (current) => ({
-    write: next(current),
-  }));
 }

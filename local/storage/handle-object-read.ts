@@ -1,9 +1,9 @@
 import type { FileHandle } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
 import { checkReadPreconditions, parsePreconditions } from './check-preconditions.js';
 import { bucketNotFound, invalidRequest, objectNotFound } from './create-storage-error.js';
 import type { StorageError } from './create-storage-error.js';
 import { parseByteRange } from './parse-byte-range.js';
+import { sendObjectBytes, storedObjectHeaders } from './send-object-bytes.js';
 import { sendEmpty, sendError, sendJson } from './send-response.js';
 import type { StorageCall, StorageContext } from './storage-context.js';
 import type { ObjectRecord } from './storage-records.js';
@@ -53,17 +53,7 @@ async function sendObjectMedia(call: StorageCall, record: ObjectRecord, data: Fi
     ETag: objectEtag(record),
     'Last-Modified': new Date(record.updated).toUTCString(),
     'Cache-Control': record.cacheControl ?? 'no-cache, no-store, max-age=0, must-revalidate',
-    'Accept-Ranges': 'bytes',
-    'X-Goog-Generation': String(record.generation),
-    'X-Goog-Metageneration': String(record.metageneration),
-    // The client checks a full download against these digests, and only when the stored encoding is stated.
-    'X-Goog-Hash': `crc32c=${record.crc32c},md5=${record.md5Hash}`,
-    'X-Goog-Stored-Content-Encoding': record.contentEncoding ?? 'identity',
-    'X-Goog-Stored-Content-Length': String(record.size),
-    'X-Goog-Storage-Class': record.storageClass,
-    ...(record.contentEncoding !== undefined && { 'Content-Encoding': record.contentEncoding }),
-    ...(record.contentDisposition !== undefined && { 'Content-Disposition': record.contentDisposition }),
-    ...(record.contentLanguage !== undefined && { 'Content-Language': record.contentLanguage }),
+    ...storedObjectHeaders(record),
   };
   const range = parseByteRange(req.headers.range, record.size);
   if (range.kind === 'unsatisfiable') {
@@ -87,16 +77,5 @@ async function sendObjectMedia(call: StorageCall, record: ObjectRecord, data: Fi
       { 'Content-Range': `bytes */${record.size}` },
     );
   }
-  const [start, end] = range.kind === 'part' ? [range.start, range.end] : [0, record.size - 1];
-  res.writeHead(range.kind === 'part' ? 206 : 200, {
-    ...headers,
-    'Content-Length': String(Math.max(end - start + 1, 0)),
-    ...(range.kind === 'part' && { 'Content-Range': `bytes ${start}-${end}/${record.size}` }),
-  });
-  if (record.size === 0) {
-    await data.close();
-    res.end();
-    return;
-  }
-  await pipeline(data.createReadStream({ start, end }), res);
+  await sendObjectBytes(res, data, record.size, range, headers);
 }

@@ -1,7 +1,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream/promises';
 import { parseByteRange } from './parse-byte-range.js';
+import { sendObjectBytes, storedObjectHeaders } from './send-object-bytes.js';
 import type { StorageContext } from './storage-context.js';
 import type { ObjectRecord } from './storage-records.js';
 
@@ -68,16 +68,7 @@ export async function handlePublicObject(
     'Cache-Control': record.cacheControl ?? PublicCacheControl,
     ETag: etag,
     'Last-Modified': new Date(record.updated).toUTCString(),
-    'Accept-Ranges': 'bytes',
-    'X-Goog-Generation': String(record.generation),
-    'X-Goog-Metageneration': String(record.metageneration),
-    'X-Goog-Hash': `crc32c=${record.crc32c},md5=${record.md5Hash}`,
-    'X-Goog-Stored-Content-Length': String(record.size),
-    'X-Goog-Stored-Content-Encoding': record.contentEncoding ?? 'identity',
-    'X-Goog-Storage-Class': record.storageClass,
-    ...(record.contentEncoding !== undefined && { 'Content-Encoding': record.contentEncoding }),
-    ...(record.contentDisposition !== undefined && { 'Content-Disposition': record.contentDisposition }),
-    ...(record.contentLanguage !== undefined && { 'Content-Language': record.contentLanguage }),
+    ...storedObjectHeaders(record),
   };
   const tags = read.headers['if-none-match']?.split(',').map((tag) => tag.trim().replace(/^W\//, ''));
   const range = parseByteRange(read.headers.range, record.size);
@@ -98,18 +89,7 @@ export async function handlePublicObject(
     res.end();
     return;
   }
-  const [start, end] = range.kind === 'part' ? [range.start, range.end] : [0, record.size - 1];
-  res.writeHead(range.kind === 'part' ? 206 : 200, {
-    ...headers,
-    'Content-Length': String(Math.max(end - start + 1, 0)),
-    ...(range.kind === 'part' && { 'Content-Range': `bytes ${start}-${end}/${record.size}` }),
-  });
-  if (record.size === 0) {
-    await data.close();
-    res.end();
-    return;
-  }
-  await pipeline(data.createReadStream({ start, end }), res);
+  await sendObjectBytes(res, data, record.size, range, headers);
 }
 
 const XmlErrors = {

@@ -10,6 +10,7 @@ import type { Command } from '../../deploy/plan-types.js';
 import { fillPlaceholders } from '../../deploy/quote-shell-arg.js';
 import { commandsOf } from '../../deploy/read-role-bindings.js';
 import { writeBuilderImageContext } from '../../deploy/write-builder-image-context.js';
+import { writeStagingLifecycle } from '../../deploy/staging-lifecycle.js';
 import { deployOptions, P, R } from './plan-fixtures.js';
 
 const rootDir = join(import.meta.dirname, '..', '..');
@@ -177,6 +178,7 @@ describe('every command of the deploy plan, through the installed gcloud', () =>
     // The sources gcloud would upload exist, so nothing stops at a missing folder before authentication.
     for (const fn of FUNCTION_DEPLOYMENTS) mkdirSync(join(bundleDir, fn.folder), { recursive: true });
     await writeBuilderImageContext(rootDir, bundleDir);
+    await writeStagingLifecycle(bundleDir);
   });
   afterAll(() => rmSync(folder, { recursive: true, force: true }));
 

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deployOptions, flagValue, indexOfCommand, P, R } from './plan-fixtures.js';
@@ -9,6 +9,7 @@ import { createDeployPlan, REQUIRED_APIS } from '../../deploy/create-deploy-plan
 import { BASIC_ROLES } from '../../deploy/declare-role-bindings.js';
 import type { Command, DeployPlan } from '../../deploy/plan-types.js';
 import { commandsOf, readRoleBindings } from '../../deploy/read-role-bindings.js';
+import { writeStagingLifecycle } from '../../deploy/staging-lifecycle.js';
 
 const sa = (id: string): string => `serviceAccount:${id}@${P}.iam.gserviceaccount.com`;
 const agent = 'serviceAccount:service-{{PROJECT_NUMBER}}@gcp-sa-pubsub.iam.gserviceaccount.com';
@@ -60,7 +61,7 @@ describe('pkgrelay deploy --dry-run', () => {
       'gcloud pubsub topics create pkgrelay-releases-dead-letter --message-retention-duration=7d',
       'gcloud pubsub topics create cloud-builds ',
       `gcloud storage buckets create gs://${bucket} --location=${R} --uniform-bucket-level-access --no-public-access-prevention`,
-      `gcloud storage buckets create gs://${staging} --location=${R} --uniform-bucket-level-access --public-access-prevention`,
+      `gcloud storage buckets create gs://${staging} --location=${R} --uniform-bucket-level-access --public-access-prevention --lifecycle-file=/b/staging-lifecycle.json`,
       `gcloud artifacts repositories create pkgrelay --repository-format=python --location=${R}`,
       `gcloud artifacts repositories create pkgrelay-images --repository-format=docker --location=${R}`,
       '| gcloud secrets create pkgrelay-webhook-secret --replication-policy=automatic --data-file=-',
@@ -109,6 +110,15 @@ describe('pkgrelay deploy --dry-run', () => {
     expect(script).not.toContain('--member=allUsers --role=roles/storage.objectViewer');
     expect(script).not.toContain('pkgrelay-reconcile');
     expect(script).not.toContain('pkgrelay-dead-letter ');
+  });
+  it('deletes staging archives after a week, by a lifecycle rule on create and on every redeploy', async () => {
+    const script = await dryRun([]);
+    expect(script).toContain(
+      `gcloud storage buckets update gs://${staging} --uniform-bucket-level-access --public-access-prevention --lifecycle-file=/b/staging-lifecycle.json`,
+    );
+    const folder = mkdtempSync(join(tmpdir(), 'pkgrelay-lifecycle-'));
+    const rule = JSON.parse(readFileSync(await writeStagingLifecycle(folder), 'utf8')) as unknown;
+    expect(rule).toEqual({ rule: [{ action: { type: 'Delete' }, condition: { age: 7 } }] });
   });
   it('keeps the served repositories in a private bucket, seeded once, never replaced by a redeploy', async () => {
     const script = await dryRun([]);

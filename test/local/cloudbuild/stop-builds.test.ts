@@ -117,8 +117,9 @@ describe('Cloud Build stand-in: builds that are stopped or refused', () => {
     expect(statusName(build.steps?.[0]?.status)).toBe('TIMEOUT');
     await expectKilledAfterStart(id, wait.commandLine);
     const ran = seconds(build.finishTime) - seconds(build.startTime);
+    // Killed at its 2 s timeout: far short of the step's own 60 s, however slow the machine.
     expect(ran).toBeGreaterThanOrEqual(1);
-    expect(ran).toBeLessThan(10);
+    expect(ran).toBeLessThan(60);
     await stack.waitForNotifications(id, ['TIMEOUT']);
   });
 
