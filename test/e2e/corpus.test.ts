@@ -133,6 +133,9 @@ describe('the fixture corpus, from a signed webhook to pip install, against by-h
         expect(
           artifacts.filter((artifact) => artifact.kind === 'sdist').map((artifact) => artifact.filename),
         ).toEqual(reference.files.filter((file) => file.endsWith('.tar.gz')));
+        // Tags belong to wheels: the record gives an sdist none.
+        for (const sdist of artifacts.filter((artifact) => artifact.kind === 'sdist'))
+          expect(sdist.tags, sdist.filename).toBeUndefined();
         const served = await expectSameWheel(fixture, release, reference);
         const wheels = artifacts.filter((artifact) => artifact.kind === 'wheel');
         expect(wheels.map((artifact) => [...(artifact.tags ?? [])].sort())).toEqual([

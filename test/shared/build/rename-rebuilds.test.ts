@@ -8,6 +8,7 @@ import { createBuildPlan } from '../../../shared/build/create-build-plan.js';
 import { RepositoryConfig } from '../../../shared/config/repository-config.js';
 import { createUpstreamRepository } from '../../../local/demo/create-upstream-repository.js';
 import { SYSTEM_PYTHON } from '../../../local/python/install-from-index.js';
+import { SHARED_BUILD_CACHE } from '../../../local/python/install-pinned-tools.js';
 import { renameShapes } from './rename-shapes.js';
 import { runPlanSteps } from './run-plan-steps.js';
 
@@ -60,7 +61,15 @@ describe('a renamed (and re-versioned) sdist builds again into the renamed wheel
       const { stdout } = await run(
         SYSTEM_PYTHON,
         ['-c', REBUILD, wheel ?? '', sdist ?? '', join(workspace, 'rebuilt'), module],
-        { env: { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: workspace, PIP_CONFIG_FILE: '/dev/null' } },
+        {
+          env: {
+            PATH: '/usr/local/bin:/usr/bin:/bin',
+            HOME: workspace,
+            PIP_CONFIG_FILE: '/dev/null',
+            // The stack's pip cache: each backend comes from PyPI once, not once per shape.
+            PIP_CACHE_DIR: join(SHARED_BUILD_CACHE, 'pip'),
+          },
+        },
       );
       const result = JSON.parse(stdout) as Record<string, unknown>;
       expect(result).toMatchObject({ name, version: '1.0.0', hello: `hello from ${module}` });

@@ -7,6 +7,7 @@ import { createPublishPlan } from '../../../shared/build/create-publish-plan.js'
 import { normalizeName } from '../../../shared/registry/normalize-name.js';
 import { parseDistributionFilename } from '../../../shared/registry/parse-distribution-filename.js';
 import { SYSTEM_PYTHON } from '../../../local/python/install-from-index.js';
+import { SHARED_BUILD_CACHE } from '../../../local/python/install-pinned-tools.js';
 
 export interface StepRun {
   id: StepId;
@@ -56,9 +57,9 @@ async function runSteps(
       PATH: '/usr/local/bin:/usr/bin:/bin',
       HOME: workspace,
       BUILDER_OUTPUT: outputDir,
-      // Outside the workspace, as the stand-in's shared caches are: `receive` clears the workspace (and this HOME).
-      PIP_CACHE_DIR: join(workspace, '..', 'cache', 'pip'),
-      UV_CACHE_DIR: join(workspace, '..', 'cache', 'uv'),
+      // The stand-in's shared caches, outside the workspace (`receive` clears it and this HOME): each backend downloads once.
+      PIP_CACHE_DIR: join(SHARED_BUILD_CACHE, 'pip'),
+      UV_CACHE_DIR: join(SHARED_BUILD_CACHE, 'uv'),
     };
     for (const entry of step.env.map((e) => substitute(e, plan.substitutions))) {
       const at = entry.indexOf('=');
