@@ -9,7 +9,8 @@ export default defineConfig({
     // Longest first, so the two workers finish together.
     sequence: { sequencer: SortLongestFirst },
     testTimeout: 120_000,
-    hookTimeout: 120_000,
+    // A stack start waits up to 150 s for the Pub/Sub emulator on a loaded machine.
+    hookTimeout: 240_000,
     // No Google metadata server here: the client libraries must not wait to look for one.
     env: { METADATA_SERVER_DETECTION: 'none' },
   },

@@ -47,7 +47,8 @@ export async function startPubSubEmulator({
   port,
   sdkRoot = findSdkRoot(),
   onOutput,
-  timeoutMs = 60_000,
+  // Java starting beside two test workers and their builds has taken over a minute on two cores.
+  timeoutMs = 150_000,
 }: PubSubEmulatorOptions = {}): Promise<PubSubEmulator> {
   const launcher = join(sdkRoot, 'platform/pubsub-emulator/bin/cloud-pubsub-emulator');
   if (!existsSync(launcher))

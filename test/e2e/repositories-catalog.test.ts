@@ -41,7 +41,7 @@ describe('pkgrelay repositories on a running stack (compiled CLI, real functions
       configPath,
       functions: ['webhook', 'worker', 'buildEvents'],
     });
-  }, 120_000);
+  });
   afterAll(async () => stack?.stop());
 
   it('serves a repository added while running from its next webhook, and builds it', async () => {

@@ -9,7 +9,8 @@ export default defineConfig({
     include: ['test/faults/**/*.faults.ts'],
     maxWorkers: 2,
     testTimeout: 420_000,
-    hookTimeout: 120_000,
+    // A stack start waits up to 150 s for the Pub/Sub emulator on a loaded machine.
+    hookTimeout: 240_000,
     env: { METADATA_SERVER_DETECTION: 'none' },
   },
 });

@@ -38,7 +38,7 @@ describe('Cloud Build stand-in: artifacts.objects, source.storageSource and per-
     );
     client = new Storage({ apiEndpoint: storage.url, projectId: 'pkgrelay-test' });
     await client.createBucket('staging-bucket');
-  }, 60_000);
+  });
   afterAll(async () => {
     await stack?.stop();
     await storage?.close();
