@@ -8,24 +8,12 @@ import { RepositoryIndex } from '../../../shared/status/repository-index.js';
 import { transitionJob } from '../../../shared/status/transition-job.js';
 import { updateJob } from '../../../shared/status/update-job.js';
 import { createMemoryDocumentStore, randomTurns } from '../../fakes/create-memory-document-store.js';
+import { queuedJob } from '../../fakes/queued-job.js';
 import { refuseWritesForRate } from '../../fakes/refuse-writes-for-rate.js';
 
 const REPO = 'Hot-Org/Widgets';
 
-function newJob(tag: string, now: Date): JobStatus {
-  return {
-    schemaVersion: 1,
-    repository: REPO,
-    tag,
-    version: tag.slice(1),
-    state: 'queued',
-    attempt: 1,
-    createdAt: now.toISOString(),
-    updatedAt: now.toISOString(),
-    artifacts: [],
-    history: [{ state: 'queued', at: now.toISOString(), attempt: 1 }],
-  };
-}
+const newJob = (tag: string, now: Date): JobStatus => queuedJob(REPO, tag, now);
 
 describe('the derived repository index', () => {
   it('takes in many jobs per write when the store paces writes of one object', async () => {

@@ -6,23 +6,11 @@ import { transitionJob } from '../../../shared/status/transition-job.js';
 import { updateJob } from '../../../shared/status/update-job.js';
 import { createLogger } from '../../../shared/log/create-logger.js';
 import { createMemoryDocumentStore, randomTurns } from '../../fakes/create-memory-document-store.js';
+import { queuedJob } from '../../fakes/queued-job.js';
 
 const REPO = 'Octo-Org/Widgets';
 
-function newJob(tag: string, now: Date): JobStatus {
-  return {
-    schemaVersion: 1,
-    repository: REPO,
-    tag,
-    version: tag.slice(1),
-    state: 'queued',
-    attempt: 1,
-    createdAt: now.toISOString(),
-    updatedAt: now.toISOString(),
-    artifacts: [],
-    history: [{ state: 'queued', at: now.toISOString(), attempt: 1 }],
-  };
-}
+const newJob = (tag: string, now: Date): JobStatus => queuedJob(REPO, tag, now);
 
 describe('repository index under concurrency', () => {
   it('never loses an entry when 40 jobs of one repository move at once', async () => {
