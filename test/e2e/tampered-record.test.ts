@@ -57,7 +57,13 @@ describe('a tampered status document on the local stack is never overwritten', (
 
     // What the finding did: a document that fails the schema, then an ordinary delivery of the same tag.
     const tampered = JSON.stringify({ ...published, artifacts: 'gone', state: 'constructor' });
-    await bucket.file(jobObjectPath(ID)).save(tampered, { resumable: false });
+    // Over the generation read, as a careful writer would: the client then retries the 429 that Cloud Storage's
+    // one write a second gives a document the pipeline has just written.
+    const [current] = await bucket.file(jobObjectPath(ID)).getMetadata();
+    await bucket.file(jobObjectPath(ID)).save(tampered, {
+      resumable: false,
+      preconditionOpts: { ifGenerationMatch: Number(current.generation) },
+    });
     const [indexBefore] = await bucket.file(indexObjectPath(ID.repository)).download();
     await publishReleaseRequests(stack.info, [ID]);
 
