@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUpstreamRepository } from '../../local/demo/create-upstream-repository.js';
 import { sampleSetuptoolsProject } from '../../local/demo/sample-project.js';
+import { waitUntil } from '../../local/net/wait-until.js';
 import { startStack, type Stack } from '../../local/stack/start-stack.js';
 import type { JobStatus } from '../../shared/status/job-status.js';
 import type { RepositoryIndex } from '../../shared/status/repository-index.js';
@@ -98,7 +99,13 @@ describe('pkgrelay against the local stack (compiled CLI as a child process)', (
   });
 
   it('status shows every repository, one repository and one job, as tables and as JSON', async () => {
-    const all = await cli('status', '--json');
+    // The repository index is derived and written at most once a second, after the job documents that
+    // `--wait` followed: it shows the second job published a moment later.
+    let all = await cli('status', '--json');
+    await waitUntil('the index to show both jobs published', async () => {
+      all = await cli('status', '--json');
+      return json<Array<{ published: number }>>(all.stdout)[0]?.published === 2;
+    });
     expect(all.code).toBe(0);
     expect(json(all.stdout)).toMatchObject([
       { repository: 'Octo-Org/Widgets', jobs: 2, published: 2, failed: 0, inFlight: 0, latest: '0.2.0' },

@@ -271,9 +271,11 @@ describe('exactly one build per tag on the local stack', () => {
         [],
       );
     }
-    const index = (await readDocument('repos/octo-org/widgets/index.json')).data as { jobs: unknown[] };
-    expect(validate('repository-index', index)).toEqual([]);
-    expect(index.jobs).toHaveLength(3);
+    // Derived a moment after the job documents: it holds all three once written.
+    const readIndex = async () =>
+      (await readDocument('repos/octo-org/widgets/index.json')).data as { jobs: unknown[] };
+    await expect.poll(async () => (await readIndex()).jobs.length, { timeout: 30_000 }).toBe(3);
+    expect(validate('repository-index', await readIndex())).toEqual([]);
     expect(validate('badge', (await readDocument('repos/octo-org/widgets/badge.json')).data)).toEqual([]);
   });
 });

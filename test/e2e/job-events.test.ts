@@ -177,8 +177,12 @@ describe('job events, drift and existing versions on the local stack', () => {
       state: 'published',
       drift: { kind: 'moved', recordedCommit: builtFrom, upstreamCommit: moved },
     });
-    const [index] = await bucket.file(indexObjectPath(DRIFTING)).download();
-    expect(RepositoryIndex.parse(JSON.parse(index.toString())).jobs[0]).toMatchObject({
+    // The index is derived from the job documents a moment after they change: poll for the drift there.
+    const indexEntry = async () => {
+      const [index] = await bucket.file(indexObjectPath(DRIFTING)).download();
+      return RepositoryIndex.parse(JSON.parse(index.toString())).jobs[0];
+    };
+    await expect.poll(indexEntry, { timeout: 30_000 }).toMatchObject({
       tag: 'v0.1.0',
       commit: builtFrom,
       drift: { kind: 'moved', recordedCommit: builtFrom, upstreamCommit: moved },

@@ -185,7 +185,10 @@ describe('reconcile on the local stack', () => {
       errors: [],
       polls: [],
     });
-    const status = await runCli(['status', REPO, '--stack', root]);
-    expect(status.stdout).toMatch(/v0\.2\.0\s+0\.2\.0\s+published[\s\S]*v0\.1\.0\s+0\.1\.0\s+published/);
+    // The index is derived a moment after the job documents; it shows both published once it is written.
+    const listed = /v0\.2\.0\s+0\.2\.0\s+published[\s\S]*v0\.1\.0\s+0\.1\.0\s+published/;
+    await waitUntil('the index to show both jobs published', async () =>
+      listed.test((await runCli(['status', REPO, '--stack', root])).stdout),
+    );
   });
 });
