@@ -4,6 +4,7 @@ import SortLongestFirst from './test/support/sort-longest-first.js';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['./test/support/temp-root.ts'],
     // The integration suites start real servers and the Pub/Sub emulator; two cores cannot run many at once.
     maxWorkers: 2,
     // Longest first, so the two workers finish together.

@@ -7,6 +7,7 @@ export default defineConfig({
   root: fileURLToPath(new URL('../..', import.meta.url)),
   test: {
     include: ['test/faults/**/*.faults.ts'],
+    globalSetup: ['./test/support/temp-root.ts'],
     maxWorkers: 2,
     testTimeout: 420_000,
     // A stack start waits up to 150 s for the Pub/Sub emulator on a loaded machine.
