@@ -81,10 +81,6 @@ export function createGcsDocumentStore(options: GcsStoreOptions): DocumentStore 
         throw error;
       }
     },
-    async list(prefix: string): Promise<string[]> {
-      const [files] = await (await connect()).getFiles({ prefix, autoPaginate: true });
-      return files.map((file) => file.name);
-    },
     async listDocuments(prefix: string): Promise<ListedDocument[]> {
       const [files] = await (
         await connect()

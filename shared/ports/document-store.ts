@@ -53,7 +53,6 @@ export interface DocumentStore {
       metadata?: Record<string, string>;
     },
   ): Promise<WriteResult>;
-  list(prefix: string): Promise<string[]>;
   /** Every object under `prefix` with its generation and custom metadata, in one listing (pages of 1000). */
   listDocuments(prefix: string): Promise<ListedDocument[]>;
 }

@@ -59,9 +59,6 @@ export function createMemoryDocumentStore(): MemoryDocumentStore {
       count++;
       return { success: true, data: { generation } };
     },
-    async list(prefix: string): Promise<string[]> {
-      return [...objects.keys()].filter((path) => path.startsWith(prefix)).sort();
-    },
     async listDocuments(prefix: string): Promise<ListedDocument[]> {
       await store.pause();
       return [...objects]

@@ -85,7 +85,7 @@ describe('dead letters', () => {
       data: '{"not":"a request"}',
       reason: expect.stringMatching(/repository/),
     });
-    expect(await store.list('jobs/')).toEqual([]);
+    expect(await store.listDocuments('jobs/')).toEqual([]);
   });
 
   it('is idempotent: a redelivered dead letter changes nothing more', async () => {

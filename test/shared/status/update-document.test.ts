@@ -28,7 +28,6 @@ describe('updateDocument', () => {
       read: () =>
         Promise.resolve({ data: undefined, generation: '7', problem: 'is not JSON (Unexpected token <)' }),
       write: () => Promise.reject(new Error('must not write')),
-      list: () => Promise.resolve([]),
       listDocuments: () => Promise.resolve([]),
       stat: () => Promise.resolve(undefined),
     };
