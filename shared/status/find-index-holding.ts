@@ -1,7 +1,6 @@
 import { indexObjectPath } from '../contracts/job-id.js';
-import { UnreadableDocumentError } from '../errors.js';
 import type { DocumentStore } from '../ports/document-store.js';
-import { describeIssues } from './describe-issues.js';
+import { readDocument } from './read-document.js';
 import { RepositoryIndex, type IndexEntry } from './repository-index.js';
 
 /**
@@ -13,12 +12,7 @@ export async function findIndexHolding(
   repository: string,
   entry: IndexEntry,
 ): Promise<RepositoryIndex | undefined> {
-  const path = indexObjectPath(repository);
-  const stored = await store.read(path);
-  if (!stored) return undefined;
-  const parsed = RepositoryIndex.safeParse(stored.data);
-  if (!parsed.success)
-    throw new UnreadableDocumentError(path, stored.problem ?? describeIssues(parsed.error));
-  const held = parsed.data.jobs.find((candidate) => candidate.path === entry.path);
-  return held && JSON.stringify(held) === JSON.stringify(entry) ? parsed.data : undefined;
+  const index = await readDocument(store, indexObjectPath(repository), RepositoryIndex);
+  const held = index?.jobs.find((candidate) => candidate.path === entry.path);
+  return held && JSON.stringify(held) === JSON.stringify(entry) ? index : undefined;
 }

@@ -4,6 +4,7 @@ import { silentLogger, type Logger } from '../log/create-logger.js';
 import type { DocumentStore } from '../ports/document-store.js';
 import type { JobStatus } from './job-status.js';
 import { findIndexHolding } from './find-index-holding.js';
+import { readDocument } from './read-document.js';
 import { Badge, indexEntryOf } from './repository-index.js';
 import { syncRepositoryIndex } from './sync-repository-index.js';
 import type { Change } from './update-document.js';
@@ -68,10 +69,5 @@ async function syncIndexAndBadge(
 }
 
 async function readsAs(store: DocumentStore, repository: string, expected: Badge): Promise<boolean> {
-  const stored = await store.read(badgeObjectPath(repository));
-  const parsed = Badge.safeParse(stored?.data);
-  if (stored && !parsed.success) {
-    throw new UnreadableDocumentError(badgeObjectPath(repository), stored.problem ?? 'is not a badge');
-  }
-  return badgeShows(parsed.success ? parsed.data : undefined, expected);
+  return badgeShows(await readDocument(store, badgeObjectPath(repository), Badge), expected);
 }
