@@ -1,3 +1,4 @@
+import type { Result } from '../contracts/result.js';
 import type { DocumentStore } from '../ports/document-store.js';
 import type { JobStatus } from '../status/job-status.js';
 import { readDocument } from '../status/read-document.js';
@@ -7,8 +8,7 @@ import { digestObjectPath, provenanceObjectPath } from './provenance-paths.js';
 import { DigestRecord, ProvenanceStatement } from './provenance-statement.js';
 import { readBuildFacts, type BuildFacts } from './read-build-facts.js';
 
-export type RecordResult =
-  { success: true; data: { path: string; written: boolean } } | { success: false; error: string };
+export type RecordResult = Result<{ path: string; written: boolean }>;
 
 /**
  * Writes the provenance statement of a job that `build` published, and a record per file's sha256 that
@@ -64,10 +64,7 @@ async function writeStatement(
   job: JobStatus,
   facts: BuildFacts,
   readBuild: ((id: string) => Promise<unknown>) | undefined,
-): Promise<
-  | { success: true; data: { statement: ProvenanceStatement; changed: boolean } }
-  | { success: false; error: string }
-> {
+): Promise<Result<{ statement: ProvenanceStatement; changed: boolean }>> {
   // Two builds: the publish phase checks nothing out; where the files came from is the build phase's to say.
   const phase =
     job.publishBuild && job.build && readBuild ? await readBuildPhase(readBuild, job.build.id) : undefined;
