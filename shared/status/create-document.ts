@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { TransientError } from '../errors.js';
 import type { DocumentStore } from '../ports/document-store.js';
 
@@ -21,7 +22,7 @@ export async function createDocument(
     const result = await store.write(path, data, { ifGenerationMatch: '0' });
     if (result.success) return 'created';
     if (result.error === 'conflict') return 'exists';
-    await new Promise((resolve) => setTimeout(resolve, interval * (1 + Math.random() / 4)));
+    await sleep(interval * (1 + Math.random() / 4));
   }
   throw new TransientError(`Unable to create ${path}`, `refused for the write rate ${attempts} times`);
 }

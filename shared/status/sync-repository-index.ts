@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { indexObjectPath } from '../contracts/job-id.js';
 import { TransientError, UnreadableDocumentError } from '../errors.js';
 import type { Logger } from '../log/create-logger.js';
@@ -131,8 +132,4 @@ async function writeIndex(
   if (!result.success) return { lost: result.error };
   fold.last = { generation: result.data.generation, index: checked.data };
   return { badge };
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

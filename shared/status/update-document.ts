@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { z } from 'zod';
 import { TransientError, UnreadableDocumentError } from '../errors.js';
 import type { DocumentStore } from '../ports/document-store.js';
@@ -68,8 +69,4 @@ export async function updateDocument<T>(
     else await sleep(Math.random() * 5 * Math.min(attempt + 1, 10));
   }
   throw new TransientError(`Gave up updating ${path} after ${attempts} concurrent writers won`);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { badgeObjectPath, jobObjectPath, type JobId } from '../contracts/job-id.js';
 import { UnreadableDocumentError } from '../errors.js';
 import { silentLogger, type Logger } from '../log/create-logger.js';
@@ -64,7 +65,7 @@ async function syncIndexAndBadge(
   if (job.state !== 'published' || (await readsAs(store, job.repository, badge))) return;
   // The index's writer is usually writing the badge right now: give it the interval before repairing it.
   const interval = store.sameObjectWriteIntervalMs ?? 0;
-  if (interval > 0) await new Promise((resolve) => setTimeout(resolve, interval));
+  if (interval > 0) await sleep(interval);
   await writeBadge(store, job.repository, badge);
 }
 
