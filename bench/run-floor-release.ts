@@ -4,15 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
-import { installPinnedTools } from '../local/python/install-pinned-tools.js';
+import { bakeBuilderImage } from '../local/python/bake-builder-image.js';
 
 const run = promisify(execFile);
 const PYTHON = '/usr/bin/python3';
 
 /**
- * The floor: what a person does by hand for one tag, isolated with the build plan's pinned tools: fetch
- * the tag, install the tools, `python -m build --installer uv` (PEP 517 isolation), twine check, twine upload. Returns ms
- * in all and per step; `cacheDir` holds the pip and uv caches the stack's builds share.
+ * The floor: what a person does by hand for one tag, isolated with the build plan's pinned tools, already
+ * installed as they are in the builder image the pipeline's steps run on: fetch the tag, `python -m build
+ * --installer uv` (PEP 517 isolation), twine check, twine upload. Returns ms in all and per step; `cacheDir`
+ * holds the pip and uv caches (and the image) the stack's builds share.
  */
 export async function runFloorRelease(
   upstreamUrl: string,
@@ -21,7 +22,6 @@ export async function runFloorRelease(
   cacheDir: string,
 ): Promise<{ total: number; steps: Record<string, number> }> {
   const work = await mkdtemp(join(tmpdir(), 'pkgrelay-floor-'));
-  const tools = join(work, 'tools');
   const inWork = {
     cwd: work,
     env: { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: work, GIT_TERMINAL_PROMPT: '0' },
@@ -45,7 +45,17 @@ export async function runFloorRelease(
     );
     await run('git', ['-C', 'src', '-c', 'advice.detachedHead=false', 'checkout', '-q', ref], inWork);
     lap('fetch');
-    const env = await installPinnedTools(tools, cacheDir);
+    const { tools } = await bakeBuilderImage(cacheDir);
+    const env = {
+      PATH: `${tools.bin}:/usr/local/bin:/usr/bin:/bin`,
+      PYTHONPATH: tools.site,
+      HOME: work,
+      PIP_CONFIG_FILE: '/dev/null',
+      UV_CACHE_DIR: join(cacheDir, 'uv'),
+      UV_NO_CONFIG: '1',
+      UV_LINK_MODE: 'copy',
+      UV_SYSTEM_CERTS: '1',
+    };
     const withTools = { cwd: work, env };
     await run(PYTHON, ['-m', 'build', '--installer', 'uv', '--outdir', 'dist', 'src'], withTools);
     lap('build');

@@ -9,7 +9,7 @@ import { createBuildQueue } from './create-build-queue.js';
 import type { BuildStore } from './create-build-store.js';
 import { parseBuildFilter } from './filter-builds.js';
 import { projectNumberOf } from './project-number-of.js';
-import type { SandboxKind } from './place-step-in-sandbox.js';
+import type { LocalImage, SandboxKind } from './place-step-in-sandbox.js';
 import { runBuild, type StopReason } from './run-build.js';
 import { locationOf } from './to-operation.js';
 import { validateBuildRequest } from './validate-build-request.js';
@@ -42,6 +42,7 @@ export interface BuildServiceOptions {
   storage?: BuildStorage | undefined;
   concurrency: number;
   cacheDir?: string | undefined;
+  images?: readonly LocalImage[] | undefined;
   sandbox: SandboxKind;
   keepWorkspaces?: boolean | undefined;
   /** Where a build's `logUrl` points. */
@@ -78,6 +79,7 @@ export function createBuildService({
   storage,
   concurrency,
   cacheDir,
+  images,
   sandbox,
   keepWorkspaces,
   logUrlOf,
@@ -99,6 +101,7 @@ export function createBuildService({
         secretAccess,
         storage,
         cacheDir,
+        images,
         sandbox,
         keepWorkspace: keepWorkspaces,
         clock,

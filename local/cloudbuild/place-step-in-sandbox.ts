@@ -13,12 +13,26 @@ export function isSandboxKind(value: string): value is SandboxKind {
 
 export const BwrapPath = '/usr/bin/bwrap';
 
+/** One folder of a step's image, bound read-only at the path the step sees it at. */
+export interface ImageBind {
+  source: string;
+  target: string;
+}
+
+/** An image the stand-in has locally: what a step whose image name it matches sees over the system. */
+export interface LocalImage {
+  matches(image: string): boolean;
+  binds: readonly ImageBind[];
+}
+
 /** The host folders one step works in. */
 export interface StepMounts {
   workspace: string;
   home: string;
   output: string;
   cache?: string | undefined;
+  /** The step image's own folders; none for an image the stand-in runs as the host's system. */
+  image?: readonly ImageBind[] | undefined;
 }
 
 /** Where the step itself sees each of its mounts: the paths its environment names. */
@@ -114,6 +128,7 @@ export function placeStep(
     '/usr',
     ...SystemRoots.flatMap(systemRoot),
     ...etcEntries().flatMap((entry) => ['--ro-bind-try', `/etc/${entry}`, `/etc/${entry}`]),
+    ...(mounts.image ?? []).flatMap((bind) => ['--ro-bind', bind.source, bind.target]),
     '--proc',
     '/proc',
     '--dev',

@@ -7,7 +7,7 @@ import type { Build, BuildStatus, BuildStep } from './build-types.js';
 import type { BuildNotifier } from './create-build-notifier.js';
 import type { BuildStore } from './create-build-store.js';
 import { parseDuration } from './parse-duration.js';
-import { placeStep, stepPaths, type SandboxKind } from './place-step-in-sandbox.js';
+import { placeStep, stepPaths, type LocalImage, type SandboxKind } from './place-step-in-sandbox.js';
 import { resolveSecrets } from './resolve-secrets.js';
 import { checkSecretAccess, type SecretAccess } from './check-secret-access.js';
 import { fetchStorageSource } from './fetch-storage-source.js';
@@ -29,6 +29,8 @@ export interface RunBuildDeps {
   /** Where `source.storageSource` is read from and `artifacts.objects` written to. */
   storage?: BuildStorage | undefined;
   cacheDir?: string | undefined;
+  /** Images the stand-in has (the builder image); a step on any other runs on the host's system. */
+  images?: readonly LocalImage[] | undefined;
   /** How each step is run: in a bubblewrap sandbox like a container, or as a host process. */
   sandbox: SandboxKind;
   /** Keep a finished build's workspace and home (Cloud Build discards them; a test may look inside). */
@@ -128,12 +130,19 @@ export async function runBuild(build: Build, stop: AbortSignal, deps: RunBuildDe
       await mkdir(outputDir, { recursive: true });
       const args = (step.args ?? []).map((arg) => substitute(arg, values));
       const entrypoint = step.entrypoint === undefined ? undefined : substitute(step.entrypoint, values);
-      const command = resolveStepProgram(substitute(step.name, values), entrypoint, args);
+      const image = substitute(step.name, values);
+      const command = resolveStepProgram(image, entrypoint, args);
       const cwd = resolveStepDir(
         workspace,
         step.dir === undefined ? undefined : substitute(step.dir, values),
       );
-      const mounts = { workspace, home, output: outputDir, cache: deps.cacheDir };
+      const mounts = {
+        workspace,
+        home,
+        output: outputDir,
+        cache: deps.cacheDir,
+        image: deps.images?.find((candidate) => candidate.matches(image))?.binds,
+      };
       const paths = stepPaths(deps.sandbox, mounts);
       const env: Record<string, string> = {
         ...containerEnv(paths.cache),

@@ -6,7 +6,7 @@ import { createBuildNotifier } from './create-build-notifier.js';
 import { createBuildService } from './create-build-service.js';
 import { createBuildStore } from './create-build-store.js';
 import { createCloudBuildRoutes } from './create-cloud-build-routes.js';
-import type { SandboxKind } from './place-step-in-sandbox.js';
+import type { LocalImage, SandboxKind } from './place-step-in-sandbox.js';
 import { verifySandbox } from './verify-sandbox.js';
 import type { SecretAccess } from './check-secret-access.js';
 import { openBuildStorage } from './open-build-storage.js';
@@ -34,6 +34,8 @@ export interface CloudBuildServerOptions {
   concurrency?: number;
   /** pip's and uv's caches (`pip/`, `uv/`), shared by every step of every build, as a cache volume would be. */
   cacheDir?: string;
+  /** Step images it has locally (bound read-only over the system in the sandbox); any other runs on the host's. */
+  images?: readonly LocalImage[];
   /**
    * 'bwrap' (the default) runs each step under bubblewrap, seeing only its workspace, home, output, the
    * caches and the system read-only, as in a container; 'none' runs steps as plain host processes.
@@ -63,6 +65,7 @@ export async function startCloudBuildServer({
   pubsub,
   concurrency = 2,
   cacheDir,
+  images,
   sandbox = 'bwrap',
   keepWorkspaces = false,
   logger = silentLogger,
@@ -82,6 +85,7 @@ export async function startCloudBuildServer({
     ...(storage ? { storage: openBuildStorage(storage) } : {}),
     concurrency,
     cacheDir,
+    images,
     sandbox,
     keepWorkspaces,
     // The port is known only once listening, before any build can be created.

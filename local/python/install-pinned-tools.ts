@@ -13,6 +13,14 @@ const TOOL_REQUIREMENTS = fileURLToPath(
   new URL('../../shared/build/python/pkgrelay_steps/tool-requirements.txt', import.meta.url),
 );
 
+/** Every pin the steps install: their tools, and what the upload step adds to authenticate to Artifact Registry. */
+export const StepRequirements = [
+  TOOL_REQUIREMENTS,
+  fileURLToPath(
+    new URL('../../shared/build/python/pkgrelay_steps/upload-auth-requirements.txt', import.meta.url),
+  ),
+] as const;
+
 /** The caches local builds share (`pip/`, `uv/`; the stack's default), so nothing downloads twice. */
 export const SHARED_BUILD_CACHE =
   process.env['PKGRELAY_BUILD_CACHE_DIR'] || join(homedir(), '.cache', 'pkgrelay');
@@ -26,6 +34,7 @@ export const SHARED_BUILD_CACHE =
 export async function installPinnedTools(
   target: string,
   cacheDir = SHARED_BUILD_CACHE,
+  requirements: readonly string[] = [TOOL_REQUIREMENTS],
 ): Promise<Record<string, string>> {
   const env = {
     PATH: `${join(target, 'bin')}:/usr/local/bin:/usr/bin:/bin`,
@@ -58,8 +67,7 @@ export async function installPinnedTools(
       SYSTEM_PYTHON,
       '--target',
       target,
-      '-r',
-      TOOL_REQUIREMENTS,
+      ...requirements.flatMap((file) => ['-r', file]),
     ],
     options,
   );

@@ -23,6 +23,7 @@ import { applyPubSubDeclaration, declarePubSub } from './declare-pubsub.js';
 import { findPackageRoot } from './find-package-root.js';
 import { uploadStatusPage } from '../../shared/status-page/upload-status-page.js';
 import { FUNCTION_SPECS } from './function-specs.js';
+import { bakeBuilderImage } from '../python/bake-builder-image.js';
 import { SHARED_BUILD_CACHE } from '../python/install-pinned-tools.js';
 import { EPHEMERAL_PORTS, type StackPorts } from './read-ports.js';
 import { STACK_FILE, type StackInfo } from './stack-info.js';
@@ -66,6 +67,11 @@ export interface StackOptions {
    * Cloud Build; false builds offline on the machine's own backends. Default true.
    */
   buildIsolation?: boolean;
+  /**
+   * Steps run on a local builder image with the pinned tools baked in, as deployed (PKGRELAY_BUILDER_IMAGE);
+   * false runs them on plain `python:X` images, each build installing its tools. Default true with isolation.
+   */
+  builderImage?: boolean;
   /** pip's and uv's caches for every build's steps; default `~/.cache/pkgrelay`, shared by every local stack. */
   cacheDir?: string;
   /** How build steps run: 'bwrap' (default), sandboxed like a container, or 'none', as host processes. */
@@ -118,6 +124,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
   try {
     const emulatorStarting = startPubSubEmulator({ ...(ports.pubsub ? { port: ports.pubsub } : {}) });
+    const cacheDir = options.cacheDir ?? SHARED_BUILD_CACHE;
+    // Offline builds use the machine's own tools and backends: an image of pinned tools would shadow them.
+    const baking =
+      (options.buildIsolation ?? true) && (options.builderImage ?? true)
+        ? bakeBuilderImage(cacheDir)
+        : undefined;
+    baking?.catch(() => {});
     emulatorStarting.then(
       ({ stop: halt }) => cleanups.push(halt),
       () => {},
@@ -134,6 +147,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     cleanups.push(storage.close, registry.close);
     ready('storage');
     ready('artifactregistry');
+    const image = await baking;
+    if (image) ready('builder image');
     const emulator = await emulatorStarting;
     ready('pubsub');
     const pubsubOptions = { projectId, apiEndpoint: emulator.host };
@@ -148,7 +163,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       pubsub: pubsubOptions,
       concurrency: options.buildConcurrency ?? 2,
       // Shared across stacks and tests on this machine, so a backend is downloaded once, not once per stack.
-      cacheDir: options.cacheDir ?? SHARED_BUILD_CACHE,
+      cacheDir,
+      ...(image ? { images: [image] } : {}),
       ...(options.buildSandbox ? { sandbox: options.buildSandbox } : {}),
       logger,
     });
@@ -203,6 +219,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       PKGRELAY_SECRETMANAGER_ENDPOINT: secretManager.url,
       PKGRELAY_BUILD_ISOLATION: String(options.buildIsolation ?? true),
       PKGRELAY_REGISTRY_AUTH: 'none',
+      ...(image ? { PKGRELAY_BUILDER_IMAGE: image.name } : {}),
       // Short, so a dead worker's job is taken over soon; a redelivery that meets a lease ending within
       // 15 s waits it out in the worker instead of spending its delivery attempts.
       PKGRELAY_LEASE_SECONDS: '10',

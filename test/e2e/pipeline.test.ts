@@ -81,7 +81,19 @@ describe('the whole pipeline on the local stack', () => {
       ]) {
         const resource = (await (
           await fetch(`${stack.info.cloudbuild.host}/v1/projects/${stack.info.projectId}/builds/${id}`)
-        ).json()) as { startTime: string; finishTime: string; createTime: string; serviceAccount?: string };
+        ).json()) as {
+          startTime: string;
+          finishTime: string;
+          createTime: string;
+          serviceAccount?: string;
+          steps: Array<{ name: string }>;
+        };
+        // Every step on the builder image, as deployed: its pinned tools baked in, none installed by the build.
+        for (const step of resource.steps)
+          expect(step.name).toMatch(/^localhost\/pkgrelay\/builder:py3\.\d+-[0-9a-f]{12}$/);
+        const log = await (await fetch(`${stack.info.cloudbuild.host}/logs/${id}`)).text();
+        expect(log).toContain('Finished Step #0');
+        expect(log).not.toContain('.pkgrelay-tools');
         // What a job costs now, phase by phase (queue wait included), for the record.
         console.log(
           `${phase} build ${id}: ${Date.parse(resource.finishTime) - Date.parse(resource.createTime)} ms from create to finish, ${Date.parse(resource.finishTime) - Date.parse(resource.startTime)} ms running, as ${resource.serviceAccount}`,

@@ -32,3 +32,14 @@ def test_a_step_on_the_image_installs_nothing(tmp_path, monkeypatch):
     tools.install_tools(target=str(target))
     tools.install_tools("upload-auth-requirements.txt", target=str(target))
     assert not target.exists()
+
+
+def test_a_step_on_the_image_still_sets_how_uv_installs(tmp_path, monkeypatch):
+    # `python -m build --installer uv` runs uv after install_tools: baked or not, it must copy, ignore the
+    # project's uv configuration and trust the image's certificates.
+    (tmp_path / "tool-requirements.txt").write_text(read_data("tool-requirements.txt"), encoding="utf-8")
+    monkeypatch.setattr(tools, "BAKED", str(tmp_path))
+    for name in ("UV_NO_CONFIG", "UV_LINK_MODE", "UV_SYSTEM_CERTS"):
+        monkeypatch.delitem(tools.env, name, raising=False)
+    tools.install_tools(target=str(tmp_path / "tools"))
+    assert (tools.env["UV_NO_CONFIG"], tools.env["UV_LINK_MODE"], tools.env["UV_SYSTEM_CERTS"]) == ("1", "copy", "1")

@@ -41,16 +41,17 @@ def baked(requirements, text, folder=None):
 
 def install_tools(requirements="tool-requirements.txt", target=TOOLS):
     """Installs one of the pinned requirements files, exactly, resolving nothing else."""
+    # For every uv run of the build, `python -m build --installer uv` too, baked tools or not:
+    # a project's own uv.toml or [tool.uv] must not change how the steps' tools are installed;
+    env["UV_NO_CONFIG"] = "1"
+    # copies, never hard links into uv's cache: code a build runs must not reach a cache other builds read;
+    env["UV_LINK_MODE"] = "copy"
+    # the image's certificate store, as pip uses it: networks that inspect TLS add their CA there.
+    env["UV_SYSTEM_CERTS"] = "1"
     text = read_data(requirements)
     if baked(requirements, text):
         # Baked into the image, which no earlier step can change: nothing to install, nothing in the workspace.
         return
-    # A project's own uv.toml or [tool.uv] must not change how the steps' tools are installed.
-    env["UV_NO_CONFIG"] = "1"
-    # Copies, never hard links into uv's cache: code a build runs must not reach a cache other builds read.
-    env["UV_LINK_MODE"] = "copy"
-    # The image's certificate store, as pip uses it: networks that inspect TLS add their CA there.
-    env["UV_SYSTEM_CERTS"] = "1"
     if not os.path.exists(uv_bin(target)):
         bootstrap = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
         check(
