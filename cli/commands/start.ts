@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { findMissingSystemDependencies } from '../../local/stack/check-system.js';
 import { findPackageRoot } from '../../local/stack/find-package-root.js';
-import { EPHEMERAL_PORTS, readPorts } from '../../local/stack/read-ports.js';
+import { readPorts } from '../../local/stack/read-ports.js';
+import { choosePortsAgain } from '../../local/stack/remember-ports.js';
 import type { StackInfo } from '../../local/stack/stack-info.js';
 import type { ReconcileReport } from '../../functions/reconcile/reconcile-report.js';
 import { scheduleReconcile } from '../../local/stack/schedule-reconcile.js';
@@ -21,7 +22,10 @@ export function createStartCommand(): Command {
       '--config <file>',
       'the repositories file (default: $PKGRELAY_CONFIG, else <root>/repositories.json)',
     )
-    .option('--ephemeral-ports', 'use free ports instead of those in firebase.json')
+    .option(
+      '--ephemeral-ports',
+      "free ports instead of firebase.json's: the root's last ones where still free, so links it recorded work",
+    )
     .option(
       '--offline-builds',
       "build on the machine's own backends instead of installing them from PyPI (default: $PKGRELAY_BUILD_ISOLATION=false)",
@@ -54,7 +58,9 @@ export function createStartCommand(): Command {
       const { startStack } = await import('../../local/stack/start-stack.js');
       const stack = await startStack({
         rootDir: options.root,
-        ports: options.ephemeralPorts ? EPHEMERAL_PORTS : readPorts(join(findPackageRoot(), 'firebase.json')),
+        ports: options.ephemeralPorts
+          ? await choosePortsAgain(options.root)
+          : readPorts(join(findPackageRoot(), 'firebase.json')),
         ...(configPath ? { configPath } : {}),
         ...(upstreamBase ? { upstreamBase } : {}),
         buildIsolation: !offline,

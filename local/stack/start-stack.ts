@@ -26,6 +26,7 @@ import { FUNCTION_SPECS } from './function-specs.js';
 import { bakeBuilderImage } from '../python/bake-builder-image.js';
 import { SHARED_BUILD_CACHE } from '../python/install-pinned-tools.js';
 import { EPHEMERAL_PORTS, type StackPorts } from './read-ports.js';
+import { rememberPorts } from './remember-ports.js';
 import { STACK_FILE, type StackInfo } from './stack-info.js';
 import { startFunction, type RunningFunction } from './start-function.js';
 import { protectSecretsFolder } from './protect-secrets-folder.js';
@@ -304,6 +305,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     // It holds the webhook secret.
     await writePrivateFile(join(rootDir, STACK_FILE), JSON.stringify(info, null, 2) + '\n');
     cleanups.unshift(() => rm(join(rootDir, STACK_FILE), { force: true }));
+    await rememberPorts(rootDir, info);
     if (options.reconcileEverySeconds && urls['reconcile']) {
       const stopSchedule = scheduleReconcile(urls['reconcile'], options.reconcileEverySeconds);
       // Stopped first, before the function it calls.
