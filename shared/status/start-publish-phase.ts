@@ -66,10 +66,13 @@ export async function startPublishPhase(deps: PublishPhaseDeps, build: PhaseBuil
     const now = clock();
     decision = decidePublishStart(job, build, builder, holder, now);
     if (decision.action !== 'start' || !job) return { keep: true };
-    const recorded = job.build ?? { id: build.buildId };
+    const recorded = { ...(job.build ?? { id: build.buildId }), status: build.status };
     const lease = leaseFrom(holder, now, deps.leaseSeconds);
+    // What the fetch step checked out goes on before the publish build exists: a fast one can be
+    // recorded published by its own notification before this caller's later write gets its turn.
+    const fetched = build.upstream ? { upstream: build.upstream } : {};
     // updatedAt moves with every job write: the job's next writer paces itself by it.
-    return { write: { ...job, build: recorded, lease, updatedAt: now.toISOString() } };
+    return { write: { ...job, ...fetched, build: recorded, lease, updatedAt: now.toISOString() } };
   });
   // TypeScript cannot see the assignment inside the callback.
   const decided = decision as PublishDecision;

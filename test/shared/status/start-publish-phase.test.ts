@@ -5,6 +5,7 @@ import { RepositoryConfig } from '../../../shared/config/repository-config.js';
 import { jobObjectPath } from '../../../shared/contracts/job-id.js';
 import { createLogger } from '../../../shared/log/create-logger.js';
 import { JobStatus } from '../../../shared/status/job-status.js';
+import { recordBuildOutcome } from '../../../shared/status/record-build-outcome.js';
 import { startPublishPhase, type PublishPhaseDeps } from '../../../shared/status/start-publish-phase.js';
 import { createFakeBuildService } from '../../fakes/create-fake-build-service.js';
 import { createFakeClock } from '../../fakes/create-fake-clock.js';
@@ -12,6 +13,8 @@ import { createMemoryDocumentStore, randomTurns } from '../../fakes/create-memor
 
 const JOB = { repository: 'Octo-Org/Widgets', tag: 'v1.0.0' };
 const LEASE_SECONDS = 60;
+// What the build phase's fetch step checked out.
+const FETCHED = { commit: 'a'.repeat(40), tree: 'b'.repeat(40) };
 
 // The build phase's success as Cloud Build reports it: its archive staged, its packed files named.
 function buildPhaseSuccess(): BuildNotification & { job: typeof JOB & { attempt: number } } {
@@ -27,7 +30,11 @@ function buildPhaseSuccess(): BuildNotification & { job: typeof JOB & { attempt:
     tags: ['pkgrelay', jobBuildTag(JOB)],
     steps: ['fetch', 'build', 'pack'].map((id) => ({ id, status: 'SUCCESS' })),
     results: {
-      buildStepOutputs: ['', '', Buffer.from(JSON.stringify({ files: ['widgets-1.0.0.tar.gz'] }))],
+      buildStepOutputs: [
+        Buffer.from(JSON.stringify(FETCHED)),
+        '',
+        Buffer.from(JSON.stringify({ files: ['widgets-1.0.0.tar.gz'] })),
+      ],
     },
     artifacts: { objects: { location: 'gs://p-staging/staging/0b7e/' } },
   });
@@ -83,6 +90,31 @@ describe('starting the publish phase', () => {
       ignored: "the job's publish phase build-1 is recorded",
     });
     expect(publishBuilds()).toHaveLength(1);
+  });
+
+  it('records what the build phase fetched when the publish build finished before it was recorded', async () => {
+    const { deps, read, store, clock, builds } = await setup();
+    // A fast publish build's SUCCESS reaches build-events while the starter's write waits its turn on the object.
+    builds.afterCreate = async (created) => {
+      const { changed } = await recordBuildOutcome(
+        { store, clock: clock.now, logger: createLogger({ write: () => {} }), readBuild: builds.get },
+        JOB,
+        {
+          build: { buildId: created.id, status: 'SUCCESS', phase: 'publish' },
+          outcome: { state: 'published', artifacts: [] },
+          resource: {},
+        },
+        () => undefined,
+      );
+      expect(changed).toBe(true);
+    };
+    expect(await startPublishPhase(deps('a'), buildPhaseSuccess())).toEqual({ started: 'build-1' });
+    expect(await read()).toMatchObject({
+      state: 'published',
+      publishBuild: { id: 'build-1' },
+      build: { id: 'b-1', status: 'SUCCESS' },
+      upstream: FETCHED,
+    });
   });
 
   it('moves a job whose build notifications were all lost from queued to building', async () => {
