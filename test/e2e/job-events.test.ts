@@ -152,6 +152,15 @@ describe('job events, drift and existing versions on the local stack', () => {
     const builtFrom = await tagCommit(drifty, 'v0.1.0');
     expect(before).toMatchObject({ state: 'published', upstream: { commit: builtFrom } });
     expect(before?.upstream?.tree).toMatch(/^[0-9a-f]{40}$/);
+    // Reconcile finds what was built, and from which commit, in the index, derived from the job documents
+    // a moment after they change: until it shows this job there, reconcile has nothing to compare.
+    const indexEntry = async () => {
+      const [index] = await bucket.file(indexObjectPath(DRIFTING)).download();
+      return RepositoryIndex.parse(JSON.parse(index.toString())).jobs[0];
+    };
+    await expect
+      .poll(indexEntry, { timeout: 30_000 })
+      .toMatchObject({ tag: 'v0.1.0', state: 'published', commit: builtFrom });
 
     const moved = await moveUpstreamTag(drifty, 'v0.1.0', { 'CHANGES.md': 'a different 0.1.0\n' });
     // As Cloud Scheduler runs it, for this repository only (the others' tags are the later tests').
@@ -178,10 +187,6 @@ describe('job events, drift and existing versions on the local stack', () => {
       drift: { kind: 'moved', recordedCommit: builtFrom, upstreamCommit: moved },
     });
     // The index is derived from the job documents a moment after they change: poll for the drift there.
-    const indexEntry = async () => {
-      const [index] = await bucket.file(indexObjectPath(DRIFTING)).download();
-      return RepositoryIndex.parse(JSON.parse(index.toString())).jobs[0];
-    };
     await expect.poll(indexEntry, { timeout: 30_000 }).toMatchObject({
       tag: 'v0.1.0',
       commit: builtFrom,
