@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { bakeBuilderImage } from '../local/python/bake-builder-image.js';
+import { toolEnvironment } from '../local/python/install-pinned-tools.js';
 
 const run = promisify(execFile);
 const PYTHON = '/usr/bin/python3';
@@ -47,14 +48,8 @@ export async function runFloorRelease(
     lap('fetch');
     const { tools } = await bakeBuilderImage(cacheDir);
     const env = {
-      PATH: `${tools.bin}:/usr/local/bin:/usr/bin:/bin`,
+      ...toolEnvironment({ bin: tools.bin, home: work, cacheDir }),
       PYTHONPATH: tools.site,
-      HOME: work,
-      PIP_CONFIG_FILE: '/dev/null',
-      UV_CACHE_DIR: join(cacheDir, 'uv'),
-      UV_NO_CONFIG: '1',
-      UV_LINK_MODE: 'copy',
-      UV_SYSTEM_CERTS: '1',
     };
     const withTools = { cwd: work, env };
     await run(PYTHON, ['-m', 'build', '--installer', 'uv', '--outdir', 'dist', 'src'], withTools);

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { LocalImage } from '../cloudbuild/place-step-in-sandbox.js';
@@ -25,8 +25,9 @@ export interface BakedImage extends LocalImage {
 export async function bakeBuilderImage(cacheDir = SHARED_BUILD_CACHE): Promise<BakedImage> {
   const { stdout } = await run(SYSTEM_PYTHON, ['-c', 'import sys; print("%d.%d" % sys.version_info[:2])']);
   const version = stdout.trim();
+  const pins = StepRequirements.map((file) => ({ name: basename(file), text: readFileSync(file) }));
   const hash = createHash('sha256').update(version);
-  for (const file of StepRequirements) hash.update('\0').update(readFileSync(file));
+  for (const pin of pins) hash.update('\0').update(pin.text);
   const digest = hash.digest('hex').slice(0, 12);
   const root = join(cacheDir, 'images', digest);
   const layout = {
@@ -34,7 +35,7 @@ export async function bakeBuilderImage(cacheDir = SHARED_BUILD_CACHE): Promise<B
     site: `usr/local/lib/python${version}/dist-packages`,
     pins: 'opt/pkgrelay',
   };
-  if (!existsSync(join(root, layout.pins))) await bake(root, layout, cacheDir);
+  if (!existsSync(join(root, layout.pins))) await bake(root, layout, pins, cacheDir);
   const binds = Object.values(layout).map((path) => ({ source: join(root, path), target: `/${path}` }));
   const pattern = new RegExp(`^localhost/pkgrelay/builder:py[0-9.]+-${digest}$`);
   return {
@@ -49,6 +50,7 @@ export async function bakeBuilderImage(cacheDir = SHARED_BUILD_CACHE): Promise<B
 async function bake(
   root: string,
   layout: { bin: string; site: string; pins: string },
+  pins: { name: string; text: Buffer }[],
   cacheDir: string,
 ): Promise<void> {
   const staging = `${root}.${process.pid}.${Date.now()}`;
@@ -58,7 +60,7 @@ async function bake(
     await mkdir(join(staging, layout.bin, '..'), { recursive: true });
     await rename(join(site, 'bin'), join(staging, layout.bin));
     await mkdir(join(staging, layout.pins), { recursive: true });
-    for (const file of StepRequirements) await copyFile(file, join(staging, layout.pins, basename(file)));
+    for (const pin of pins) await writeFile(join(staging, layout.pins, pin.name), pin.text);
     await rename(staging, root).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST') throw error;
     });

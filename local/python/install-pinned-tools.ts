@@ -26,6 +26,30 @@ export const SHARED_BUILD_CACHE =
   process.env['PKGRELAY_BUILD_CACHE_DIR'] || join(homedir(), '.cache', 'pkgrelay');
 
 /**
+ * The environment the pinned tools run in, as the steps' own `install_tools` sets it: `PATH` leads to
+ * `bin`, no pip or uv configuration of the host's or of the project's (`UV_NO_CONFIG`), copies rather
+ * than hard links out of the shared caches, the system's certificate store.
+ */
+export function toolEnvironment(where: {
+  bin: string;
+  home: string;
+  cacheDir: string;
+}): Record<string, string> {
+  return {
+    PATH: `${where.bin}:/usr/local/bin:/usr/bin:/bin`,
+    HOME: where.home,
+    PIP_CONFIG_FILE: '/dev/null',
+    PIP_DISABLE_PIP_VERSION_CHECK: '1',
+    PIP_ROOT_USER_ACTION: 'ignore',
+    PIP_CACHE_DIR: join(where.cacheDir, 'pip'),
+    UV_CACHE_DIR: join(where.cacheDir, 'uv'),
+    UV_NO_CONFIG: '1',
+    UV_LINK_MODE: 'copy',
+    UV_SYSTEM_CERTS: '1',
+  };
+}
+
+/**
  * Installs the pinned tools into `target` as the build step does (pip installs uv, uv the rest), and
  * returns the environment that runs them with Debian's python, container-like: `PYTHONPATH` and `PATH`
  * lead to the tools, no pip configuration of the host's, the shared caches. `python -m build
@@ -36,18 +60,7 @@ export async function installPinnedTools(
   cacheDir = SHARED_BUILD_CACHE,
   requirements: readonly string[] = [TOOL_REQUIREMENTS],
 ): Promise<Record<string, string>> {
-  const env = {
-    PATH: `${join(target, 'bin')}:/usr/local/bin:/usr/bin:/bin`,
-    HOME: target,
-    PIP_CONFIG_FILE: '/dev/null',
-    PIP_DISABLE_PIP_VERSION_CHECK: '1',
-    PIP_ROOT_USER_ACTION: 'ignore',
-    PIP_CACHE_DIR: join(cacheDir, 'pip'),
-    UV_CACHE_DIR: join(cacheDir, 'uv'),
-    UV_NO_CONFIG: '1',
-    UV_LINK_MODE: 'copy',
-    UV_SYSTEM_CERTS: '1',
-  };
+  const env = toolEnvironment({ bin: join(target, 'bin'), home: target, cacheDir });
   const uv = /^uv==\S+/m.exec(readFileSync(TOOL_REQUIREMENTS, 'utf8'))?.[0];
   if (!uv) throw new Error(`${TOOL_REQUIREMENTS} pins no uv`);
   const options = { env, timeout: 600_000 };
