@@ -1,6 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { TransientError } from '../errors.js';
 import type { DocumentStore } from '../ports/document-store.js';
+import { waitOutRateLimit } from './wait-out-rate-limit.js';
 
 /** `exists`: another writer created the object first (a redelivery's record stays the first one). */
 export type CreateOutcome = 'created' | 'exists';
@@ -17,12 +17,11 @@ export async function createDocument(
   data: unknown,
   { attempts = 5 }: { attempts?: number } = {},
 ): Promise<CreateOutcome> {
-  const interval = store.sameObjectWriteIntervalMs ?? 1000;
   for (let attempt = 0; attempt < attempts; attempt++) {
     const result = await store.write(path, data, { ifGenerationMatch: '0' });
     if (result.success) return 'created';
     if (result.error === 'conflict') return 'exists';
-    await sleep(interval * (1 + Math.random() / 4));
+    await waitOutRateLimit(store);
   }
   throw new TransientError(`Unable to create ${path}`, `refused for the write rate ${attempts} times`);
 }

@@ -9,6 +9,7 @@ import { indexFoldOf, type IndexFold } from './index-fold.js';
 import { ABSENT_GENERATION, indexWriteMetadata, readIndexWrite } from './index-write-metadata.js';
 import { RepositoryIndex, type Badge } from './repository-index.js';
 import { badgeOf } from './write-badge.js';
+import { waitOutRateLimit } from './wait-out-rate-limit.js';
 
 export interface IndexSyncOptions {
   /** Give up (a transient error, so the delivery is retried) after this many looks at the index. */
@@ -73,7 +74,7 @@ export async function syncRepositoryIndex(
     });
     if ('badge' in wrote) return { wrote: true, badge: wrote.badge };
     // Refused for the rate: the index changed within the interval, by a write this one has not seen.
-    if (wrote.lost === 'rate-limited') await sleep((interval || 1000) * (1 + random() / 4));
+    if (wrote.lost === 'rate-limited') await waitOutRateLimit(store, { sleep, random });
     // Another writer came first: its write may be the one that answers, so look again before listing.
     else await sleep(random() * 20);
   }

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { TransientError, UnreadableDocumentError } from '../errors.js';
 import type { DocumentStore } from '../ports/document-store.js';
 import { describeIssues } from './describe-issues.js';
+import { waitOutRateLimit } from './wait-out-rate-limit.js';
 
 export type Change<T> = { write: T } | { keep: true };
 
@@ -64,7 +65,7 @@ export async function updateDocument<T>(
     });
     if (result.success) return { value: checked.data, changed: true };
     // Refused for the rate: what is stored changed within the interval, so read it again after one.
-    if (result.error === 'rate-limited') await sleep((interval || 1000) * (1 + Math.random() / 4));
+    if (result.error === 'rate-limited') await waitOutRateLimit(store);
     // Jittered backoff: many writers of one index must not keep colliding in lockstep.
     else await sleep(Math.random() * 5 * Math.min(attempt + 1, 10));
   }
