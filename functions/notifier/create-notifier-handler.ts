@@ -77,7 +77,8 @@ export function createNotifierHandler({
     log: Logger,
   ): Promise<'delivered' | 'refused' | 'retry'> {
     const path = deliveryPath(event.id, endpoint.name);
-    if (await store.read(path)) return 'delivered';
+    const told = await store.read(path);
+    if (told) return recordedOutcome(told.data);
     const result = await send(createNotificationRequest(event, endpoint));
     const fields = {
       endpoint: endpoint.name,
@@ -85,24 +86,14 @@ export function createNotifierHandler({
       status: result.status,
       deliveryAttempt,
     };
+    const record = { eventId: event.id, endpoint: endpoint.name, status: result.status };
     if (result.status >= 200 && result.status < 300) {
-      await createDocument(store, path, {
-        eventId: event.id,
-        endpoint: endpoint.name,
-        status: result.status,
-        at: clock().toISOString(),
-      });
+      await createDocument(store, path, { ...record, at: clock().toISOString() });
       log.info('notification delivered', fields);
       return 'delivered';
     }
     if (isPermanentRefusal(result.status)) {
-      await createDocument(store, path, {
-        eventId: event.id,
-        endpoint: endpoint.name,
-        status: result.status,
-        refused: result.body,
-        at: clock().toISOString(),
-      });
+      await createDocument(store, path, { ...record, refused: result.body, at: clock().toISOString() });
       log.error('notification refused; it is not retried: check the endpoint\u2019s URL and secret', {
         ...fields,
         answer: result.body,
@@ -112,6 +103,11 @@ export function createNotifierHandler({
     log.warn('notification failed; Pub/Sub will retry it', { ...fields, answer: result.body });
     return 'retry';
   }
+}
+
+// A redelivery reports an endpoint as its first delivery recorded it: told, or refused for good.
+function recordedOutcome(record: unknown): 'delivered' | 'refused' {
+  return typeof record === 'object' && record !== null && 'refused' in record ? 'refused' : 'delivered';
 }
 
 function parseJson(data: Buffer): unknown {

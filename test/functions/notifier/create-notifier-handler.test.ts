@@ -116,6 +116,22 @@ describe('the notifier', () => {
     expect(receiver.received.filter((request) => request.path === '/gone')).toHaveLength(1);
   });
 
+  it('reports a redelivery as the first delivery recorded it, refused or told, and sends nothing', async () => {
+    const handle = createNotifierHandler({
+      endpoints: endpointsOf([
+        { name: 'gone', format: 'slack', url: `${receiver.url}/gone` },
+        { name: 'fine', format: 'slack', url: `${receiver.url}/fine` },
+      ]),
+      store: createMemoryDocumentStore(),
+      logger: silentLogger,
+    });
+    const first = await handle(pubsubEvent(FAILED));
+    expect(first).toEqual({ outcome: 'delivered', endpoints: ['fine'], refused: ['gone'] });
+    const sent = receiver.received.length;
+    expect(await handle(pubsubEvent(FAILED))).toEqual(first);
+    expect(receiver.received.length).toBe(sent);
+  });
+
   it('sends what each endpoint asked for: failures and drift by default, publications when listed', async () => {
     const store = createMemoryDocumentStore();
     const handle = createNotifierHandler({
