@@ -1,5 +1,6 @@
 """A project with no build-system table is held to the setuptools of its era; one that declares its own is not."""
 
+from pkgrelay_steps import read_data
 from pkgrelay_steps.build_distributions import constraint_lines, declares_build_system
 
 
@@ -12,4 +13,4 @@ def test_only_a_declared_build_system_counts(tmp_path):
 
 
 def test_the_legacy_bound_keeps_pkg_resources():
-    assert constraint_lines() == ["setuptools<82"]
+    assert constraint_lines(read_data("legacy-constraints.txt")) == ["setuptools<82"]

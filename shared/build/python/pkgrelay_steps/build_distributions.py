@@ -38,20 +38,19 @@ def declares_build_system(project):
         return "requires" in tomllib.load(fh).get("build-system", {})
 
 
-def legacy_constraints():
+def legacy_constraints(text):
     """The environment that holds a legacy project's isolated build to the setuptools of its era."""
     import tempfile
 
     # In the step's own fresh /tmp: nothing a later step reads.
     fd, path = tempfile.mkstemp(prefix="pkgrelay-legacy-", suffix=".txt")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(read_data("legacy-constraints.txt"))
+        fh.write(text)
     return {"UV_CONSTRAINT": path, "PIP_CONSTRAINT": path}
 
 
-def constraint_lines():
-    lines = read_data("legacy-constraints.txt").splitlines()
-    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+def constraint_lines(text):
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
 
 
 def missing_offline(requires):
@@ -110,8 +109,10 @@ def main():
         # Backends that compute the version from git take the tag's, so generated version files agree with the metadata.
         build_env["SETUPTOOLS_SCM_PRETEND_VERSION"] = env["PKGRELAY_VERSION"]
     if isolated and not declares_build_system(project):
-        print("no build-system table: built with " + ", ".join(constraint_lines()) + " (legacy-constraints.txt)")
-        build_env.update(legacy_constraints())
+        constraints = read_data("legacy-constraints.txt")
+        bounds = ", ".join(constraint_lines(constraints))
+        print(f"no build-system table: built with {bounds} (legacy-constraints.txt)")
+        build_env.update(legacy_constraints(constraints))
     build_env.update(ensure_rust(declared_requirements(project)))
     result = run_module("build", args, build_env)
     print(result.stdout, end="")
