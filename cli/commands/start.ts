@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { findMissingSystemDependencies } from '../../local/stack/check-system.js';
 import { findPackageRoot } from '../../local/stack/find-package-root.js';
+import { findTakenPorts, type TakenPort } from '../../local/stack/find-taken-ports.js';
 import { readPorts } from '../../local/stack/read-ports.js';
 import { choosePortsAgain } from '../../local/stack/remember-ports.js';
 import type { StackInfo } from '../../local/stack/stack-info.js';
@@ -53,20 +54,32 @@ export function createStartCommand(): Command {
       const configPath = options.config ?? process.env['PKGRELAY_CONFIG'];
       const upstreamBase = process.env['PKGRELAY_UPSTREAM_BASE'];
       const offline = options.offlineBuilds ?? process.env['PKGRELAY_BUILD_ISOLATION'] === 'false';
+      const ports = options.ephemeralPorts
+        ? await choosePortsAgain(options.root)
+        : readPorts(join(findPackageRoot(), 'firebase.json'));
+      const taken = await findTakenPorts(ports);
+      if (taken.length) {
+        refuseTakenPorts(taken, options);
+        return;
+      }
       progress('Starting the local stack…');
       // Loaded here, not at the top: the stand-ins would slow every other command's start.
       const { startStack } = await import('../../local/stack/start-stack.js');
       const stack = await startStack({
         rootDir: options.root,
-        ports: options.ephemeralPorts
-          ? await choosePortsAgain(options.root)
-          : readPorts(join(findPackageRoot(), 'firebase.json')),
+        ports,
         ...(configPath ? { configPath } : {}),
         ...(upstreamBase ? { upstreamBase } : {}),
         buildIsolation: !offline,
         buildSandbox: sandbox,
         onReady: (service, ms) => progress(`  ✓ ${service} ready (${(ms / 1000).toFixed(1)} s)`),
+      }).catch((error: NodeJS.ErrnoException & { port?: number }) => {
+        // Taken between the look above and the listen: say so as plainly.
+        if (error.code !== 'EADDRINUSE') throw error;
+        refuseTakenPorts([{ service: 'a server of the stack', port: error.port ?? 0 }], options);
+        return undefined;
       });
+      if (!stack) return;
       if (options.json) process.stdout.write(JSON.stringify(stack.info, null, 2) + '\n');
       else progress(describeStack(stack.info, options.root));
       const every = options.reconcileEvery;
@@ -100,6 +113,20 @@ interface StartOptions {
   offlineBuilds?: boolean;
   json?: boolean;
   reconcileEvery?: number;
+}
+
+// Another stack (or anything else) on firebase.json's ports: name each, and the two ways on.
+function refuseTakenPorts(taken: readonly TakenPort[], options: StartOptions): void {
+  for (const { service, port } of taken) progress(`✗ port ${port} (${service}) is in use`);
+  progress(
+    options.ephemeralPorts
+      ? 'Something took it while the stack started: start again.'
+      : [
+          "These are firebase.json's fixed ports: another pkgrelay stack may hold them (a running one writes stack.json in its root).",
+          'Stop that one (Ctrl-C), or start this one beside it on free ports: npm start -- --ephemeral-ports',
+        ].join('\n'),
+  );
+  process.exitCode = 1;
 }
 
 // Quiet when nothing happened: a line a minute saying so would drown what matters.

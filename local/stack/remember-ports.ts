@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { isPortFree } from '../net/is-port-free.js';
 import { EPHEMERAL_PORTS, type StackPorts } from './read-ports.js';
 import type { StackInfo } from './stack-info.js';
 import { writePrivateFile } from './write-private-file.js';
@@ -34,7 +34,7 @@ export async function choosePortsAgain(rootDir: string): Promise<StackPorts> {
     return EPHEMERAL_PORTS;
   }
   const again = async (port: number | undefined): Promise<number> =>
-    port && (await isFree(port)) ? port : 0;
+    port && (await isPortFree(port)) ? port : 0;
   const functions = await Promise.all(
     Object.entries(last.functions ?? {}).map(async ([name, port]) => [name, await again(port)] as const),
   );
@@ -50,12 +50,4 @@ export async function choosePortsAgain(rootDir: string): Promise<StackPorts> {
 
 function portOf(url: string): number {
   return Number(new URL(url).port) || 0;
-}
-
-function isFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
 }
