@@ -57,7 +57,8 @@ export function createStartCommand(): Command {
       const ports = options.ephemeralPorts
         ? await choosePortsAgain(options.root)
         : readPorts(join(findPackageRoot(), 'firebase.json'));
-      const taken = await findTakenPorts(ports);
+      // Free ports were just chosen as free; firebase.json's fixed ones may be another stack's.
+      const taken = options.ephemeralPorts ? [] : await findTakenPorts(ports);
       if (taken.length) {
         refuseTakenPorts(taken, options);
         return;
